@@ -1,0 +1,543 @@
+import bz2
+import gzip
+import pickle
+import struct
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sklearn_w2v import KeyedVectors
+
+DATA = Path(__file__).parent / "data"
+TINY_KEYS = ["the", "of", "café", "and"]
+TINY_VECTORS = np.array(
+    [[0.5, -1.25, 2.0], [0.0, 0.25, -0.5], [1.0, 1.0, 1.0], [-3.5, 0.125, 0.0]],
+    dtype=np.float32,
+)
+
+
+@pytest.fixture(scope="module")
+def kv():
+    rng = np.random.default_rng(0)
+    keys = [f"w{i}" for i in range(60)]
+    return KeyedVectors(keys, rng.standard_normal((60, 8)))
+
+
+def _unit(v):
+    return v / np.linalg.norm(v)
+
+
+def _oracle_cosadd(kv, positive, negative, topn, restrict_vocab=None):
+    """Slow reference: loops over the vocabulary in float64."""
+    vec = {k: kv.vectors[i].astype(np.float64) for i, k in enumerate(kv.index_to_key)}
+    query = _unit(
+        sum(_unit(vec[w]) for w in positive) - sum(_unit(vec[w]) for w in negative)
+    )
+    sims = [
+        (w, float(_unit(vec[w]) @ query))
+        for w in kv.index_to_key[:restrict_vocab]
+        if w not in positive and w not in negative
+    ]
+    return sorted(sims, key=lambda item: -item[1])[:topn]
+
+
+def _oracle_cosmul(kv, positive, negative, topn):
+    vec = {k: kv.vectors[i].astype(np.float64) for i, k in enumerate(kv.index_to_key)}
+    scores = []
+    for w in kv.index_to_key:
+        if w in positive or w in negative:
+            continue
+        num = np.prod([(1 + _unit(vec[w]) @ _unit(vec[p])) / 2 for p in positive])
+        den = np.prod([(1 + _unit(vec[w]) @ _unit(vec[n])) / 2 for n in negative])
+        scores.append((w, num / (den + 1e-6)))
+    return sorted(scores, key=lambda item: -item[1])[:topn]
+
+
+def _assert_same_results(result, expected, atol=1e-5):
+    assert [w for w, _ in result] == [w for w, _ in expected]
+    np.testing.assert_allclose(
+        [s for _, s in result], [s for _, s in expected], atol=atol
+    )
+
+
+# construction and lookup
+
+
+def test_constructor_stores_float32_c_contiguous_vectors():
+    vectors = np.asfortranarray(np.arange(6, dtype=np.float64).reshape(3, 2))
+    kv = KeyedVectors(("a", "b", "c"), vectors)
+    assert kv.vectors.dtype == np.float32
+    assert kv.vectors.flags.c_contiguous
+    assert kv.index_to_key == ["a", "b", "c"]
+    assert kv.key_to_index == {"a": 0, "b": 1, "c": 2}
+    assert (len(kv), kv.vector_size) == (3, 2)
+    np.testing.assert_array_equal(kv.vectors, vectors)
+
+
+def test_numpy_str_keys_become_plain_str():
+    kv = KeyedVectors(np.array(["a", "b"]), np.eye(2))
+    assert all(type(key) is str for key in kv.index_to_key)
+    assert "a" in kv
+
+
+@pytest.mark.parametrize(
+    "keys, vectors, error, match",
+    [
+        (["a", "b"], np.zeros((3, 2)), ValueError, "3 rows but there are 2 keys"),
+        (["a", "b", "a"], np.zeros((3, 2)), ValueError, "'a' occurs twice"),
+        (["a", "b"], np.zeros(2), ValueError, "2-D array"),
+        (["a", "b"], np.zeros((2, 2, 1)), ValueError, "2-D array"),
+        (["a", 1], np.zeros((2, 2)), TypeError, "keys must be str"),
+    ],
+)
+def test_constructor_rejects_invalid_input(keys, vectors, error, match):
+    with pytest.raises(error, match=match):
+        KeyedVectors(keys, vectors)
+
+
+def test_getitem_returns_one_vector_or_a_matrix(kv):
+    np.testing.assert_array_equal(kv["w3"], kv.vectors[3])
+    np.testing.assert_array_equal(kv[["w3", "w0", "w3"]], kv.vectors[[3, 0, 3]])
+    assert kv[[]].shape == (0, 8)
+    assert kv.get_index("w5") == 5
+    assert "w5" in kv and "nope" not in kv
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda kv: kv["foo"],
+        lambda kv: kv[["w1", "foo"]],
+        lambda kv: kv.get_vector("foo"),
+        lambda kv: kv.similarity("w1", "foo"),
+        lambda kv: kv.most_similar(["w1"], ["foo"]),
+        lambda kv: kv.most_similar_cosmul("foo"),
+        lambda kv: kv.doesnt_match(["w1", "foo"]),
+    ],
+)
+def test_unknown_key_raises_key_error_naming_it(kv, call):
+    with pytest.raises(KeyError, match="Key 'foo' not present in vocabulary"):
+        call(kv)
+
+
+def test_returned_vectors_are_read_only(kv):
+    with pytest.raises(ValueError, match="read-only"):
+        kv.get_vector("w1")[0] = 1.0
+    with pytest.raises(ValueError, match="read-only"):
+        kv.get_normed_vectors()[0, 0] = 1.0
+
+
+def test_normed_vectors_have_unit_length_and_zero_rows_stay_zero():
+    kv = KeyedVectors(["a", "zero", "b"], [[3.0, 4.0], [0.0, 0.0], [0.0, -2.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        normed = kv.get_normed_vectors()
+        sims = kv.most_similar("a", topn=None)
+    np.testing.assert_allclose(normed, [[0.6, 0.8], [0.0, 0.0], [0.0, -1.0]])
+    np.testing.assert_allclose(sims, [1.0, 0.0, -0.8], rtol=1e-6)
+    np.testing.assert_array_equal(kv.get_vector("zero", norm=True), [0.0, 0.0])
+
+
+def test_assigning_vectors_clears_the_norm_cache():
+    kv = KeyedVectors(["a", "b"], [[1.0, 0.0], [0.0, 1.0]])
+    assert kv.similarity("a", "b") == pytest.approx(0.0)
+    kv.vectors = [[1.0, 0.0], [1.0, 0.0]]
+    assert kv.similarity("a", "b") == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="3 rows but there are 2 keys"):
+        kv.vectors = np.zeros((3, 2))
+
+
+def test_in_place_edits_need_fill_norms_force():
+    kv = KeyedVectors(["a", "b"], [[1.0, 0.0], [0.0, 1.0]])
+    assert kv.similarity("a", "b") == pytest.approx(0.0)
+    kv.vectors[1] = [1.0, 0.0]
+    assert kv.similarity("a", "b") == pytest.approx(0.0)  # stale, as documented
+    kv.fill_norms(force=True)
+    assert kv.similarity("a", "b") == pytest.approx(1.0)
+
+
+def test_pickle_round_trip_drops_the_norm_cache(kv):
+    fresh = KeyedVectors(kv.index_to_key, kv.vectors)
+    size_without_cache = len(pickle.dumps(fresh))
+    fresh.get_normed_vectors()
+    data = pickle.dumps(fresh)
+    assert len(data) == size_without_cache
+    loaded = pickle.loads(data)
+    assert loaded.index_to_key == kv.index_to_key
+    assert loaded.key_to_index == kv.key_to_index
+    np.testing.assert_array_equal(loaded.vectors, kv.vectors)
+    assert loaded.most_similar("w1", topn=5) == kv.most_similar("w1", topn=5)
+
+
+# queries
+
+
+@pytest.mark.parametrize(
+    "positive, negative, restrict_vocab",
+    [
+        (["w1"], [], None),
+        (["w1", "w2"], ["w3"], None),
+        (["w4", "w5", "w6"], ["w7", "w8"], None),
+        ([], ["w9"], None),
+        (["w1", "w2"], ["w3"], 20),
+    ],
+)
+def test_most_similar_matches_brute_force(kv, positive, negative, restrict_vocab):
+    result = kv.most_similar(positive, negative, topn=7, restrict_vocab=restrict_vocab)
+    expected = _oracle_cosadd(kv, positive, negative, 7, restrict_vocab)
+    _assert_same_results(result, expected)
+    assert all(type(w) is str and type(s) is float for w, s in result)
+
+
+def test_most_similar_accepts_single_key_and_vectors(kv):
+    assert kv.most_similar("w1", topn=5) == kv.most_similar(["w1"], topn=5)
+    by_vector = kv.most_similar(positive=[kv["w1"]], topn=5)
+    assert by_vector[0][0] == "w1"  # vectors are not excluded from the results
+    assert by_vector[0][1] == pytest.approx(1.0, abs=1e-6)
+    _assert_same_results(by_vector[1:], kv.most_similar("w1", topn=4), atol=1e-6)
+    assert kv.similar_by_vector(kv["w1"], topn=5) == by_vector
+    assert kv.similar_by_word("w1", topn=5) == kv.most_similar("w1", topn=5)
+
+
+def test_most_similar_mixes_keys_and_raw_vectors_like_gensim(kv):
+    # raw vectors enter the sum unnormalised
+    vector = 3.0 * kv["w2"]
+    result = kv.most_similar(positive=["w1", vector], topn=3)
+    query = _unit(_unit(kv["w1"].astype(float)) + vector)
+    sims = kv.get_normed_vectors().astype(float) @ query
+    sims[1] = -np.inf
+    assert [w for w, _ in result] == [kv.index_to_key[i] for i in np.argsort(-sims)[:3]]
+
+
+def test_most_similar_topn_none_returns_all_similarities(kv):
+    sims = kv.most_similar("w1", topn=None)
+    assert sims.shape == (60,)
+    assert sims[1] == pytest.approx(1.0)
+    assert kv.most_similar("w1", topn=None, restrict_vocab=10).shape == (10,)
+    assert kv.most_similar("w1", topn=0) == []
+
+
+def test_most_similar_topn_beyond_vocabulary_returns_all_other_keys(kv):
+    result = kv.most_similar(["w1", "w2"], topn=100, restrict_vocab=10)
+    assert sorted(w for w, _ in result) == sorted(
+        f"w{i}" for i in range(10) if i not in (1, 2)
+    )
+    sims = [s for _, s in result]
+    assert sims == sorted(sims, reverse=True)
+
+
+def test_most_similar_rejects_bad_arguments(kv):
+    with pytest.raises(ValueError, match="no input"):
+        kv.most_similar()
+    with pytest.raises(ValueError, match="restrict_vocab must be a positive int"):
+        kv.most_similar("w1", restrict_vocab=0)
+    with pytest.raises(TypeError, match="topn must be an int or None"):
+        kv.most_similar("w1", topn=2.5)
+    with pytest.raises(ValueError, match=r"shape \(8,\)"):
+        kv.similar_by_vector(np.zeros(3))
+    with pytest.raises(ValueError, match="one of each per query"):
+        kv.most_similar_batch([["w1"], ["w2"]], [["w3"]])
+
+
+@pytest.mark.parametrize(
+    "positive, negative", [(["w1"], []), (["w1", "w2"], ["w3"]), (["w4"], ["w5", "w6"])]
+)
+def test_most_similar_cosmul_matches_brute_force(kv, positive, negative):
+    result = kv.most_similar_cosmul(positive, negative, topn=7)
+    _assert_same_results(result, _oracle_cosmul(kv, positive, negative, 7))
+
+
+def test_most_similar_cosmul_honours_restrict_vocab(kv):
+    result = kv.most_similar_cosmul(["w1", "w2"], ["w3"], topn=100, restrict_vocab=10)
+    assert {w for w, _ in result} == {"w0", "w4", "w5", "w6", "w7", "w8", "w9"}
+    with pytest.raises(ValueError, match="at least one positive"):
+        kv.most_similar_cosmul(negative=["w1"])
+
+
+def test_batch_queries_equal_single_queries(kv):
+    positives = [["w1", "w2"], "w3", [kv["w4"]], ["w5"], ["w6", "w7", "w8"]]
+    negatives = [["w9"], None, ["w10"], [], ["w11"]]
+    batch = kv.most_similar_batch(positives, negatives, topn=6, restrict_vocab=50)
+    singles = [
+        kv.most_similar(p, n, topn=6, restrict_vocab=50)
+        for p, n in zip(positives, negatives, strict=True)
+    ]
+    assert len(batch) == len(singles)
+    for result, single in zip(batch, singles, strict=True):
+        _assert_same_results(result, single, atol=1e-6)
+    cosmul = kv.most_similar_cosmul_batch(positives, negatives, topn=6)
+    for result, p, n in zip(cosmul, positives, negatives, strict=True):
+        _assert_same_results(result, kv.most_similar_cosmul(p, n, topn=6), atol=1e-6)
+    matrix = kv.most_similar_batch(positives, negatives, topn=None)
+    assert matrix.shape == (5, 60)
+    np.testing.assert_allclose(matrix[1], kv.most_similar("w3", topn=None), atol=1e-6)
+
+
+def test_batch_queries_are_answered_in_chunks(kv, monkeypatch):
+    import sklearn_w2v._keyed_vectors as module
+
+    positives = [[f"w{i}", f"w{i + 1}"] for i in range(30)]
+    expected = kv.most_similar_batch(positives, topn=4)
+    monkeypatch.setattr(module, "_SCRATCH", 7 * 60 * 2)  # chunks of 7 queries
+    _assert_same_results(
+        sum(kv.most_similar_batch(positives, topn=4), []), sum(expected, []), 1e-6
+    )
+
+
+def test_similarity_distance_n_similarity_and_doesnt_match():
+    kv = KeyedVectors(
+        ["a", "b", "c", "d"], [[1.0, 0.0], [0.0, 2.0], [3.0, 3.0], [-1.0, 0.1]]
+    )
+    assert kv.similarity("a", "c") == pytest.approx(np.sqrt(0.5))
+    assert kv.similarity("a", "b") == pytest.approx(0.0)
+    assert kv.distance("a", "c") == pytest.approx(1 - np.sqrt(0.5))
+    # the raw vectors are averaged: mean(a, b) = (0.5, 1.0), not (0.5, 0.5)
+    assert kv.n_similarity(["a", "b"], ["c"]) == pytest.approx(1.5 / np.sqrt(1.25 * 2))
+    assert kv.doesnt_match(["a", "b", "c", "d"]) == "d"
+    with pytest.raises(ValueError, match="non-empty"):
+        kv.n_similarity([], ["a"])
+
+
+# file formats
+
+
+def test_load_text_fixture_written_by_the_c_tool():
+    kv = KeyedVectors.load_word2vec_format(DATA / "tiny.txt")
+    assert kv.index_to_key == TINY_KEYS
+    np.testing.assert_array_equal(kv.vectors, TINY_VECTORS)
+
+
+def test_load_headerless_glove_fixture():
+    kv = KeyedVectors.load_word2vec_format(str(DATA / "tiny_glove.txt"))
+    assert kv.index_to_key == TINY_KEYS
+    np.testing.assert_array_equal(kv.vectors, TINY_VECTORS)
+
+
+def test_load_binary_fixture():
+    kv = KeyedVectors.load_word2vec_format(DATA / "tiny.bin", binary=True)
+    assert kv.index_to_key == TINY_KEYS
+    np.testing.assert_array_equal(kv.vectors, TINY_VECTORS)
+
+
+def test_load_binary_entries_without_trailing_newline(tmp_path):
+    # gensim writes no newline after each vector, the C tool does
+    body = b"".join(
+        k.encode() + b" " + struct.pack("<3f", *v)
+        for k, v in zip(TINY_KEYS, TINY_VECTORS, strict=True)
+    )
+    path = tmp_path / "gensim_style.bin"
+    path.write_bytes(b"4 3\n" + body)
+    kv = KeyedVectors.load_word2vec_format(path, binary=True)
+    assert kv.index_to_key == TINY_KEYS
+    np.testing.assert_array_equal(kv.vectors, TINY_VECTORS)
+
+
+def test_save_text_matches_documented_layout(tmp_path):
+    kv = KeyedVectors(TINY_KEYS, TINY_VECTORS)
+    kv.save_word2vec_format(tmp_path / "out.txt")
+    assert (tmp_path / "out.txt").read_bytes() == (
+        DATA / "tiny_glove.txt"
+    ).read_bytes().replace(b"the", b"4 3\nthe", 1)
+
+
+def test_save_binary_matches_c_tool_fixture_byte_for_byte(tmp_path):
+    KeyedVectors(TINY_KEYS, TINY_VECTORS).save_word2vec_format(
+        tmp_path / "out.bin", binary=True
+    )
+    assert (tmp_path / "out.bin").read_bytes() == (DATA / "tiny.bin").read_bytes()
+
+
+def _awkward_vectors():
+    rng = np.random.default_rng(1)
+    vectors = rng.standard_normal((50, 7)).astype(np.float32)
+    vectors[0] = [0.1, -0.0, 1e-38, 3.4e38, -1e-45, 1 / 3, np.pi]
+    vectors[1:] *= np.float32(10.0) ** rng.integers(-20, 20, size=(49, 1))
+    keys = ["naïve", "日本", "a\tb"] + [f"w{i}" for i in range(47)]
+    return keys, vectors
+
+
+@pytest.mark.parametrize("binary", [False, True])
+@pytest.mark.parametrize("suffix", ["", ".gz", ".bz2"])
+def test_round_trip_is_exact(tmp_path, binary, suffix):
+    keys, vectors = _awkward_vectors()
+    path = tmp_path / f"vectors{suffix}"
+    KeyedVectors(keys, vectors).save_word2vec_format(path, binary=binary)
+    loaded = KeyedVectors.load_word2vec_format(path, binary=binary)
+    assert loaded.index_to_key == keys
+    assert loaded.vectors.tobytes() == vectors.tobytes()  # bit-exact, -0.0 included
+
+
+def test_saved_compressed_files_are_really_compressed(tmp_path):
+    kv = KeyedVectors(TINY_KEYS, TINY_VECTORS)
+    kv.save_word2vec_format(tmp_path / "v.txt.gz")
+    kv.save_word2vec_format(tmp_path / "v.txt.bz2")
+    assert gzip.decompress((tmp_path / "v.txt.gz").read_bytes()).startswith(b"4 3\n")
+    assert bz2.decompress((tmp_path / "v.txt.bz2").read_bytes()).startswith(b"4 3\n")
+
+
+@pytest.mark.parametrize(
+    "name, binary", [("tiny.txt", False), ("tiny_glove.txt", False), ("tiny.bin", True)]
+)
+def test_limit_reads_only_the_first_vectors(name, binary):
+    kv = KeyedVectors.load_word2vec_format(DATA / name, binary=binary, limit=2)
+    assert kv.index_to_key == TINY_KEYS[:2]
+    np.testing.assert_array_equal(kv.vectors, TINY_VECTORS[:2])
+    assert len(KeyedVectors.load_word2vec_format(DATA / name, binary, limit=9)) == 4
+
+
+def test_empty_vocabulary_round_trips(tmp_path):
+    kv = KeyedVectors([], np.zeros((0, 5)))
+    for binary in (False, True):
+        kv.save_word2vec_format(tmp_path / "empty", binary=binary)
+        loaded = KeyedVectors.load_word2vec_format(tmp_path / "empty", binary=binary)
+        assert (len(loaded), loaded.vector_size) == (0, 5)
+    assert kv.most_similar(np.ones(5)) == []
+
+
+@pytest.mark.parametrize(
+    "content, match",
+    [
+        (b"3 2\na 1 2\nb 1\nc 1 2\n", "line 3: expected a key and 2 values, found 1"),
+        (b"a 1 2\nb 1 2 3\n", "line 2: expected a key and 2 values, found 3"),
+        (b"2 2\na 1 2\n", "File ends after 1 vectors but the header declares 2"),
+        (b"1 2\na 1 2\nb 3 4\n", "line 3: more vectors than the 1 declared"),
+        (b"2 2\na 1 2\na 3 4\n", "line 3: duplicate key 'a', first seen at line 2"),
+        (b"2 2\na 1 2\nb 1 x\n", "line 3: could not convert string to float"),
+        (b"2 0\n", "line 1: vector_size must be at least 1"),
+        (b"\n\n", "Empty file"),
+        (b"1 2\n\xff\xfe 1 2\n", "line 2: cannot decode with encoding 'utf8'"),
+    ],
+)
+def test_malformed_text_files_raise_naming_the_line(tmp_path, content, match):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=match):
+        KeyedVectors.load_word2vec_format(path)
+
+
+def test_unicode_errors_replace_loads_undecodable_keys(tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("1 2\ncafé 1 2\n".encode("latin-1"))
+    kv = KeyedVectors.load_word2vec_format(path, unicode_errors="replace")
+    assert kv.index_to_key == ["caf\ufffd"]
+    kv = KeyedVectors.load_word2vec_format(path, encoding="latin-1")
+    assert kv.index_to_key == ["café"]
+
+
+def _tiny_binary():
+    return (DATA / "tiny.bin").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "content, match",
+    [
+        (_tiny_binary()[:-4], "byte offset 56: file truncated in vector 4 of the 4"),
+        (_tiny_binary()[:60], "byte offset 56: file truncated in vector 4 of the 4"),
+        (b"5 3" + _tiny_binary()[3:], "byte offset 73: file truncated in vector 5"),
+        (b"four 3\n" + _tiny_binary()[4:], "line 1: expected a header"),
+        (b"4 3 " + _tiny_binary()[4:], "line 1: expected a header"),
+        (_tiny_binary().replace(b"of", b"\xff\xfe"), "byte offset 21: cannot decode"),
+        (_tiny_binary().replace(b"and", b"the"), "byte offset 56: duplicate key 'the'"),
+        (_tiny_binary() + b"extra", "byte offset 73: data after the 4 vectors"),
+    ],
+)
+def test_malformed_binary_files_raise_naming_the_offset(tmp_path, content, match):
+    path = tmp_path / "bad.bin"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=match):
+        KeyedVectors.load_word2vec_format(path, binary=True)
+
+
+@pytest.mark.parametrize("key", ["two words", "line\nbreak", ""])
+def test_save_rejects_keys_the_format_cannot_hold(tmp_path, key):
+    kv = KeyedVectors(["ok", key], np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="Cannot write key"):
+        kv.save_word2vec_format(tmp_path / "out.txt")
+
+
+def test_load_rejects_non_positive_limit():
+    with pytest.raises(ValueError, match="limit must be a positive int"):
+        KeyedVectors.load_word2vec_format(DATA / "tiny.txt", limit=0)
+
+
+# compatibility with gensim
+
+
+def _gensim_kv(keys, vectors):
+    gensim_models = pytest.importorskip("gensim.models")
+    gkv = gensim_models.KeyedVectors(vectors.shape[1])
+    gkv.add_vectors(keys, vectors)
+    return gkv
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_gensim_reads_our_files(tmp_path, binary):
+    gensim_models = pytest.importorskip("gensim.models")
+    keys, vectors = _awkward_vectors()
+    KeyedVectors(keys, vectors).save_word2vec_format(tmp_path / "ours", binary=binary)
+    gkv = gensim_models.KeyedVectors.load_word2vec_format(
+        tmp_path / "ours", binary=binary
+    )
+    assert gkv.index_to_key == keys
+    assert gkv.vectors.tobytes() == vectors.tobytes()
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_we_read_gensim_files(tmp_path, binary):
+    keys, vectors = _awkward_vectors()
+    _gensim_kv(keys, vectors).save_word2vec_format(tmp_path / "theirs", binary=binary)
+    kv = KeyedVectors.load_word2vec_format(tmp_path / "theirs", binary=binary)
+    assert kv.index_to_key == keys
+    assert kv.vectors.tobytes() == vectors.tobytes()
+
+
+def test_text_output_is_byte_identical_to_gensim(tmp_path):
+    keys, vectors = _awkward_vectors()
+    _gensim_kv(keys, vectors).save_word2vec_format(tmp_path / "theirs.txt")
+    KeyedVectors(keys, vectors).save_word2vec_format(tmp_path / "ours.txt")
+    assert (tmp_path / "ours.txt").read_bytes() == (
+        tmp_path / "theirs.txt"
+    ).read_bytes()
+
+
+def test_gensim_reads_our_fixtures_the_same():
+    gensim_models = pytest.importorskip("gensim.models")
+    load = gensim_models.KeyedVectors.load_word2vec_format
+    for gkv in (
+        load(DATA / "tiny.txt"),
+        load(DATA / "tiny.bin", binary=True),
+        load(DATA / "tiny_glove.txt", no_header=True),
+    ):
+        assert gkv.index_to_key == TINY_KEYS
+        np.testing.assert_array_equal(gkv.vectors, TINY_VECTORS)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # gensim calls init_sims
+def test_queries_match_gensim(kv):
+    gkv = _gensim_kv(kv.index_to_key, kv.vectors)
+    for positive, negative, restrict_vocab in [
+        (["w1", "w2"], ["w3"], None),
+        (["w4"], [], 30),
+        ([kv["w5"], "w6"], ["w7"], None),
+    ]:
+        _assert_same_results(
+            kv.most_similar(positive, negative, topn=8, restrict_vocab=restrict_vocab),
+            gkv.most_similar(positive, negative, topn=8, restrict_vocab=restrict_vocab),
+        )
+    _assert_same_results(
+        kv.most_similar_cosmul(["w1", "w2"], ["w3"], topn=8),
+        gkv.most_similar_cosmul(["w1", "w2"], ["w3"], topn=8),
+    )
+    np.testing.assert_allclose(
+        kv.most_similar_cosmul(["w1"], ["w3"], topn=None),
+        gkv.most_similar_cosmul(["w1"], ["w3"], topn=None),
+        rtol=1e-5,
+    )
+    assert kv.similarity("w1", "w2") == pytest.approx(gkv.similarity("w1", "w2"))
+    assert kv.n_similarity(["w1", "w2"], ["w3"]) == pytest.approx(
+        gkv.n_similarity(["w1", "w2"], ["w3"]), abs=1e-6
+    )
+    words = [f"w{i}" for i in range(10)]
+    assert kv.doesnt_match(words) == gkv.doesnt_match(words)
