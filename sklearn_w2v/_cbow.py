@@ -1,0 +1,84 @@
+"""Continuous bag of words with negative sampling: the minibatch kernel.
+
+The hidden vector of a window is the mean (or sum) of its context words'
+input vectors; it predicts the centre word's output vector against ``K`` noise
+words. As in the word2vec C tool and gensim, the error on the hidden vector
+is added undivided to every context word's input vector, also when the hidden
+vector is a mean.
+"""
+
+import numpy as np
+
+from ._sampling import iter_groups
+from ._scatter import scatter_add
+from ._sgns import label_gradients
+
+
+def cbow_update(W, contexts, valid, targets, group_sizes, learning_rate, cbow_mean):
+    """Train CBOW on one minibatch of windows, updating ``W`` in place.
+
+    Parameters
+    ----------
+    W : ndarray of shape (2, n_words + 1, n_components), float32
+        Input vectors ``W[0]`` and output vectors ``W[1]``; row ``n_words``
+        of each is padding.
+    contexts : ndarray of shape (n_slots,), int
+        Context word of every slot, windows grouped by span as laid out by
+        :func:`~sklearn_w2v._sampling.group_contexts`.
+    valid : ndarray of shape (n_slots,), bool
+        Whether a slot holds a real context.
+    targets : ndarray of shape (n_windows, n_negative + 1), int
+        Per window: the centre word, then its noise words.
+    group_sizes : ndarray of shape (window,), int
+        Number of windows of each span.
+    learning_rate : float
+        Step size.
+    cbow_mean : bool
+        Average (True) or sum (False) the context vectors.
+
+    Returns
+    -------
+    loss : float
+        Negative log-likelihood of the minibatch before the update, over the
+        windows with at least one context.
+    """
+    n_windows, n_targets = targets.shape
+    n_components = W.shape[2]
+    slot_weight = valid.astype(np.float32)
+    X = W[0][contexts]
+
+    h = np.empty((n_windows, n_components), dtype=np.float32)
+    n_contexts = np.empty(n_windows, dtype=np.float32)
+    window_of_slot = []
+    for n, width, windows, slots in iter_groups(group_sizes):
+        weight = slot_weight[slots].reshape(n, 1, width)
+        n_contexts[windows] = weight.sum(axis=2)[:, 0]
+        np.matmul(
+            weight,
+            X[slots].reshape(n, width, n_components),
+            out=h[windows, None, :],
+        )
+        window_of_slot.append(np.repeat(np.arange(windows.start, windows.stop), width))
+    if cbow_mean:
+        h /= np.maximum(n_contexts, 1.0)[:, None]
+
+    Z = W[1][targets]
+    logits = np.matmul(Z, h[:, :, None])[:, :, 0]
+    loss = label_gradients(logits, (n_contexts > 0).astype(np.float32), learning_rate)
+    dh = np.matmul(logits[:, None, :], Z)[:, 0, :]
+
+    # One scatter for both matrices: output rows take h, input rows take dh.
+    n_words = W.shape[1]
+    scatter_add(
+        W.reshape(-1, n_components),
+        np.concatenate([targets.ravel() + n_words, contexts]),
+        np.concatenate([h, dh]),
+        sources=np.concatenate(
+            [
+                np.repeat(np.arange(n_windows), n_targets),
+                np.concatenate(window_of_slot) + n_windows,
+            ]
+        ),
+        weights=np.concatenate([logits.ravel(), slot_weight]),
+    )
+    return loss

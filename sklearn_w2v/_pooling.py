@@ -1,0 +1,184 @@
+"""Pooling word vectors into document vectors, without a loop over documents.
+
+Weighted pooling is one sparse (documents x vocabulary) matrix times the
+embedding matrix; max pooling is a ``reduceat`` over the ids of each document.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+POOLINGS = ("mean", "sum", "max", "tfidf", "sif")
+
+
+def pool_documents(ids, offsets, vectors, *, word_weights=None, normalize=None):
+    """Weighted sum of each document's word vectors.
+
+    Parameters
+    ----------
+    ids : ndarray of shape (n_tokens,), int
+        Word ids of the known tokens, documents concatenated.
+    offsets : ndarray of shape (n_documents + 1,), int
+        Document ``k`` is ``ids[offsets[k]:offsets[k + 1]]``.
+    vectors : ndarray of shape (n_words, n_components)
+        Word vectors.
+    word_weights : ndarray of shape (n_words,), default=None
+        Weight of each word; ``None`` weighs every token 1.
+    normalize : {None, 'count', 'weight'}, default=None
+        Divide each document's sum by its number of tokens ('count'), by its
+        total weight ('weight'), or not at all. Documents without a known
+        token get a zero row either way.
+
+    Returns
+    -------
+    pooled : ndarray of shape (n_documents, n_components)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._pooling import pool_documents
+    >>> vectors = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> pool_documents(np.array([0, 0, 1]), np.array([0, 3, 3]), vectors,
+    ...                normalize="count").round(3).tolist()
+    [[0.667, 0.333], [0.0, 0.0]]
+    """
+    n_documents = len(offsets) - 1
+    dtype = vectors.dtype
+    if word_weights is None:
+        data = np.ones(len(ids), dtype=dtype)
+    else:
+        data = word_weights[ids].astype(dtype, copy=False)
+    if normalize is not None:
+        if normalize == "count":
+            totals = np.diff(offsets).astype(dtype)
+        else:
+            totals = np.add.reduceat(np.append(data, dtype.type(0)), offsets[:-1]) * (
+                np.diff(offsets) > 0
+            )
+        scale = np.divide(
+            1.0, totals, out=np.zeros_like(totals, dtype=dtype), where=totals > 0
+        )
+        data = data * np.repeat(scale, np.diff(offsets))
+    # Repeated words in a document become repeated column indices; the
+    # product sums them, so no deduplication is needed.
+    matrix = sp.csr_matrix(
+        (data, ids, offsets), shape=(n_documents, len(vectors)), dtype=dtype
+    )
+    return np.asarray(matrix @ vectors)
+
+
+def max_pool_documents(ids, offsets, vectors):
+    """Element-wise maximum of each document's word vectors.
+
+    Parameters
+    ----------
+    ids : ndarray of shape (n_tokens,), int
+        Word ids of the known tokens, documents concatenated.
+    offsets : ndarray of shape (n_documents + 1,), int
+        Document ``k`` is ``ids[offsets[k]:offsets[k + 1]]``.
+    vectors : ndarray of shape (n_words, n_components)
+        Word vectors.
+
+    Returns
+    -------
+    pooled : ndarray of shape (n_documents, n_components)
+        Zero rows for documents without a known token.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._pooling import max_pool_documents
+    >>> vectors = np.array([[1.0, -2.0], [0.0, 1.0]])
+    >>> max_pool_documents(np.array([0, 1]), np.array([0, 2, 2]), vectors).tolist()
+    [[1.0, 1.0], [0.0, 0.0]]
+    """
+    n_documents = len(offsets) - 1
+    pooled = np.zeros((n_documents, vectors.shape[1]), dtype=vectors.dtype)
+    nonempty = np.flatnonzero(np.diff(offsets) > 0)
+    if len(nonempty):
+        pooled[nonempty] = np.maximum.reduceat(vectors[ids], offsets[nonempty], axis=0)
+    return pooled
+
+
+def smooth_idf(ids, offsets, n_words):
+    """Inverse document frequency with TfidfVectorizer's smooth formula.
+
+    ``idf = ln((1 + n_documents) / (1 + df)) + 1``.
+
+    Parameters
+    ----------
+    ids : ndarray of shape (n_tokens,), int
+        Word ids of the known tokens, documents concatenated.
+    offsets : ndarray of shape (n_documents + 1,), int
+        Document boundaries.
+    n_words : int
+        Vocabulary size.
+
+    Returns
+    -------
+    idf : ndarray of shape (n_words,), float64
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._pooling import smooth_idf
+    >>> smooth_idf(np.array([0, 0, 1]), np.array([0, 2, 3]), 2).round(3).tolist()
+    [1.405, 1.405]
+    """
+    n_documents = len(offsets) - 1
+    doc_index = np.repeat(np.arange(n_documents), np.diff(offsets))
+    pairs = np.unique(doc_index.astype(np.int64) * n_words + ids)
+    document_frequency = np.bincount(pairs % n_words, minlength=n_words)
+    return np.log((1.0 + n_documents) / (1.0 + document_frequency)) + 1.0
+
+
+def sif_weights(counts, alpha):
+    """Smooth inverse frequency weights ``alpha / (alpha + p(w))``.
+
+    Parameters
+    ----------
+    counts : ndarray of shape (n_words,)
+        Corpus occurrences of each word.
+    alpha : float
+        Smoothing constant ``a`` of Arora, Liang and Ma (2017).
+
+    Returns
+    -------
+    weights : ndarray of shape (n_words,), float64
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._pooling import sif_weights
+    >>> sif_weights(np.array([999, 1]), 1e-3).round(3).tolist()
+    [0.001, 0.5]
+    """
+    frequency = np.asarray(counts, dtype=np.float64) / np.sum(counts)
+    return alpha / (alpha + frequency)
+
+
+def first_component(pooled):
+    """First right singular vector of a matrix of document vectors.
+
+    The common direction that SIF removes: the top eigenvector of
+    ``pooled.T @ pooled``, computed on the small Gram matrix, not the
+    documents.
+
+    Parameters
+    ----------
+    pooled : ndarray of shape (n_documents, n_components)
+        Document vectors.
+
+    Returns
+    -------
+    component : ndarray of shape (n_components,), unit norm
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._pooling import first_component
+    >>> abs(first_component(np.array([[3.0, 0.0], [2.0, 0.1]]))).round(2).tolist()
+    [1.0, 0.02]
+    """
+    gram = pooled.T.astype(np.float64) @ pooled
+    _, eigenvectors = np.linalg.eigh(gram)
+    return eigenvectors[:, -1]

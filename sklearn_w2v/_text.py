@@ -1,0 +1,157 @@
+"""From raw documents to token lists, with scikit-learn's own analysers.
+
+Strings (and bytes, files or file names, as ``input`` says) go through the
+analyser that :class:`~sklearn.feature_extraction.text.CountVectorizer` builds
+from the same parameters; lists or tuples of strings are taken as tokens.
+"""
+
+from itertools import chain, repeat
+
+import numpy as np
+from sklearn.feature_extraction.text import CountVectorizer
+
+#: Parameters shared with CountVectorizer, with its defaults.
+ANALYZER_PARAMS = {
+    "input": "content",
+    "encoding": "utf-8",
+    "decode_error": "strict",
+    "strip_accents": None,
+    "lowercase": True,
+    "preprocessor": None,
+    "tokenizer": None,
+    "stop_words": None,
+    "token_pattern": r"(?u)\b\w\w+\b",
+    "analyzer": "word",
+}
+
+
+def build_analyzer(params):
+    """CountVectorizer's analyser for the analyser parameters in ``params``.
+
+    Parameters
+    ----------
+    params : dict
+        Holds at least the keys of ``ANALYZER_PARAMS``.
+
+    Returns
+    -------
+    analyzer : callable
+        Maps one raw document to a list of tokens.
+
+    Examples
+    --------
+    >>> from sklearn_w2v._text import ANALYZER_PARAMS, build_analyzer
+    >>> build_analyzer(ANALYZER_PARAMS)("The cat, the HAT.")
+    ['the', 'cat', 'the', 'hat']
+    """
+    return CountVectorizer(
+        **{name: params[name] for name in ANALYZER_PARAMS}
+    ).build_analyzer()
+
+
+def _describe(document):
+    text = repr(document)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def analyze_documents(X, analyzer, input="content"):
+    """Turn an iterable of documents into a list of token lists.
+
+    Parameters
+    ----------
+    X : iterable
+        Raw documents (str, or bytes, files or file names as ``input`` says)
+        or pre-tokenised documents (list or tuple of str).
+    analyzer : callable
+        Maps one raw document to its tokens.
+    input : {'content', 'file', 'filename'}, default='content'
+        What a raw document is, as in CountVectorizer.
+
+    Returns
+    -------
+    documents : list of list of str
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is a single string or holds no document.
+    TypeError
+        If a document is neither raw text nor a sequence of strings; the
+        message names its index.
+
+    Examples
+    --------
+    >>> from sklearn_w2v._text import analyze_documents
+    >>> analyze_documents(["a b", ["c", "d"]], str.split)
+    [['a', 'b'], ['c', 'd']]
+    """
+    if isinstance(X, (str, bytes)):
+        raise ValueError(
+            "Iterable over raw text documents expected, string object received."
+        )
+    try:
+        iterator = iter(X)
+    except TypeError:
+        raise TypeError(
+            f"Iterable over raw text documents expected, got {type(X).__name__} object."
+        ) from None
+    raw_types = (str, bytes)
+    documents = []
+    for index, document in enumerate(iterator):
+        if isinstance(document, raw_types) or (
+            input == "file" and hasattr(document, "read")
+        ):
+            documents.append(analyzer(document))
+        elif isinstance(document, (list, tuple)):
+            if not all(isinstance(token, str) for token in document):
+                token = next(t for t in document if not isinstance(t, str))
+                raise TypeError(
+                    f"Document {index} is a pre-tokenised {type(document).__name__} "
+                    f"holding a {type(token).__name__} token {_describe(token)}; "
+                    "expected only str tokens."
+                )
+            documents.append(document)
+        else:
+            raise TypeError(
+                f"Document {index} is {type(document).__name__} "
+                f"{_describe(document)}; expected a string or a list of str tokens."
+            )
+    return documents
+
+
+def encode_known(documents, vocabulary):
+    """Word ids of the in-vocabulary tokens of each document.
+
+    Parameters
+    ----------
+    documents : list of list of str
+        Token lists.
+    vocabulary : dict of str to int
+        Word to row.
+
+    Returns
+    -------
+    ids : ndarray of shape (n_known_tokens,), int64
+        Ids of the known tokens, documents concatenated.
+    offsets : ndarray of shape (n_documents + 1,), int64
+        Document ``k`` is ``ids[offsets[k]:offsets[k + 1]]``.
+
+    Examples
+    --------
+    >>> from sklearn_w2v._text import encode_known
+    >>> ids, offsets = encode_known([["a", "x", "b"], ["x"]], {"a": 0, "b": 1})
+    >>> ids.tolist(), offsets.tolist()
+    ([0, 1], [0, 2, 2])
+    """
+    lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+    # One C-level pass over all tokens; -1 marks out-of-vocabulary ones.
+    all_ids = np.fromiter(
+        map(vocabulary.get, chain.from_iterable(documents), repeat(-1)),
+        dtype=np.int64,
+        count=int(lengths.sum()),
+    )
+    known = all_ids >= 0
+    doc_index = np.repeat(np.arange(len(documents)), lengths)
+    offsets = np.zeros(len(documents) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(doc_index[known], minlength=len(documents)), out=offsets[1:])
+    return all_ids[known], offsets

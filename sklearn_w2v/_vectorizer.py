@@ -1,0 +1,444 @@
+"""Word2VecVectorizer: word2vec as a scikit-learn transformer."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from joblib import effective_n_jobs
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
+from sklearn.utils.validation import check_is_fitted
+
+from ._keyed_vectors import KeyedVectors
+from ._pooling import (
+    POOLINGS,
+    first_component,
+    max_pool_documents,
+    pool_documents,
+    sif_weights,
+    smooth_idf,
+)
+from ._sklearn_compat import Interval, StrOptions, _fit_context
+from ._text import analyze_documents, build_analyzer, encode_known
+from ._training import initial_weights, make_generator, train
+from ._vocabulary import (
+    encode_documents,
+    keep_probabilities,
+    noise_table,
+    select_vocabulary,
+)
+
+
+class Word2VecVectorizer(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
+    r"""Learn word2vec embeddings and pool them into document vectors.
+
+    ``fit`` trains skip-gram or CBOW word vectors with negative sampling on
+    the documents; ``transform`` maps each document to the pooled (by default
+    averaged) vectors of its words, a dense array that any scikit-learn
+    estimator can take. Text is analysed exactly as
+    :class:`~sklearn.feature_extraction.text.CountVectorizer` does it.
+
+    Parameters
+    ----------
+    algorithm : {'skipgram', 'cbow'}, default='skipgram'
+        Predict each context word from the centre word's window
+        ('skipgram') or the centre word from its averaged context ('cbow').
+        gensim: ``sg=1`` / ``sg=0``.
+    n_components : int, default=100
+        Dimension of the word vectors (gensim ``vector_size``).
+    window : int, default=5
+        Maximum distance between a centre word and a context word.
+    min_count : int, default=5
+        Ignore words with fewer occurrences in the training documents.
+    max_features : int, default=None
+        Keep only this many of the most frequent words (gensim
+        ``max_final_vocab``).
+    subsample : float, default=1e-3
+        Threshold of frequent-word downsampling (gensim ``sample``): an
+        occurrence of a word of corpus frequency ``f`` is kept with
+        probability ``(sqrt(f / subsample) + 1) * subsample / f``. 0 keeps
+        every occurrence.
+    n_negative : int, default=5
+        Noise words drawn per positive example (gensim ``negative``).
+    ns_exponent : float, default=0.75
+        Noise words are drawn with probability proportional to
+        ``count ** ns_exponent``.
+    cbow_mean : bool, default=True
+        With ``algorithm='cbow'``, average (True) or sum (False) the context
+        vectors.
+    learning_rate : float, default=0.025
+        Initial learning rate (gensim ``alpha``).
+    min_learning_rate : float, default=1e-4
+        Final learning rate (gensim ``min_alpha``); the rate decays linearly
+        over all epochs.
+    epochs : int, default=5
+        Passes over the documents.
+    shrink_windows : bool, default=True
+        Draw each centre word's effective window uniformly from
+        ``[1, window]``, which weighs near contexts more.
+    batch_size : int, default=512
+        Centre words per minibatch. The gradients of a minibatch are
+        computed from the same weights and summed; a few hundred words is as
+        accurate as word-by-word updates and much faster, while several
+        thousand can make frequent words' summed updates overshoot.
+    pooling : {'mean', 'sum', 'max', 'tfidf', 'sif'}, default='mean'
+        How ``transform`` combines the vectors of a document's words: their
+        mean, sum, element-wise maximum, idf-weighted mean (idf learned in
+        ``fit`` with TfidfVectorizer's smooth formula), or smooth inverse
+        frequency weighting ``sif_alpha / (sif_alpha + p(w))`` followed by
+        the removal of the first principal component learned in ``fit``
+        (Arora, Liang and Ma, 2017).
+    sif_alpha : float, default=1e-3
+        Smoothing constant of ``pooling='sif'``.
+    word_vectors : {'input', 'output', 'sum'}, default='input'
+        Which learned matrix ``wv_`` and ``transform`` use: the input
+        vectors (word2vec's word vectors), the output vectors, or their sum
+        (the "w + c" of Levy, Goldberg and Dagan, 2015).
+    input : {'content', 'file', 'filename'}, default='content'
+        What a raw document is, as in CountVectorizer.
+    encoding : str, default='utf-8'
+        Encoding used to decode bytes and files.
+    decode_error : {'strict', 'ignore', 'replace'}, default='strict'
+        What to do with bytes that ``encoding`` cannot decode.
+    strip_accents : {'ascii', 'unicode'} or callable, default=None
+        Accent removal, as in CountVectorizer.
+    lowercase : bool, default=True
+        Lowercase raw text before tokenising.
+    preprocessor : callable, default=None
+        Replaces the preprocessing step, as in CountVectorizer.
+    tokenizer : callable, default=None
+        Replaces the tokenisation step, as in CountVectorizer.
+    stop_words : {'english'}, list, default=None
+        Words removed before training and pooling, as in CountVectorizer.
+    token_pattern : str, default=r"(?u)\\b\\w\\w+\\b"
+        Regular expression of a token, as in CountVectorizer.
+    analyzer : {'word'} or callable, default='word'
+        ``'word'`` uses the parameters above; a callable maps a raw document
+        to its tokens.
+    n_jobs : int, default=None
+        Threads training minibatches concurrently on shared weights
+        (Hogwild, as gensim's ``workers``). ``None`` means 1, ``-1`` all
+        cores. Results are bit-reproducible only with one thread.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial vectors, subsampling, windows and negative draws.
+    verbose : int, default=0
+        Print one line per epoch (loss, words/s, elapsed time, ETA) to
+        stderr.
+
+    Attributes
+    ----------
+    wv_ : KeyedVectors
+        The learned word vectors, chosen by ``word_vectors``, most frequent
+        word first.
+    vocabulary_ : dict of str to int
+        Row of each word in ``wv_.vectors``.
+    input_vectors_ : ndarray of shape (n_words, n_components), float32
+        The input (word) vectors.
+    output_vectors_ : ndarray of shape (n_words, n_components), float32
+        The output (context) vectors.
+    word_counts_ : ndarray of shape (n_words,), int64
+        Occurrences of each word in the training documents.
+    loss_curve_ : ndarray of shape (epochs,), float64
+        Mean training loss per trained centre word in each epoch.
+    n_words_trained_ : int
+        Centre words trained over all epochs, after subsampling.
+    idf_ : ndarray of shape (n_words,), float64
+        Inverse document frequencies, with ``pooling='tfidf'``.
+    sif_component_ : ndarray of shape (n_components,)
+        The common component removed by ``pooling='sif'``.
+
+    See Also
+    --------
+    sklearn.feature_extraction.text.CountVectorizer : The text analysis used here.
+    KeyedVectors : Word-vector queries and the word2vec file formats.
+
+    Notes
+    -----
+    Skip-gram with negative sampling maximises, over the (centre ``c``,
+    context ``o``) pairs of the corpus and ``K`` noise words ``n_k`` drawn
+    from the unigram law raised to ``ns_exponent``,
+
+    .. math::
+
+        \log \sigma(u_c^\top v_o) + \sum_{k=1}^{K} \log \sigma(-u_{n_k}^\top v_o)
+
+    where ``v`` are the input vectors and ``u`` the output vectors (the
+    context word's input vector predicts the centre word, as in the word2vec
+    C tool). CBOW replaces ``v_o`` by the mean (or sum) ``h`` of the
+    window's input vectors and adds the gradient on ``h`` to every context
+    word, as the C tool does.
+
+    Training runs in minibatches of ``batch_size`` centre words, vectorized
+    over windows: the ``K`` noise words of a window are shared by its
+    context words (Ji et al., 2016), which keeps the expected gradient and
+    turns each window into one small matrix product.
+
+    References
+    ----------
+    .. [1] T. Mikolov, K. Chen, G. Corrado and J. Dean, "Efficient Estimation
+       of Word Representations in Vector Space", ICLR workshop, 2013.
+    .. [2] T. Mikolov, I. Sutskever, K. Chen, G. Corrado and J. Dean,
+       "Distributed Representations of Words and Phrases and their
+       Compositionality", NeurIPS, 2013.
+    .. [3] S. Ji, N. Satish, S. Li and P. Dubey, "Parallelizing Word2Vec in
+       Shared and Distributed Memory", arXiv:1604.04661, 2016.
+    .. [4] S. Arora, Y. Liang and T. Ma, "A Simple but Tough-to-Beat Baseline
+       for Sentence Embeddings", ICLR, 2017.
+    .. [5] O. Levy, Y. Goldberg and I. Dagan, "Improving Distributional
+       Similarity with Lessons Learned from Word Embeddings", TACL, 2015.
+
+    Examples
+    --------
+    >>> from sklearn_w2v import Word2VecVectorizer
+    >>> corpus = ["the cat sat on the mat", "the dog sat on the log"] * 50
+    >>> vectorizer = Word2VecVectorizer(n_components=8, min_count=1, random_state=0)
+    >>> X = vectorizer.fit_transform(corpus)
+    >>> X.shape
+    (100, 8)
+    >>> len(vectorizer.wv_), vectorizer.wv_.most_similar("cat", topn=1)[0][0] in corpus[1]
+    (7, True)
+    """
+
+    _parameter_constraints: dict = {
+        "algorithm": [StrOptions({"skipgram", "cbow"})],
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "window": [Interval(Integral, 1, None, closed="left")],
+        "min_count": [Interval(Integral, 1, None, closed="left")],
+        "max_features": [Interval(Integral, 1, None, closed="left"), None],
+        "subsample": [Interval(Real, 0, None, closed="left")],
+        "n_negative": [Interval(Integral, 1, None, closed="left")],
+        "ns_exponent": [Interval(Real, None, None, closed="neither")],
+        "cbow_mean": ["boolean"],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "min_learning_rate": [Interval(Real, 0, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "shrink_windows": ["boolean"],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "pooling": [StrOptions(set(POOLINGS))],
+        "sif_alpha": [Interval(Real, 0, None, closed="neither")],
+        "word_vectors": [StrOptions({"input", "output", "sum"})],
+        "input": [StrOptions({"content", "file", "filename"})],
+        "encoding": [str],
+        "decode_error": [StrOptions({"strict", "ignore", "replace"})],
+        "strip_accents": [StrOptions({"ascii", "unicode"}), None, callable],
+        "lowercase": ["boolean"],
+        "preprocessor": [callable, None],
+        "tokenizer": [callable, None],
+        "stop_words": [StrOptions({"english"}), list, None],
+        "token_pattern": [str, None],
+        "analyzer": [StrOptions({"word"}), callable],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        algorithm="skipgram",
+        n_components=100,
+        window=5,
+        min_count=5,
+        max_features=None,
+        subsample=1e-3,
+        n_negative=5,
+        ns_exponent=0.75,
+        cbow_mean=True,
+        learning_rate=0.025,
+        min_learning_rate=1e-4,
+        epochs=5,
+        shrink_windows=True,
+        batch_size=512,
+        pooling="mean",
+        sif_alpha=1e-3,
+        word_vectors="input",
+        input="content",
+        encoding="utf-8",
+        decode_error="strict",
+        strip_accents=None,
+        lowercase=True,
+        preprocessor=None,
+        tokenizer=None,
+        stop_words=None,
+        token_pattern=r"(?u)\b\w\w+\b",
+        analyzer="word",
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.algorithm = algorithm
+        self.n_components = n_components
+        self.window = window
+        self.min_count = min_count
+        self.max_features = max_features
+        self.subsample = subsample
+        self.n_negative = n_negative
+        self.ns_exponent = ns_exponent
+        self.cbow_mean = cbow_mean
+        self.learning_rate = learning_rate
+        self.min_learning_rate = min_learning_rate
+        self.epochs = epochs
+        self.shrink_windows = shrink_windows
+        self.batch_size = batch_size
+        self.pooling = pooling
+        self.sif_alpha = sif_alpha
+        self.word_vectors = word_vectors
+        self.input = input
+        self.encoding = encoding
+        self.decode_error = decode_error
+        self.strip_accents = strip_accents
+        self.lowercase = lowercase
+        self.preprocessor = preprocessor
+        self.tokenizer = tokenizer
+        self.stop_words = stop_words
+        self.token_pattern = token_pattern
+        self.analyzer = analyzer
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _analyze(self, X):
+        analyzer = build_analyzer(self.get_params())
+        return analyze_documents(X, analyzer, self.input)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the vocabulary and the word vectors from documents.
+
+        Parameters
+        ----------
+        X : iterable of str or of list of str
+            Raw documents (analysed like CountVectorizer does) or
+            pre-tokenised documents (lists or tuples of str, used as is).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : Word2VecVectorizer
+            The fitted vectorizer.
+        """
+        documents = self._analyze(X)
+        if not documents:
+            raise ValueError(
+                "Word2VecVectorizer.fit needs at least one document; X is empty."
+            )
+        words, provisional_ids, offsets = encode_documents(documents)
+        counts = np.bincount(provisional_ids, minlength=len(words))
+        kept = select_vocabulary(
+            counts, min_count=self.min_count, max_features=self.max_features
+        )
+        if len(kept) == 0:
+            raise ValueError(
+                f"min_count={self.min_count} leaves an empty vocabulary: no token "
+                f"occurs {self.min_count} times or more."
+            )
+        n_words = len(kept)
+        new_id = np.full(len(words), -1, dtype=np.int32)
+        new_id[kept] = np.arange(n_words, dtype=np.int32)
+        all_ids = new_id[provisional_ids]
+        doc_ids = np.repeat(np.arange(len(documents), dtype=np.int32), np.diff(offsets))
+        known = all_ids >= 0
+        ids, doc_ids = all_ids[known], doc_ids[known]
+        self.word_counts_ = counts[kept].astype(np.int64)
+
+        rng = make_generator(self.random_state)
+        W = initial_weights(n_words, self.n_components, rng)
+        self.loss_curve_, self.n_words_trained_ = train(
+            W,
+            ids,
+            doc_ids,
+            keep_prob=keep_probabilities(self.word_counts_, self.subsample),
+            noise_table=noise_table(self.word_counts_, self.ns_exponent),
+            algorithm=self.algorithm,
+            window=self.window,
+            shrink_windows=self.shrink_windows,
+            n_negative=self.n_negative,
+            cbow_mean=self.cbow_mean,
+            learning_rate=self.learning_rate,
+            min_learning_rate=self.min_learning_rate,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            n_jobs=effective_n_jobs(self.n_jobs),
+            rng=rng,
+            verbose=self.verbose,
+        )
+        index_to_key = [words[i] for i in kept]
+        self.vocabulary_ = {word: i for i, word in enumerate(index_to_key)}
+        self.input_vectors_ = W[0, :n_words]
+        self.output_vectors_ = W[1, :n_words]
+        vectors = {
+            "input": self.input_vectors_,
+            "output": self.output_vectors_,
+            "sum": self.input_vectors_ + self.output_vectors_,
+        }[self.word_vectors]
+        self.wv_ = KeyedVectors(index_to_key, vectors)
+
+        if self.pooling in ("tfidf", "sif"):
+            # Pooling statistics come from the in-vocabulary tokens of X.
+            offsets = np.zeros(len(documents) + 1, dtype=np.int64)
+            np.cumsum(np.bincount(doc_ids, minlength=len(documents)), out=offsets[1:])
+            if self.pooling == "tfidf":
+                self.idf_ = smooth_idf(ids, offsets, n_words)
+            else:
+                self.sif_component_ = first_component(
+                    self._pool(ids, offsets, remove_component=False)
+                )
+        return self
+
+    def _pool(self, ids, offsets, remove_component=True):
+        vectors = self.wv_.vectors
+        if self.pooling == "max":
+            return max_pool_documents(ids, offsets, vectors)
+        if self.pooling == "sum":
+            return pool_documents(ids, offsets, vectors)
+        if self.pooling == "mean":
+            return pool_documents(ids, offsets, vectors, normalize="count")
+        if self.pooling == "tfidf":
+            return pool_documents(
+                ids, offsets, vectors, word_weights=self.idf_, normalize="weight"
+            )
+        pooled = pool_documents(
+            ids,
+            offsets,
+            vectors,
+            word_weights=sif_weights(self.word_counts_, self.sif_alpha),
+            normalize="count",
+        )
+        if remove_component:
+            component = self.sif_component_.astype(pooled.dtype)
+            pooled -= np.outer(pooled @ component, component)
+        return pooled
+
+    def transform(self, X):
+        """Map each document to the pooled vectors of its known words.
+
+        Parameters
+        ----------
+        X : iterable of str or of list of str
+            Raw or pre-tokenised documents, as in ``fit``.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_documents, n_components), float32
+            Pooled vectors; a document without any known word gets a zero
+            row.
+        """
+        check_is_fitted(self, "wv_")
+        ids, offsets = encode_known(self._analyze(X), self.vocabulary_)
+        return self._pool(ids, offsets)
+
+    @property
+    def _n_features_out(self):
+        """Number of output features, for ``get_feature_names_out``."""
+        return self.n_components
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags

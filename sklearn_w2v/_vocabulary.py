@@ -1,0 +1,156 @@
+"""Vocabulary: counting, pruning, frequency order, subsampling and noise laws.
+
+Every function here works on arrays of counts or word ids; the only loop over
+tokens is the dictionary lookup that turns strings into integer ids, which
+Python cannot vectorize (``CountVectorizer`` does the same).
+"""
+
+import numpy as np
+
+
+def encode_documents(documents):
+    """Map token sequences to provisional integer ids in first-seen order.
+
+    Parameters
+    ----------
+    documents : iterable of list of str
+        Tokenised documents.
+
+    Returns
+    -------
+    words : list of str
+        Distinct tokens in order of first occurrence; provisional id ``i`` is
+        ``words[i]``.
+    ids : ndarray of shape (n_tokens,), int32
+        The provisional id of every token, documents concatenated.
+    offsets : ndarray of shape (n_documents + 1,), int64
+        Document ``k`` is ``ids[offsets[k]:offsets[k + 1]]``.
+
+    Examples
+    --------
+    >>> from sklearn_w2v._vocabulary import encode_documents
+    >>> words, ids, offsets = encode_documents([["a", "b", "a"], ["c"]])
+    >>> words, ids.tolist(), offsets.tolist()
+    (['a', 'b', 'c'], [0, 1, 0, 2], [0, 3, 4])
+    """
+    index = {}
+    setdefault = index.setdefault
+    chunks = []
+    lengths = []
+    for tokens in documents:
+        # setdefault with the current size assigns new ids in first-seen order.
+        chunks.append([setdefault(token, len(index)) for token in tokens])
+        lengths.append(len(chunks[-1]))
+    ids = np.fromiter(
+        (i for chunk in chunks for i in chunk),
+        dtype=np.int32,
+        count=sum(lengths),
+    )
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return list(index), ids, offsets
+
+
+def select_vocabulary(counts, *, min_count, max_features):
+    """Choose the kept words and order them by decreasing frequency.
+
+    Ties keep their provisional (first-seen) order, so the result is
+    deterministic and matches gensim's sort.
+
+    Parameters
+    ----------
+    counts : ndarray of shape (n_candidates,), int64
+        Occurrences of each provisional id.
+    min_count : int
+        Words with fewer occurrences are dropped.
+    max_features : int or None
+        Keep at most this many of the most frequent remaining words.
+
+    Returns
+    -------
+    kept : ndarray of shape (n_words,), int64
+        Provisional ids of the kept words, most frequent first; the final id
+        of ``kept[j]`` is ``j``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._vocabulary import select_vocabulary
+    >>> select_vocabulary(np.array([2, 5, 1, 5]), min_count=2, max_features=None)
+    array([1, 3, 0])
+    """
+    order = np.argsort(-counts, kind="stable")
+    order = order[counts[order] >= min_count]
+    if max_features is not None:
+        order = order[:max_features]
+    return order
+
+
+def keep_probabilities(counts, subsample):
+    """Probability of keeping each occurrence of a word (frequent-word subsampling).
+
+    With corpus frequency ``f = count / total`` and threshold ``t``, the word
+    is kept with probability ``(sqrt(f / t) + 1) * t / f``, capped at 1, the
+    formula of the word2vec C tool and gensim.
+
+    Parameters
+    ----------
+    counts : ndarray of shape (n_words,)
+        Occurrences of each word.
+    subsample : float
+        Threshold ``t``; 0 keeps every occurrence.
+
+    Returns
+    -------
+    keep : ndarray of shape (n_words,), float64
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._vocabulary import keep_probabilities
+    >>> keep_probabilities(np.array([900, 90, 10]), 0.01).round(3).tolist()
+    [0.111, 1.0, 1.0]
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    if subsample == 0:
+        return np.ones_like(counts)
+    threshold = subsample * counts.sum()
+    keep = (np.sqrt(counts / threshold) + 1.0) * threshold / counts
+    return np.minimum(keep, 1.0)
+
+
+def noise_table(counts, ns_exponent, *, table_size=1 << 22):
+    """Lookup table for drawing negative samples from ``count ** ns_exponent``.
+
+    Word ``j`` fills a share of the table proportional to its noise
+    probability, so a uniform random index into the table is a draw from the
+    noise law; one lookup is cheaper than a binary search per draw.
+
+    Parameters
+    ----------
+    counts : ndarray of shape (n_words,)
+        Occurrences of each word.
+    ns_exponent : float
+        Exponent of the noise distribution (0.75 in word2vec; 0 is uniform).
+    table_size : int, default=4194304
+        Number of entries.
+
+    Returns
+    -------
+    table : ndarray of shape (table_size,), int32
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._vocabulary import noise_table
+    >>> table = noise_table(np.array([16, 1]), 1.0, table_size=17)
+    >>> np.bincount(table).tolist()
+    [16, 1]
+    """
+    weights = np.asarray(counts, dtype=np.float64) ** ns_exponent
+    cumulative = np.cumsum(weights)
+    cumulative /= cumulative[-1]
+    # Entry centres, so that each word gets round(p * table_size) entries.
+    positions = (np.arange(table_size) + 0.5) / table_size
+    table = np.searchsorted(cumulative, positions, side="right")
+    return np.minimum(table, len(weights) - 1).astype(np.int32)
