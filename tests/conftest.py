@@ -1,0 +1,50 @@
+"""Shared fixtures: a tiny two-topic corpus and one small fitted vectorizer."""
+
+import numpy as np
+import pytest
+
+from sklearn_w2v import Word2VecVectorizer
+
+ANIMALS = ["cat", "dog", "horse", "cow", "sheep", "goat", "pig", "duck"]
+VEHICLES = ["car", "truck", "bus", "train", "plane", "boat", "bike", "tram"]
+FUNCTION_WORDS = ["the", "and", "with", "from"]
+
+FAST_PARAMS = dict(n_components=8, min_count=1, epochs=2, random_state=0)
+
+
+def make_topic_corpus(n_documents=60, seed=0):
+    """Documents alternating between an animal and a vehicle topic.
+
+    Each document has 10 topic words and 3 shared function words, shuffled;
+    its label is its topic. Word co-occurrence is structured (topic words
+    only meet their own topic), so training has something to learn.
+    """
+    rng = np.random.default_rng(seed)
+    documents, labels = [], []
+    for i in range(n_documents):
+        topic = i % 2
+        words = rng.choice((ANIMALS, VEHICLES)[topic], 10).tolist()
+        words += rng.choice(FUNCTION_WORDS, 3).tolist()
+        rng.shuffle(words)
+        documents.append(" ".join(words))
+        labels.append(topic)
+    return documents, np.array(labels)
+
+
+@pytest.fixture
+def fast_params():
+    """Parameters of a fit that takes milliseconds on the topic corpus."""
+    return dict(FAST_PARAMS)
+
+
+@pytest.fixture(scope="session")
+def topic_corpus():
+    """(documents, labels) of the two-topic corpus; do not mutate."""
+    return make_topic_corpus()
+
+
+@pytest.fixture(scope="module")
+def fitted_vectorizer(topic_corpus):
+    """A vectorizer fitted on the topic corpus, shared read-only by query tests."""
+    documents, _ = topic_corpus
+    return Word2VecVectorizer(**FAST_PARAMS, subsample=0.0).fit(documents)
