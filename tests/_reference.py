@@ -1,0 +1,284 @@
+"""Slow, obvious oracles for the training engine, in float64 with Python loops.
+
+Everything here is written pair by pair and window by window, straight from the
+definitions in DESIGN.md, so that it can be read and trusted at a glance. The
+tests compare the vectorized package functions against these on the same
+arrays. Nothing here is fast, and nothing here should become fast.
+
+The minibatch layout is the one of ``group_contexts``: windows are grouped by
+span ``b = 1, ..., window``; a window of span ``b`` owns ``2b`` consecutive
+context slots (left contexts first); ``targets[j]`` is the centre word of
+window ``j`` followed by its noise words.
+"""
+
+import math
+
+import numpy as np
+
+# ---------------------------------------------------------------------------
+# Layout
+# ---------------------------------------------------------------------------
+
+
+def window_slots(group_sizes):
+    """List, per window, the indices of its context slots."""
+    windows = []
+    slot = 0
+    for span, n_windows in enumerate(group_sizes, start=1):
+        for _ in range(int(n_windows)):
+            windows.append(list(range(slot, slot + 2 * span)))
+            slot += 2 * span
+    return windows
+
+
+def group_contexts(tokens, docs, spans, window):
+    """Brute-force ``group_contexts``: centres visited span by span, in order."""
+    centers, contexts, valid = [], [], []
+    for span in range(1, window + 1):
+        for i, drawn in enumerate(spans):
+            if drawn != span:
+                continue
+            p = i + window
+            centers.append(int(tokens[p]))
+            for offset in [*range(-span, 0), *range(1, span + 1)]:
+                contexts.append(int(tokens[p + offset]))
+                valid.append(bool(docs[p + offset] == docs[p]))
+    group_sizes = [sum(1 for s in spans if s == span) for span in range(1, window + 1)]
+    return centers, contexts, valid, group_sizes
+
+
+# ---------------------------------------------------------------------------
+# Scalar helpers
+# ---------------------------------------------------------------------------
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def log_sigmoid(x):
+    # Stable for both signs: log(1 / (1 + exp(-x))).
+    return -math.log1p(math.exp(-x)) if x >= 0 else x - math.log1p(math.exp(x))
+
+
+def dot(a, b):
+    return sum(float(x) * float(y) for x, y in zip(a, b, strict=True))
+
+
+# ---------------------------------------------------------------------------
+# Skip-gram with negative sampling
+# ---------------------------------------------------------------------------
+
+
+def sgns_loss(W, contexts, valid, targets, group_sizes):
+    """Sum over valid slots of -log s(x.u_pos) - sum_k log s(-x.u_k)."""
+    loss = 0.0
+    for j, slots in enumerate(window_slots(group_sizes)):
+        for s in slots:
+            if not valid[s]:
+                continue
+            x = W[0][contexts[s]]
+            for k, target in enumerate(targets[j]):
+                z = dot(x, W[1][target])
+                loss -= log_sigmoid(z if k == 0 else -z)
+    return loss
+
+
+def sgns_gradient(W, contexts, valid, targets, group_sizes):
+    """Loss and its exact gradient with respect to ``W``, pair by pair."""
+    W = np.asarray(W, dtype=np.float64)
+    grad = np.zeros_like(W)
+    loss = 0.0
+    for j, slots in enumerate(window_slots(group_sizes)):
+        for s in slots:
+            if not valid[s]:
+                continue
+            c = contexts[s]
+            x = W[0][c]
+            for k, target in enumerate(targets[j]):
+                u = W[1][target]
+                z = dot(x, u)
+                label = 1.0 if k == 0 else 0.0
+                loss -= log_sigmoid(z if k == 0 else -z)
+                # d(-log-likelihood)/dz = sigmoid(z) - label.
+                g = sigmoid(z) - label
+                for i in range(len(x)):
+                    grad[0][c][i] += g * u[i]
+                    grad[1][target][i] += g * x[i]
+    return loss, grad
+
+
+def sgns_step(W, contexts, valid, targets, group_sizes, learning_rate):
+    """One plain SGD step on the summed minibatch loss; returns (W_new, loss)."""
+    loss, grad = sgns_gradient(W, contexts, valid, targets, group_sizes)
+    return np.asarray(W, dtype=np.float64) - learning_rate * grad, loss
+
+
+# ---------------------------------------------------------------------------
+# CBOW with negative sampling
+# ---------------------------------------------------------------------------
+
+
+def cbow_hidden(W, contexts, valid, slots, cbow_mean):
+    """Hidden vector of one window and its number of valid contexts."""
+    h = [0.0] * W.shape[2]
+    n_valid = 0
+    for s in slots:
+        if valid[s]:
+            n_valid += 1
+            for i, value in enumerate(W[0][contexts[s]]):
+                h[i] += float(value)
+    if cbow_mean and n_valid:
+        h = [value / n_valid for value in h]
+    return h, n_valid
+
+
+def cbow_window_losses(W, contexts, valid, targets, group_sizes, cbow_mean):
+    """Loss of every window (0 for a window without valid context)."""
+    losses = []
+    for j, slots in enumerate(window_slots(group_sizes)):
+        h, n_valid = cbow_hidden(W, contexts, valid, slots, cbow_mean)
+        loss = 0.0
+        if n_valid:
+            for k, target in enumerate(targets[j]):
+                z = dot(h, W[1][target])
+                loss -= log_sigmoid(z if k == 0 else -z)
+        losses.append(loss)
+    return np.array(losses)
+
+
+def cbow_loss(W, contexts, valid, targets, group_sizes, cbow_mean):
+    return float(
+        cbow_window_losses(W, contexts, valid, targets, group_sizes, cbow_mean).sum()
+    )
+
+
+def cbow_gradient(W, contexts, valid, targets, group_sizes, cbow_mean):
+    """Loss, exact gradient wrt ``W``, and per-window gradient wrt ``h``."""
+    W = np.asarray(W, dtype=np.float64)
+    grad = np.zeros_like(W)
+    grad_h = []
+    loss = 0.0
+    for j, slots in enumerate(window_slots(group_sizes)):
+        h, n_valid = cbow_hidden(W, contexts, valid, slots, cbow_mean)
+        dh = np.zeros(W.shape[2])
+        if n_valid:
+            for k, target in enumerate(targets[j]):
+                u = W[1][target]
+                z = dot(h, u)
+                label = 1.0 if k == 0 else 0.0
+                loss -= log_sigmoid(z if k == 0 else -z)
+                g = sigmoid(z) - label
+                for i in range(len(h)):
+                    dh[i] += g * u[i]
+                    grad[1][target][i] += g * h[i]
+            scale = 1.0 / n_valid if cbow_mean else 1.0
+            for s in slots:
+                if valid[s]:
+                    grad[0][contexts[s]] += scale * dh
+        grad_h.append(dh)
+    return loss, grad, grad_h
+
+
+def cbow_step(W, contexts, valid, targets, group_sizes, learning_rate, cbow_mean):
+    """One CBOW step as the C tool and gensim take it; returns (W_new, loss).
+
+    Output vectors take the exact SGD step. Every valid context word of window
+    ``j`` takes ``-learning_rate * dloss/dh_j``, undivided even for the mean.
+    """
+    W = np.asarray(W, dtype=np.float64)
+    loss, grad, grad_h = cbow_gradient(
+        W, contexts, valid, targets, group_sizes, cbow_mean
+    )
+    new = W.copy()
+    new[1] -= learning_rate * grad[1]
+    for j, slots in enumerate(window_slots(group_sizes)):
+        for s in slots:
+            if valid[s]:
+                new[0][contexts[s]] -= learning_rate * grad_h[j]
+    return new, loss
+
+
+# ---------------------------------------------------------------------------
+# Scatter, vocabulary laws
+# ---------------------------------------------------------------------------
+
+
+def scatter_add(W, rows, G, sources=None, weights=None):
+    """``W[rows[k]] += weights[k] * G[sources[k]]`` one entry at a time."""
+    for k, row in enumerate(rows):
+        source = k if sources is None else sources[k]
+        weight = 1.0 if weights is None else weights[k]
+        W[row] += weight * G[source]
+
+
+def keep_probability(count, total, subsample):
+    """C tool / gensim keep probability of one word, capped at 1."""
+    if subsample == 0:
+        return 1.0
+    f = count / total
+    return min(1.0, (math.sqrt(f / subsample) + 1.0) * subsample / f)
+
+
+def noise_probabilities(counts, ns_exponent):
+    weights = [float(c) ** ns_exponent for c in counts]
+    total = sum(weights)
+    return np.array([w / total for w in weights])
+
+
+# ---------------------------------------------------------------------------
+# Finite differences and random problems
+# ---------------------------------------------------------------------------
+
+
+def numerical_gradient(f, W, eps=1e-6):
+    """Central differences of ``f`` (scalar or array valued) at float64 ``W``.
+
+    Returns an array of shape ``f(W).shape + W.shape``.
+    """
+    W = np.array(W, dtype=np.float64)
+    f0 = np.asarray(f(W), dtype=np.float64)
+    jac = np.zeros(f0.shape + W.shape)
+    for index in np.ndindex(W.shape):
+        saved = W[index]
+        W[index] = saved + eps
+        up = np.asarray(f(W), dtype=np.float64)
+        W[index] = saved - eps
+        down = np.asarray(f(W), dtype=np.float64)
+        W[index] = saved
+        jac[(Ellipsis, *index)] = (up - down) / (2 * eps)
+    return jac
+
+
+def random_batch(
+    rng,
+    *,
+    n_words=12,
+    n_components=6,
+    group_sizes=(2, 3, 2),
+    n_negative=3,
+    p_invalid=0.3,
+    word_range=None,
+    scale=0.5,
+):
+    """A random minibatch in the kernels' layout, with repeats and invalid slots.
+
+    Context and target words are drawn from ``range(word_range)`` (a small
+    range forces repeats). Half the invalid slots hold the padding row
+    ``n_words``, the others a real word (a neighbour from another document).
+
+    Returns ``W, contexts, valid, targets, group_sizes`` with ``W`` float32
+    of shape ``(2, n_words + 1, n_components)`` and zero padding rows.
+    """
+    word_range = n_words if word_range is None else word_range
+    group_sizes = np.asarray(group_sizes, dtype=np.int64)
+    n_windows = int(group_sizes.sum())
+    n_slots = int(2 * (np.arange(1, len(group_sizes) + 1) @ group_sizes))
+    W = (scale * rng.standard_normal((2, n_words + 1, n_components))).astype(np.float32)
+    W[:, n_words] = 0.0
+    contexts = rng.integers(0, word_range, n_slots).astype(np.int32)
+    valid = rng.random(n_slots) >= p_invalid
+    padded = ~valid & (rng.random(n_slots) < 0.5)
+    contexts[padded] = n_words
+    targets = rng.integers(0, word_range, (n_windows, n_negative + 1)).astype(np.int32)
+    return W, contexts, valid, targets, group_sizes
