@@ -4,13 +4,14 @@ The hidden vector of a window is the mean (or sum) of its context words'
 input vectors; it predicts the centre word's output vector against ``K`` noise
 words. As in the word2vec C tool and gensim, the error on the hidden vector
 is added undivided to every context word's input vector, also when the hidden
-vector is a mean.
+vector is a mean. The hidden vectors are one sparse (windows x vocabulary)
+product, and the errors return to the context words through the transposed
+one.
 """
 
 import numpy as np
 
-from ._sampling import iter_groups
-from ._scatter import scatter_add
+from ._scatter import scatter_add, segment_sums
 from ._sgns import label_gradients
 
 
@@ -43,24 +44,16 @@ def cbow_update(W, contexts, valid, targets, group_sizes, learning_rate, cbow_me
         windows with at least one context.
     """
     n_windows, n_targets = targets.shape
-    n_components = W.shape[2]
+    n_words, n_components = W.shape[1:]
+    widths = 2 * np.repeat(np.arange(1, len(group_sizes) + 1), group_sizes)
+    indptr = np.zeros(n_windows + 1, dtype=np.int32)
+    np.cumsum(widths, out=indptr[1:])
     slot_weight = valid.astype(np.float32)
-    X = W[0][contexts]
-
-    h = np.empty((n_windows, n_components), dtype=np.float32)
-    n_contexts = np.empty(n_windows, dtype=np.float32)
-    window_of_slot = []
-    for n, width, windows, slots in iter_groups(group_sizes):
-        weight = slot_weight[slots].reshape(n, 1, width)
-        n_contexts[windows] = weight.sum(axis=2)[:, 0]
-        np.matmul(
-            weight,
-            X[slots].reshape(n, width, n_components),
-            out=h[windows, None, :],
-        )
-        window_of_slot.append(np.repeat(np.arange(windows.start, windows.stop), width))
+    n_contexts = np.add.reduceat(slot_weight, indptr[:-1])
+    mean_weight = slot_weight
     if cbow_mean:
-        h /= np.maximum(n_contexts, 1.0)[:, None]
+        mean_weight = slot_weight / np.repeat(np.maximum(n_contexts, 1.0), widths)
+    h = segment_sums(indptr, contexts, mean_weight, W[0])
 
     Z = W[1][targets]
     logits = np.matmul(Z, h[:, :, None])[:, :, 0]
@@ -68,7 +61,6 @@ def cbow_update(W, contexts, valid, targets, group_sizes, learning_rate, cbow_me
     dh = np.matmul(logits[:, None, :], Z)[:, 0, :]
 
     # One scatter for both matrices: output rows take h, input rows take dh.
-    n_words = W.shape[1]
     scatter_add(
         W.reshape(-1, n_components),
         np.concatenate([targets.ravel() + n_words, contexts]),
@@ -76,7 +68,7 @@ def cbow_update(W, contexts, valid, targets, group_sizes, learning_rate, cbow_me
         sources=np.concatenate(
             [
                 np.repeat(np.arange(n_windows), n_targets),
-                np.concatenate(window_of_slot) + n_windows,
+                np.repeat(np.arange(n_windows, 2 * n_windows), widths),
             ]
         ),
         weights=np.concatenate([logits.ravel(), slot_weight]),

@@ -8,6 +8,8 @@ and a minibatch of consecutive centres is a handful of slices, never a
 per-pair Python loop.
 """
 
+import functools
+
 import numpy as np
 
 
@@ -73,7 +75,7 @@ def draw_spans(n_centers, window, shrink_windows, rng):
 
     Returns
     -------
-    spans : ndarray of shape (n_centers,), int8 or int64
+    spans : ndarray of shape (n_centers,), smallest integer type holding window
 
     Examples
     --------
@@ -83,9 +85,11 @@ def draw_spans(n_centers, window, shrink_windows, rng):
     >>> int(spans.min()), int(spans.max())
     (1, 3)
     """
+    # The smallest integer type keeps this per-token array small.
+    dtype = np.min_scalar_type(window)
     if not shrink_windows:
-        return np.full(n_centers, window, dtype=np.int8)
-    return rng.integers(1, window + 1, size=n_centers, dtype=np.int8)
+        return np.full(n_centers, window, dtype=dtype)
+    return rng.integers(1, window + 1, size=n_centers, dtype=dtype)
 
 
 def group_contexts(tokens, docs, spans, window):
@@ -133,17 +137,21 @@ def group_contexts(tokens, docs, spans, window):
     order = np.argsort(spans, kind="stable")
     group_sizes = np.bincount(spans, minlength=window + 1)[1:]
     positions = order + window
-    slots = []
-    first = 0
-    for span, size in enumerate(group_sizes, start=1):
-        if size:
-            offsets = np.r_[-span:0, 1 : span + 1]
-            slots.append((positions[first : first + size, None] + offsets).ravel())
-        first += size
-    slots = np.concatenate(slots)
+    slots = np.concatenate(
+        [
+            (positions[windows, None] + _slot_offsets(width // 2)).ravel()
+            for _, width, windows, _ in iter_groups(group_sizes)
+        ]
+    )
     widths = 2 * np.repeat(np.arange(1, window + 1), group_sizes)
     valid = docs[slots] == np.repeat(docs[positions], widths)
     return tokens[positions], tokens[slots], valid, group_sizes
+
+
+@functools.cache
+def _slot_offsets(span):
+    """Offsets of the context slots of a window of half-width ``span``."""
+    return np.r_[-span:0, 1 : span + 1]
 
 
 def draw_negatives(table, shape, rng):

@@ -1,15 +1,73 @@
 """Scatter-add of weighted gradient rows into a weight matrix.
 
 ``W[rows] += G`` silently drops all but one update of a repeated row, and
-``np.add.at`` is correct but an order of magnitude slower. A minibatch of
+``np.add.at`` is correct but two orders of magnitude slower. A minibatch of
 word2vec touches frequent words many times, so every kernel accumulates
-through :func:`scatter_add`: one sparse matrix with a row per distinct target
-row and an entry per contribution, multiplied by the gradient block, sums the
-repeats in compiled code.
+through :func:`scatter_add`: the contributions form a sparse matrix in
+compressed-column form (one column per gradient row, one entry per target
+row), and SciPy's compiled sparse-times-dense kernel adds ``S @ G`` to ``W``,
+summing repeats as it goes.
 """
 
 import numpy as np
 import scipy.sparse as sp
+
+try:
+    # SciPy's compiled kernel accumulates into W itself, with the GIL released:
+    # no compaction, no temporary of W's rows. Private, hence the fallback.
+    from scipy.sparse._sparsetools import csc_matvecs as _csc_matvecs
+    from scipy.sparse._sparsetools import csr_matvecs as _csr_matvecs
+except ImportError:  # pragma: no cover
+    _csc_matvecs = _csr_matvecs = None
+
+
+def segment_sums(indptr, columns, weights, W):
+    """Weighted sums of rows of ``W``, one per segment, without gathering them.
+
+    Segment ``j`` is ``sum_k weights[k] * W[columns[k]]`` for ``k`` in
+    ``indptr[j]:indptr[j + 1]``: the product of a CSR matrix with ``W``.
+
+    Parameters
+    ----------
+    indptr : ndarray of shape (n_segments + 1,), int32
+        Segment boundaries.
+    columns : ndarray of shape (n_entries,), int32
+        Row of ``W`` of each entry.
+    weights : ndarray of shape (n_entries,)
+        Factor of each entry.
+    W : ndarray of shape (n_rows, n_components), C-contiguous
+        Rows to sum.
+
+    Returns
+    -------
+    sums : ndarray of shape (n_segments, n_components), dtype of ``W``
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._scatter import segment_sums
+    >>> W = np.arange(6, dtype=np.float32).reshape(3, 2)
+    >>> segment_sums(np.array([0, 2, 3]), np.array([0, 2, 1]),
+    ...              np.array([1.0, 0.5, 2.0], dtype=np.float32), W).tolist()
+    [[2.0, 3.5], [4.0, 6.0]]
+    """
+    n_segments = len(indptr) - 1
+    weights = weights.astype(W.dtype, copy=False)
+    if _csr_matvecs is not None and W.flags.c_contiguous:
+        sums = np.zeros((n_segments, W.shape[1]), dtype=W.dtype)
+        _csr_matvecs(
+            n_segments,
+            len(W),
+            W.shape[1],
+            indptr.astype(np.int32, copy=False),
+            columns.astype(np.int32, copy=False),
+            weights,
+            W.ravel(),
+            sums.ravel(),
+        )
+        return sums
+    S = sp.csr_matrix((weights, columns, indptr), shape=(n_segments, len(W)))
+    return np.asarray(S @ W)
 
 
 def scatter_add(W, rows, G, *, sources=None, weights=None):
@@ -19,14 +77,15 @@ def scatter_add(W, rows, G, *, sources=None, weights=None):
 
     Parameters
     ----------
-    W : ndarray of shape (n_rows, n_components)
+    W : ndarray of shape (n_rows, n_components), C-contiguous
         Matrix updated in place.
     rows : ndarray of shape (n_entries,), int
         Target row of each entry; repeats accumulate.
     G : ndarray of shape (n_sources, n_components)
         Gradient rows, same dtype as ``W``.
     sources : ndarray of shape (n_entries,), int, default=None
-        Row of ``G`` of each entry; ``None`` means ``arange(n_entries)``.
+        Row of ``G`` of each entry, non-decreasing; ``None`` means
+        ``arange(n_entries)``.
     weights : ndarray of shape (n_entries,), default=None
         Factor of each entry; ``None`` means 1.
 
@@ -40,20 +99,30 @@ def scatter_add(W, rows, G, *, sources=None, weights=None):
     [[0.0, 0.0], [2.0, 2.0], [1.0, 1.0]]
     """
     n_entries = len(rows)
+    n_sources, n_components = G.shape
     if n_entries == 0:
         return
     if sources is None:
-        sources = np.arange(n_entries)
+        indptr = np.arange(n_entries + 1, dtype=np.int32)
+    else:
+        indptr = np.searchsorted(sources, np.arange(n_sources + 1)).astype(np.int32)
     if weights is None:
         weights = np.ones(n_entries, dtype=W.dtype)
-    # Distinct rows without sorting: mark them, then number the marks.
-    mark = np.zeros(len(W), dtype=bool)
-    mark[rows] = True
-    targets = np.flatnonzero(mark)
-    position = np.empty(len(W), dtype=np.intp)
-    position[targets] = np.arange(len(targets))
-    S = sp.csr_matrix(
-        (weights.astype(W.dtype, copy=False), (position[rows], sources)),
-        shape=(len(targets), len(G)),
-    )
+    weights = weights.astype(W.dtype, copy=False)
+    G = np.ascontiguousarray(G, dtype=W.dtype)
+    if _csc_matvecs is not None and W.flags.c_contiguous:
+        _csc_matvecs(
+            len(W),
+            n_sources,
+            n_components,
+            indptr,
+            rows.astype(np.int32, copy=False),
+            weights,
+            G.ravel(),
+            W.ravel(),
+        )
+        return
+    # Public-API path: the same product into a compact block of distinct rows.
+    targets, position = np.unique(rows, return_inverse=True)
+    S = sp.csc_matrix((weights, position, indptr), shape=(len(targets), n_sources))
     W[targets] += S @ G

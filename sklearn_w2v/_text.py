@@ -5,6 +5,7 @@ analyser that :class:`~sklearn.feature_extraction.text.CountVectorizer` builds
 from the same parameters; lists or tuples of strings are taken as tokens.
 """
 
+import os
 from itertools import chain, repeat
 
 import numpy as np
@@ -47,6 +48,9 @@ def build_analyzer(params):
     return CountVectorizer(
         **{name: params[name] for name in ANALYZER_PARAMS}
     ).build_analyzer()
+
+
+_STR_TYPE = frozenset([str])
 
 
 def _describe(document):
@@ -98,12 +102,18 @@ def analyze_documents(X, analyzer, input="content"):
     raw_types = (str, bytes)
     documents = []
     for index, document in enumerate(iterator):
-        if isinstance(document, raw_types) or (
-            input == "file" and hasattr(document, "read")
+        if (
+            isinstance(document, raw_types)
+            or (input == "file" and hasattr(document, "read"))
+            or (input == "filename" and isinstance(document, os.PathLike))
         ):
             documents.append(analyzer(document))
         elif isinstance(document, (list, tuple)):
-            if not all(isinstance(token, str) for token in document):
+            # Checking the set of token types runs at C speed; str
+            # subclasses take the slower isinstance check.
+            if not _STR_TYPE.issuperset(map(type, document)) and not all(
+                isinstance(token, str) for token in document
+            ):
                 token = next(t for t in document if not isinstance(t, str))
                 raise TypeError(
                     f"Document {index} is a pre-tokenised {type(document).__name__} "

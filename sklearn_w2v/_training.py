@@ -120,12 +120,16 @@ def _train_batches(W, tokens, docs, spans, starts, config, rng):
                 config["cbow_mean"],
             )
         if not math.isfinite(batch_loss):
-            raise FloatingPointError(
-                f"Training diverged (non-finite loss) with learning_rate="
-                f"{config['learning_rate']!r}; use a smaller learning_rate."
-            )
+            _diverged(config["learning_rate"])
         loss += batch_loss
     return loss
+
+
+def _diverged(learning_rate):
+    raise FloatingPointError(
+        f"Training diverged (non-finite loss or weights) with learning_rate="
+        f"{learning_rate!r}; use a smaller learning_rate."
+    )
 
 
 def train(
@@ -227,6 +231,9 @@ def train(
                     for job in range(n_jobs)
                 ]
                 epoch_loss = sum(future.result() for future in futures)
+            # Clipped logits keep the loss finite while weights overflow.
+            if not np.isfinite(W).all():
+                _diverged(learning_rate)
             n_words_trained += n_centers
             loss_curve[epoch] = epoch_loss / max(n_centers, 1)
             if verbose:

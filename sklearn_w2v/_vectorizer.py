@@ -199,8 +199,10 @@ class Word2VecVectorizer(
     >>> X = vectorizer.fit_transform(corpus)
     >>> X.shape
     (100, 8)
-    >>> len(vectorizer.wv_), vectorizer.wv_.most_similar("cat", topn=1)[0][0] in corpus[1]
-    (7, True)
+    >>> len(vectorizer.wv_)
+    7
+    >>> vectorizer.wv_.most_similar("cat", topn=1)[0][0] in corpus[1]
+    True
     """
 
     _parameter_constraints: dict = {
@@ -322,7 +324,34 @@ class Word2VecVectorizer(
         self : Word2VecVectorizer
             The fitted vectorizer.
         """
+        self._fit_documents(self._analyze(X))
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Learn the word vectors, then pool each document's vectors.
+
+        Equivalent to ``fit(X).transform(X)`` with the same ``random_state``,
+        but the documents are read and analysed once, so a one-shot iterator
+        works.
+
+        Parameters
+        ----------
+        X : iterable of str or of list of str
+            Raw or pre-tokenised documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_documents, n_components), float32
+            Pooled document vectors.
+        """
         documents = self._analyze(X)
+        self._fit_documents(documents)
+        return self._pool(*encode_known(documents, self.vocabulary_))
+
+    def _fit_documents(self, documents):
         if not documents:
             raise ValueError(
                 "Word2VecVectorizer.fit needs at least one document; X is empty."
@@ -388,7 +417,6 @@ class Word2VecVectorizer(
                 self.sif_component_ = first_component(
                     self._pool(ids, offsets, remove_component=False)
                 )
-        return self
 
     def _pool(self, ids, offsets, remove_component=True):
         vectors = self.wv_.vectors
@@ -434,8 +462,8 @@ class Word2VecVectorizer(
 
     @property
     def _n_features_out(self):
-        """Number of output features, for ``get_feature_names_out``."""
-        return self.n_components
+        """Number of output features; unset (AttributeError) before ``fit``."""
+        return self.wv_.vector_size
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

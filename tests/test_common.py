@@ -44,18 +44,7 @@ DATA_FREE_CHECKS = [
     estimator_checks.check_mixin_order,
     estimator_checks.check_valid_tag_types,
     estimator_checks.check_estimator_tags_renamed,
-    pytest.param(
-        estimator_checks.check_get_feature_names_out_error,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=(
-                "get_feature_names_out works before fit: ClassNamePrefixFeatures"
-                "OutMixin calls check_is_fitted(self, '_n_features_out') and "
-                "_n_features_out is a property returning n_components, which "
-                "exists on an unfitted estimator, so no NotFittedError is raised."
-            ),
-        ),
-    ),
+    estimator_checks.check_get_feature_names_out_error,
 ]
 
 
@@ -199,15 +188,6 @@ def test_fit_transform_equals_fit_then_transform(topic_corpus, fast_params, pool
     assert_array_equal(fit_transformed, transformed)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "fit_transform is TransformerMixin's fit(X).transform(X), which iterates "
-        "X twice: a generator is consumed by fit and transform returns an empty "
-        "(0, n_components) array without an error. CountVectorizer.fit_transform "
-        "reads its documents once and accepts any iterable."
-    ),
-)
 def test_fit_transform_accepts_a_generator(topic_corpus, fast_params):
     documents, _ = topic_corpus
     expected = Word2VecVectorizer(**fast_params).fit_transform(documents)

@@ -302,15 +302,6 @@ def test_input_filename(tmp_path, fast_params):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "input='filename' rejects pathlib.Path documents with TypeError "
-        "('Document 0 is PosixPath ...'): analyze_documents only passes str/bytes "
-        "to the analyser, while CountVectorizer(input='filename') opens any "
-        "path-like object."
-    ),
-)
 def test_input_filename_accepts_paths(tmp_path, fast_params):
     paths = []
     for i, document in enumerate(ANALYSIS_DOCUMENTS):
@@ -474,16 +465,6 @@ def test_algorithms_and_cbow_mean_differ(topic_corpus, fast_params):
     assert not np.array_equal(vectors[1], vectors[2])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "window >= 128 crashes fit although the parameter constraint allows any "
-        "window >= 1: _sampling.draw_spans stores spans as int8, so "
-        "rng.integers(1, window + 1, dtype=np.int8) raises 'high is out of bounds "
-        "for int8' and np.full(..., window, dtype=np.int8) raises OverflowError "
-        "with shrink_windows=False."
-    ),
-)
 @pytest.mark.parametrize("shrink_windows", [True, False])
 def test_large_window(topic_corpus, fast_params, shrink_windows):
     documents, _ = topic_corpus

@@ -1,0 +1,106 @@
+"""Shared pieces of the benchmarks: corpus, timing, quality, memory."""
+
+import gzip
+import json
+import re
+import resource
+import time
+from pathlib import Path
+
+from sklearn_w2v import KeyedVectors
+from sklearn_w2v.evaluation import evaluate_word_analogies, evaluate_word_pairs
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+ANALOGIES = SHARED / "questions-words.txt"
+WORD_PAIRS = SHARED / "wordsim353.tsv"
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def tokenize(text):
+    """Lowercase word tokens, the same for every library benchmarked."""
+    return _TOKEN.findall(text.lower())
+
+
+def load_sentences(path=None):
+    """Tokenised sentences: the SOTU corpus split at sentence ends, or a file.
+
+    ``path`` is a text file (plain or .gz) with one sentence per line.
+    """
+    if path is None:
+        with gzip.open(SHARED / "sotu.jsonl.gz", "rt", encoding="utf-8") as lines:
+            texts = [json.loads(line)["text"] for line in lines]
+        sentences = (s for text in texts for s in _SENTENCE_END.split(text))
+    else:
+        opener = gzip.open if str(path).endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8") as lines:
+            sentences = list(lines)
+    return [tokens for tokens in map(tokenize, sentences) if tokens]
+
+
+def quality(keys, vectors):
+    """Analogy accuracy and WordSim-353 Spearman of word vectors."""
+    kv = KeyedVectors(keys, vectors)
+    analogies = evaluate_word_analogies(kv, ANALOGIES)
+    pairs = evaluate_word_pairs(kv, WORD_PAIRS)
+    return analogies.accuracy, pairs.spearman.statistic
+
+
+def timed(function):
+    """Run ``function()``; return its result and the wall time in seconds."""
+    started = time.perf_counter()
+    result = function()
+    return result, time.perf_counter() - started
+
+
+def peak_rss_mib():
+    """Peak resident memory of this process so far, in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def fit_ours(sentences, params, n_jobs, seed):
+    """Fit Word2VecVectorizer; return (keys, vectors)."""
+    from sklearn_w2v import Word2VecVectorizer
+
+    model = Word2VecVectorizer(
+        algorithm=params["algorithm"],
+        n_components=params["n_components"],
+        window=params["window"],
+        min_count=params["min_count"],
+        n_negative=params["n_negative"],
+        subsample=params["subsample"],
+        epochs=params["epochs"],
+        n_jobs=n_jobs,
+        random_state=seed,
+    ).fit(sentences)
+    return model.wv_.index_to_key, model.wv_.vectors
+
+
+def fit_gensim(sentences, params, n_jobs, seed):
+    """Fit gensim's Word2Vec with the same hyperparameters; return (keys, vectors)."""
+    from gensim.models import Word2Vec
+
+    model = Word2Vec(
+        sentences,
+        sg=int(params["algorithm"] == "skipgram"),
+        vector_size=params["n_components"],
+        window=params["window"],
+        min_count=params["min_count"],
+        negative=params["n_negative"],
+        sample=params["subsample"],
+        epochs=params["epochs"],
+        workers=n_jobs,
+        seed=seed,
+    )
+    return model.wv.index_to_key, model.wv.vectors
+
+
+DEFAULTS = {
+    "n_components": 100,
+    "window": 5,
+    "min_count": 5,
+    "n_negative": 5,
+    "subsample": 1e-3,
+    "epochs": 5,
+}
