@@ -11,6 +11,7 @@ Usage: python benchmarks/bench_quality.py [--seeds N] [--n-jobs N]
 """
 
 import argparse
+from functools import partial
 
 import numpy as np
 from _common import DEFAULTS, fit_gensim, fit_ours, load_sentences, quality, timed
@@ -38,7 +39,7 @@ def main():
             rows = []
             for seed in range(args.seeds):
                 (keys, vectors), seconds = timed(
-                    lambda fit=fit, seed=seed: fit(sentences, params, args.n_jobs, seed)
+                    partial(fit, sentences, params, args.n_jobs, seed)
                 )
                 rows.append(
                     (*quality(keys, vectors), n_tokens * params["epochs"] / seconds)
