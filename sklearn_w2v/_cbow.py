@@ -12,7 +12,7 @@ one.
 import numpy as np
 
 from ._scatter import scatter_add, segment_sums
-from ._sgns import label_gradients
+from ._sgns import damped_weights, label_gradients, target_weights
 
 
 def cbow_update(W, contexts, valid, targets, group_sizes, learning_rate, cbow_mean):
@@ -20,7 +20,7 @@ def cbow_update(W, contexts, valid, targets, group_sizes, learning_rate, cbow_me
 
     Parameters
     ----------
-    W : ndarray of shape (2, n_words + 1, n_components), float32
+    W : ndarray of shape (2, n_words + 1, n_components), float32, C-contiguous
         Input vectors ``W[0]`` and output vectors ``W[1]``; row ``n_words``
         of each is padding.
     contexts : ndarray of shape (n_slots,), int
@@ -29,7 +29,8 @@ def cbow_update(W, contexts, valid, targets, group_sizes, learning_rate, cbow_me
     valid : ndarray of shape (n_slots,), bool
         Whether a slot holds a real context.
     targets : ndarray of shape (n_windows, n_negative + 1), int
-        Per window: the centre word, then its noise words.
+        Per window: the centre word, then its noise words. A noise word
+        equal to the centre word is skipped.
     group_sizes : ndarray of shape (window,), int
         Number of windows of each span.
     learning_rate : float
@@ -55,15 +56,26 @@ def cbow_update(W, contexts, valid, targets, group_sizes, learning_rate, cbow_me
         mean_weight = slot_weight / np.repeat(np.maximum(n_contexts, 1.0), widths)
     h = segment_sums(indptr, contexts, mean_weight, W[0])
 
-    Z = W[1][targets]
+    Z = np.take(W[1], targets, axis=0)
     logits = np.matmul(Z, h[:, :, None])[:, :, 0]
-    loss = label_gradients(logits, (n_contexts > 0).astype(np.float32), learning_rate)
+    weight = target_weights(targets)
+    weight *= (n_contexts > 0)[:, None]
+    loss, curvature = label_gradients(logits, weight, learning_rate)
     dh = np.matmul(logits[:, None, :], Z)[:, 0, :]
 
     # One scatter for both matrices: output rows take h, input rows take dh.
+    rows = np.concatenate([targets.ravel() + n_words, contexts])
+    h_norms = np.einsum("ij,ij->i", h, h)
+    window_curvature = np.einsum("ij,ij->i", curvature, np.einsum("ijk,ijk->ij", Z, Z))
+    entry_curvature = np.concatenate(
+        [
+            (curvature * h_norms[:, None]).ravel(),
+            np.repeat(window_curvature, widths) * slot_weight,
+        ]
+    )
     scatter_add(
         W.reshape(-1, n_components),
-        np.concatenate([targets.ravel() + n_words, contexts]),
+        rows,
         np.concatenate([h, dh]),
         sources=np.concatenate(
             [
@@ -71,6 +83,7 @@ def cbow_update(W, contexts, valid, targets, group_sizes, learning_rate, cbow_me
                 np.repeat(np.arange(n_windows, 2 * n_windows), widths),
             ]
         ),
-        weights=np.concatenate([logits.ravel(), slot_weight]),
+        weights=np.concatenate([logits.ravel(), slot_weight])
+        * damped_weights(rows, entry_curvature),
     )
     return loss

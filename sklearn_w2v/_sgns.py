@@ -47,7 +47,7 @@ def sigmoid(x):
 
 
 def label_gradients(logits, weight, learning_rate):
-    """Loss and scaled gradient factors of logits whose first column is positive.
+    """Loss, gradient factors and curvatures of logits whose column 0 is positive.
 
     Column 0 of ``logits`` scores the observed word (label 1), the others
     noise words (label 0). Computed in place: on return ``logits`` holds the
@@ -58,35 +58,102 @@ def label_gradients(logits, weight, learning_rate):
     ----------
     logits : ndarray of shape (n_rows, n_negative + 1), float32
         Dot products; overwritten by the gradient factors.
-    weight : ndarray of shape (n_rows,), float32
-        Weight of each row in the loss (0 drops a row).
+    weight : ndarray of shape (n_rows, n_negative + 1), float32
+        Weight of each logit in the loss (0 drops it).
     learning_rate : float
         Step size.
 
     Returns
     -------
     loss : float
-        ``sum_rows weight * (-log sigmoid(l_0) - sum_k log sigmoid(-l_k))``,
-        accumulated in float64.
+        ``sum weight * -log(sigmoid(+-logit))``, accumulated in float64.
+    curvature : ndarray of shape (n_rows, n_negative + 1), float32
+        ``learning_rate * weight * sigmoid * (1 - sigmoid)``: times the
+        squared norm of the other vector, the step's size relative to the
+        one-dimensional Newton step.
 
     Examples
     --------
     >>> import numpy as np
     >>> from sklearn_w2v._sgns import label_gradients
     >>> logits = np.zeros((1, 2), dtype=np.float32)
-    >>> loss = label_gradients(logits, np.ones(1, dtype=np.float32), 1.0)
-    >>> round(loss, 4), logits.tolist()
-    (1.3863, [[0.5, -0.5]])
+    >>> loss, curvature = label_gradients(logits, np.ones((1, 2), np.float32), 1.0)
+    >>> round(loss, 4), logits.tolist(), curvature.tolist()
+    (1.3863, [[0.5, -0.5]], [[0.25, 0.25]])
     """
     # Turn each logit into the probability q of its correct label; the loss
     # is -log q and the factor +-(1 - q).
     logits[:, 1:] *= -1.0
     q = sigmoid(logits)
-    loss = -float(np.log(q).sum(axis=1, dtype=np.float64) @ weight)
+    loss = -float(np.vdot(np.log(q), weight))
+    weight = weight * np.float32(learning_rate)
+    curvature = q * weight
     np.subtract(1.0, q, out=q)
+    curvature *= q
+    q *= weight
     q[:, 1:] *= -1.0
-    q *= (learning_rate * weight)[:, None]
-    return loss
+    return loss, curvature
+
+
+def damped_weights(rows, curvature):
+    """Per-entry factors that keep each row's summed step below a Newton step.
+
+    A minibatch sums all updates of a row computed from the same weights. For
+    a frequent word the sum can overshoot where word-by-word updates would
+    have saturated; each row's update is divided by ``max(1, H)``, ``H`` the
+    summed curvature of its entries (Newton's step has ``H = 1``). Rows of
+    rare words, with ``H`` far below 1, are untouched.
+
+    Parameters
+    ----------
+    rows : ndarray of shape (n_entries,), int
+        Target row of each entry.
+    curvature : ndarray of shape (n_entries,), float32
+        Curvature of each entry (learning rate included).
+
+    Returns
+    -------
+    weights : ndarray of shape (n_entries,), float32
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._sgns import damped_weights
+    >>> damped_weights(np.array([0, 0, 1]), np.array([1.0, 3.0, 0.5])).tolist()
+    [0.25, 0.25, 1.0]
+    """
+    total = np.bincount(rows, weights=curvature)[rows]
+    return (1.0 / np.maximum(total, 1.0)).astype(np.float32)
+
+
+def window_of_slots(group_sizes):
+    """Window index of every context slot laid out by span groups.
+
+    Examples
+    --------
+    >>> from sklearn_w2v._sgns import window_of_slots
+    >>> window_of_slots([1, 1]).tolist()
+    [0, 0, 1, 1, 1, 1]
+    """
+    spans = np.repeat(np.arange(1, len(group_sizes) + 1), group_sizes)
+    return np.repeat(np.arange(len(spans)), 2 * spans)
+
+
+def target_weights(targets):
+    """Weight 1 for each target, 0 for a noise word equal to its centre word.
+
+    The word2vec C tool and gensim skip such draws.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._sgns import target_weights
+    >>> target_weights(np.array([[3, 3, 4]])).tolist()
+    [[1.0, 0.0, 1.0]]
+    """
+    weight = np.ones(targets.shape, dtype=np.float32)
+    weight[:, 1:] = targets[:, 1:] != targets[:, :1]
+    return weight
 
 
 def sgns_update(W, contexts, valid, targets, group_sizes, learning_rate):
@@ -94,7 +161,7 @@ def sgns_update(W, contexts, valid, targets, group_sizes, learning_rate):
 
     Parameters
     ----------
-    W : ndarray of shape (2, n_words + 1, n_components), float32
+    W : ndarray of shape (2, n_words + 1, n_components), float32, C-contiguous
         Input vectors ``W[0]`` and output vectors ``W[1]``; row ``n_words``
         of each is padding.
     contexts : ndarray of shape (n_slots,), int
@@ -104,7 +171,7 @@ def sgns_update(W, contexts, valid, targets, group_sizes, learning_rate):
         Whether a slot holds a real context (its gradient is zero otherwise).
     targets : ndarray of shape (n_windows, n_negative + 1), int
         Per window: the centre word, then the noise words shared by its
-        contexts.
+        contexts. A noise word equal to the centre word is skipped.
     group_sizes : ndarray of shape (window,), int
         Number of windows of each span.
     learning_rate : float
@@ -117,9 +184,9 @@ def sgns_update(W, contexts, valid, targets, group_sizes, learning_rate):
     """
     n_slots = len(contexts)
     n_windows, n_targets = targets.shape
-    n_components = W.shape[2]
-    X = W[0][contexts]
-    Z = W[1][targets]
+    n_words, n_components = W.shape[1:]
+    X = np.take(W[0], contexts, axis=0)
+    Z = np.take(W[1], targets, axis=0)
 
     logits = np.empty((n_slots, n_targets), dtype=np.float32)
     groups = list(iter_groups(group_sizes))
@@ -129,20 +196,38 @@ def sgns_update(W, contexts, valid, targets, group_sizes, learning_rate):
             Z[windows].transpose(0, 2, 1),
             out=logits[slots].reshape(n, width, n_targets),
         )
-    loss = label_gradients(logits, valid.astype(np.float32), learning_rate)
+    weight = target_weights(targets)[window_of_slots(group_sizes)]
+    weight *= valid[:, None]
+    loss, curvature = label_gradients(logits, weight, learning_rate)
 
     # One gradient block for both matrices, so one scatter serves both.
     grad = np.empty((n_slots + n_windows * n_targets, n_components), np.float32)
     dX = grad[:n_slots]
     dZ = grad[n_slots:].reshape(n_windows, n_targets, n_components)
+    entry_curvature = np.empty(len(grad), dtype=np.float32)
+    curvature_X = entry_curvature[:n_slots]
+    curvature_Z = entry_curvature[n_slots:].reshape(n_windows, n_targets)
+    X_norms = np.einsum("ij,ij->i", X, X)
+    Z_norms = np.einsum("ijk,ijk->ij", Z, Z)
     for n, width, windows, slots in groups:
         g = logits[slots].reshape(n, width, n_targets)
+        c = curvature[slots].reshape(n, width, n_targets)
+        X_group = X[slots].reshape(n, width, n_components)
         np.matmul(g, Z[windows], out=dX[slots].reshape(n, width, n_components))
+        np.matmul(g.transpose(0, 2, 1), X_group, out=dZ[windows])
         np.matmul(
-            g.transpose(0, 2, 1),
-            X[slots].reshape(n, width, n_components),
-            out=dZ[windows],
+            c, Z_norms[windows, :, None], out=curvature_X[slots].reshape(n, width, 1)
         )
-    rows = np.concatenate([contexts, targets.ravel() + W.shape[1]])
-    scatter_add(W.reshape(-1, n_components), rows, grad)
+        np.matmul(
+            c.transpose(0, 2, 1),
+            X_norms[slots].reshape(n, width, 1),
+            out=curvature_Z[windows, :, None],
+        )
+    rows = np.concatenate([contexts, targets.ravel() + n_words])
+    scatter_add(
+        W.reshape(-1, n_components),
+        rows,
+        grad,
+        weights=damped_weights(rows, entry_curvature),
+    )
     return loss

@@ -109,7 +109,7 @@ def keep_probabilities(counts, subsample):
     >>> import numpy as np
     >>> from sklearn_w2v._vocabulary import keep_probabilities
     >>> keep_probabilities(np.array([900, 90, 10]), 0.01).round(3).tolist()
-    [0.111, 1.0, 1.0]
+    [0.117, 0.444, 1.0]
     """
     counts = np.asarray(counts, dtype=np.float64)
     if subsample == 0:

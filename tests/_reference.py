@@ -79,15 +79,33 @@ def sgns_loss(W, contexts, valid, targets, group_sizes):
                 continue
             x = W[0][contexts[s]]
             for k, target in enumerate(targets[j]):
+                if skipped(targets[j], k):
+                    continue
                 z = dot(x, W[1][target])
                 loss -= log_sigmoid(z if k == 0 else -z)
     return loss
 
 
+def skipped(window_targets, k):
+    """A noise word equal to the centre word is skipped (C tool, gensim)."""
+    return k > 0 and window_targets[k] == window_targets[0]
+
+
+def damped_step(W, grad, curvature, learning_rate):
+    """SGD step where each row's step is divided by max(1, its curvature).
+
+    ``curvature[m, r]`` is the sum over the pairs updating row ``r`` of
+    matrix ``m`` of ``sigmoid'(z) * |other vector|^2``.
+    """
+    scale = 1.0 / np.maximum(1.0, learning_rate * curvature)
+    return W - learning_rate * grad * scale[:, :, None]
+
+
 def sgns_gradient(W, contexts, valid, targets, group_sizes):
-    """Loss and its exact gradient with respect to ``W``, pair by pair."""
+    """Loss, exact gradient wrt ``W`` and row curvatures, pair by pair."""
     W = np.asarray(W, dtype=np.float64)
     grad = np.zeros_like(W)
+    curvature = np.zeros(W.shape[:2])
     loss = 0.0
     for j, slots in enumerate(window_slots(group_sizes)):
         for s in slots:
@@ -96,6 +114,8 @@ def sgns_gradient(W, contexts, valid, targets, group_sizes):
             c = contexts[s]
             x = W[0][c]
             for k, target in enumerate(targets[j]):
+                if skipped(targets[j], k):
+                    continue
                 u = W[1][target]
                 z = dot(x, u)
                 label = 1.0 if k == 0 else 0.0
@@ -105,13 +125,17 @@ def sgns_gradient(W, contexts, valid, targets, group_sizes):
                 for i in range(len(x)):
                     grad[0][c][i] += g * u[i]
                     grad[1][target][i] += g * x[i]
-    return loss, grad
+                slope = sigmoid(z) * (1.0 - sigmoid(z))
+                curvature[0][c] += slope * dot(u, u)
+                curvature[1][target] += slope * dot(x, x)
+    return loss, grad, curvature
 
 
 def sgns_step(W, contexts, valid, targets, group_sizes, learning_rate):
-    """One plain SGD step on the summed minibatch loss; returns (W_new, loss)."""
-    loss, grad = sgns_gradient(W, contexts, valid, targets, group_sizes)
-    return np.asarray(W, dtype=np.float64) - learning_rate * grad, loss
+    """One damped SGD step on the summed minibatch loss; returns (W_new, loss)."""
+    loss, grad, curvature = sgns_gradient(W, contexts, valid, targets, group_sizes)
+    W = np.asarray(W, dtype=np.float64)
+    return damped_step(W, grad, curvature, learning_rate), loss
 
 
 # ---------------------------------------------------------------------------
@@ -141,6 +165,8 @@ def cbow_window_losses(W, contexts, valid, targets, group_sizes, cbow_mean):
         loss = 0.0
         if n_valid:
             for k, target in enumerate(targets[j]):
+                if skipped(targets[j], k):
+                    continue
                 z = dot(h, W[1][target])
                 loss -= log_sigmoid(z if k == 0 else -z)
         losses.append(loss)
@@ -154,16 +180,25 @@ def cbow_loss(W, contexts, valid, targets, group_sizes, cbow_mean):
 
 
 def cbow_gradient(W, contexts, valid, targets, group_sizes, cbow_mean):
-    """Loss, exact gradient wrt ``W``, and per-window gradient wrt ``h``."""
+    """Loss, exact gradient wrt ``W``, per-window gradient wrt ``h``, curvatures.
+
+    The curvature of an output row sums ``sigmoid'(z) |h|^2`` over its
+    windows; every valid context word of window ``j`` adds the window's
+    ``sum_k sigmoid'(z_k) |u_k|^2`` to its input row.
+    """
     W = np.asarray(W, dtype=np.float64)
     grad = np.zeros_like(W)
+    curvature = np.zeros(W.shape[:2])
     grad_h = []
     loss = 0.0
     for j, slots in enumerate(window_slots(group_sizes)):
         h, n_valid = cbow_hidden(W, contexts, valid, slots, cbow_mean)
         dh = np.zeros(W.shape[2])
+        window_curvature = 0.0
         if n_valid:
             for k, target in enumerate(targets[j]):
+                if skipped(targets[j], k):
+                    continue
                 u = W[1][target]
                 z = dot(h, u)
                 label = 1.0 if k == 0 else 0.0
@@ -172,12 +207,16 @@ def cbow_gradient(W, contexts, valid, targets, group_sizes, cbow_mean):
                 for i in range(len(h)):
                     dh[i] += g * u[i]
                     grad[1][target][i] += g * h[i]
+                slope = sigmoid(z) * (1.0 - sigmoid(z))
+                curvature[1][target] += slope * dot(h, h)
+                window_curvature += slope * dot(u, u)
             scale = 1.0 / n_valid if cbow_mean else 1.0
             for s in slots:
                 if valid[s]:
                     grad[0][contexts[s]] += scale * dh
+                    curvature[0][contexts[s]] += window_curvature
         grad_h.append(dh)
-    return loss, grad, grad_h
+    return loss, grad, grad_h, curvature
 
 
 def cbow_step(W, contexts, valid, targets, group_sizes, learning_rate, cbow_mean):
@@ -185,18 +224,19 @@ def cbow_step(W, contexts, valid, targets, group_sizes, learning_rate, cbow_mean
 
     Output vectors take the exact SGD step. Every valid context word of window
     ``j`` takes ``-learning_rate * dloss/dh_j``, undivided even for the mean.
+    Each row's step is then divided by ``max(1, learning_rate * curvature)``.
     """
     W = np.asarray(W, dtype=np.float64)
-    loss, grad, grad_h = cbow_gradient(
+    loss, grad, grad_h, curvature = cbow_gradient(
         W, contexts, valid, targets, group_sizes, cbow_mean
     )
-    new = W.copy()
-    new[1] -= learning_rate * grad[1]
+    step = np.zeros_like(W)
+    step[1] = grad[1]
     for j, slots in enumerate(window_slots(group_sizes)):
         for s in slots:
             if valid[s]:
-                new[0][contexts[s]] -= learning_rate * grad_h[j]
-    return new, loss
+                step[0][contexts[s]] += grad_h[j]
+    return damped_step(W, step, curvature, learning_rate), loss
 
 
 # ---------------------------------------------------------------------------

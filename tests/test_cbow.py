@@ -29,7 +29,7 @@ def _n_valid(valid, group_sizes):
 def test_reference_gradient_matches_finite_differences(cbow_mean):
     W, contexts, valid, targets, sizes = ref.random_batch(np.random.default_rng(0))
     W = W.astype(np.float64)
-    loss, grad, _ = ref.cbow_gradient(W, contexts, valid, targets, sizes, cbow_mean)
+    loss, grad, _, _ = ref.cbow_gradient(W, contexts, valid, targets, sizes, cbow_mean)
     numerical = ref.numerical_gradient(
         lambda V: ref.cbow_loss(V, contexts, valid, targets, sizes, cbow_mean), W
     )
@@ -162,7 +162,7 @@ def test_repeated_words_accumulate(cbow_mean, n_windows):
     )
     assert_allclose(many, expected, rtol=1e-5, atol=1e-7)
     # Word 1 fills three slots of every window: three undivided contributions.
-    _, _, grad_h = ref.cbow_gradient(W, *one_window, cbow_mean)
+    _, _, grad_h, _ = ref.cbow_gradient(W, *one_window, cbow_mean)
     assert_allclose(
         many[0, 1] - W[0, 1],
         -3 * n_windows * learning_rate * grad_h[0],

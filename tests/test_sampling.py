@@ -98,11 +98,6 @@ def test_draw_spans_without_shrinking_is_the_full_window(window):
     assert_array_equal(spans, window)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="draw_spans stores spans as int8: window >= 128 (allowed by the "
-    "estimator's window constraint) raises ValueError / OverflowError",
-)
 @pytest.mark.parametrize("shrink_windows", [True, False])
 def test_draw_spans_accept_windows_beyond_int8(shrink_windows):
     spans = draw_spans(1000, 200, shrink_windows, np.random.default_rng(0))

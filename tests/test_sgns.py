@@ -32,28 +32,27 @@ def test_sigmoid_matches_definition_and_saturates_without_overflow():
 def test_label_gradients_loss_and_factors():
     rng = np.random.default_rng(0)
     logits = rng.standard_normal((5, 4)).astype(np.float32)
-    weight = np.array([1, 0, 1, 2, 1], dtype=np.float32)
+    weight = rng.integers(0, 3, size=(5, 4)).astype(np.float32)
     expected_loss = sum(
-        weight[r]
-        * -(
-            ref.log_sigmoid(logits[r, 0])
-            + sum(ref.log_sigmoid(-logits[r, k]) for k in range(1, 4))
-        )
+        weight[r, k] * -ref.log_sigmoid(logits[r, k] if k == 0 else -logits[r, k])
         for r in range(5)
+        for k in range(4)
     )
     labels = np.array([1.0, 0, 0, 0])
-    expected = 0.1 * weight[:, None] * (labels - 1 / (1 + np.exp(-logits)))
+    sig = 1 / (1 + np.exp(-logits.astype(np.float64)))
+    expected = 0.1 * weight * (labels - sig)
     factors = logits.copy()
-    loss = label_gradients(factors, weight, 0.1)
+    loss, curvature = label_gradients(factors, weight, 0.1)
     assert loss == pytest.approx(expected_loss, rel=1e-6)
     assert_allclose(factors, expected, rtol=1e-5, atol=1e-7)
+    assert_allclose(curvature, 0.1 * weight * sig * (1 - sig), rtol=1e-5, atol=1e-8)
 
 
 def test_reference_gradient_matches_finite_differences():
     # The oracle checks itself before it checks the kernel.
     W, contexts, valid, targets, sizes = ref.random_batch(np.random.default_rng(0))
     W = W.astype(np.float64)
-    loss, grad = ref.sgns_gradient(W, contexts, valid, targets, sizes)
+    loss, grad, _ = ref.sgns_gradient(W, contexts, valid, targets, sizes)
     numerical = ref.numerical_gradient(
         lambda V: ref.sgns_loss(V, contexts, valid, targets, sizes), W
     )
@@ -190,6 +189,15 @@ def test_zero_output_vectors_give_log2_loss_per_pair():
     W, contexts, valid, targets, sizes = ref.random_batch(np.random.default_rng(0))
     W[1] = 0.0
     new, loss = _step(W, contexts, valid, targets, sizes, 0.1)
-    assert loss == pytest.approx(valid.sum() * targets.shape[1] * np.log(2), rel=1e-6)
+    # Noise words equal to their centre word are skipped.
+    kept = [
+        sum(not ref.skipped(targets[j], k) for k in range(targets.shape[1]))
+        for j in range(len(targets))
+    ]
+    n_pairs = sum(
+        kept[j] * int(valid[slots].sum())
+        for j, slots in enumerate(ref.window_slots(sizes))
+    )
+    assert loss == pytest.approx(n_pairs * np.log(2), rel=1e-6)
     assert_array_equal(new[0], W[0])
     assert np.any(new[1] != 0)
