@@ -5,8 +5,13 @@ pure kernels of :mod:`~sklearn_w2v._sgns` and :mod:`~sklearn_w2v._cbow`.
 """
 
 import math
+import mmap
+import os
+import pickle
+import signal
 import sys
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -21,6 +26,11 @@ from ._sampling import (
     subsample_stream,
 )
 from ._sgns import sgns_update
+
+
+# Forked processes share the weights without the interpreter lock; elsewhere
+# (Windows, macOS) threads do, with less speed-up.
+_CAN_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
 def make_generator(random_state):
@@ -60,8 +70,9 @@ def initial_weights(n_words, n_components, rng):
     Returns
     -------
     W : ndarray of shape (2, n_words + 1, n_components), float32
-        ``W[0]``, the input vectors, uniform in ``[-0.5 / n_components,
-        0.5 / n_components)``; ``W[1]``, the output vectors, zero. Row
+        ``W[0]``, the input vectors, uniform in ``[-1 / n_components,
+        1 / n_components)`` as in gensim (the C tool draws from half that
+        range, which slows the start of CBOW); ``W[1]``, the output vectors, zero. Row
         ``n_words`` of each is a zero padding row.
 
     Examples
@@ -75,7 +86,7 @@ def initial_weights(n_words, n_components, rng):
     W = np.zeros((2, n_words + 1, n_components), dtype=np.float32)
     W[0, :n_words] = rng.random((n_words, n_components), dtype=np.float32)
     W[0, :n_words] -= 0.5
-    W[0, :n_words] /= n_components
+    W[0, :n_words] *= 2.0 / n_components
     return W
 
 
@@ -183,10 +194,10 @@ def train(
     n_words_trained : int
         Centre words trained over all epochs, after subsampling.
     """
-    n_words = len(keep_prob)
     config = {
         "algorithm": algorithm,
         "window": window,
+        "shrink_windows": shrink_windows,
         "n_negative": n_negative,
         "cbow_mean": cbow_mean,
         "learning_rate": learning_rate,
@@ -194,55 +205,125 @@ def train(
         "epochs": epochs,
         "batch_size": batch_size,
         "noise_table": noise_table,
+        "keep_prob": keep_prob,
+        "verbose": verbose,
+        "n_jobs": n_jobs,
+        # Every job draws the same subsampled stream of an epoch.
+        "epoch_seeds": rng.integers(np.iinfo(np.int64).max, size=epochs),
     }
-    loss_curve = np.zeros(epochs, dtype=np.float64)
-    n_words_trained = 0
-    thread_rngs = rng.spawn(n_jobs) if n_jobs > 1 else [rng]
+    job_rngs = rng.spawn(n_jobs)
+    corpus = (ids, doc_ids)
+
+    def work(weights, job):
+        return _run_epochs(weights, corpus, config, job, job_rngs[job])
+
+    # One BLAS thread per job: the parallelism is ours, across minibatches.
+    with threadpool_limits(limits=1):
+        if n_jobs == 1:
+            results = [work(W, 0)]
+        elif _CAN_FORK:
+            results = _run_forked(W, n_jobs, work)
+        else:
+            with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+                results = list(pool.map(work, [W] * n_jobs, range(n_jobs)))
+    losses = np.sum([loss for loss, _ in results], axis=0)
+    n_centers = results[0][1]
+    return losses / np.maximum(n_centers, 1), int(n_centers.sum())
+
+
+def _run_epochs(W, corpus, config, job, rng):
+    """Train job ``job``'s share of the minibatches of every epoch.
+
+    Returns the summed loss of its minibatches and the number of centre words
+    of each epoch.
+    """
+    ids, doc_ids = corpus
+    epochs, n_jobs, window = config["epochs"], config["n_jobs"], config["window"]
+    n_words = len(config["keep_prob"])
+    losses = np.zeros(epochs)
+    n_centers = np.zeros(epochs, dtype=np.int64)
     started = time.perf_counter()
-    # One BLAS thread per worker: the parallelism is ours, across minibatches.
-    with (
-        threadpool_limits(limits=1),
-        ThreadPoolExecutor(max_workers=n_jobs) as pool,
-    ):
-        for epoch in range(epochs):
-            config["epoch"] = epoch
-            tokens, docs = subsample_stream(
-                ids, doc_ids, keep_prob, window, n_words, rng
+    for epoch in range(epochs):
+        config = {**config, "epoch": epoch}
+        stream_rng = np.random.default_rng(config["epoch_seeds"][epoch])
+        tokens, docs = subsample_stream(
+            ids, doc_ids, config["keep_prob"], window, n_words, stream_rng
+        )
+        n_centers[epoch] = len(tokens) - 2 * window
+        spans = draw_spans(
+            n_centers[epoch], window, config["shrink_windows"], stream_rng
+        )
+        # Jobs interleave minibatches so the learning rate decays evenly.
+        starts = np.arange(0, n_centers[epoch], config["batch_size"])[job::n_jobs]
+        losses[epoch] = _train_batches(W, tokens, docs, spans, starts, config, rng)
+        # Clipped logits keep the loss finite while weights overflow.
+        if not np.isfinite(W).all():
+            _diverged(config["learning_rate"])
+        if config["verbose"] and job == 0:
+            elapsed = time.perf_counter() - started
+            done = n_centers[: epoch + 1].sum()
+            print(
+                f"epoch {epoch + 1}/{epochs}: loss "
+                f"{losses[epoch] * n_jobs / max(n_centers[epoch], 1):.4f}, "
+                f"{done / elapsed:,.0f} words/s, elapsed {elapsed:.1f}s, "
+                f"ETA {elapsed / (epoch + 1) * (epochs - epoch - 1):.1f}s",
+                file=sys.stderr,
             )
-            n_centers = len(tokens) - 2 * window
-            spans = draw_spans(n_centers, window, shrink_windows, rng)
-            starts = np.arange(0, n_centers, batch_size)
-            if n_jobs == 1:
-                epoch_loss = _train_batches(W, tokens, docs, spans, starts, config, rng)
-            else:
-                # Hogwild: threads update the shared matrices without locks,
-                # interleaving batches so the learning rate decays evenly.
-                futures = [
-                    pool.submit(
-                        _train_batches,
-                        W,
-                        tokens,
-                        docs,
-                        spans,
-                        starts[job::n_jobs],
-                        config,
-                        thread_rngs[job],
-                    )
-                    for job in range(n_jobs)
-                ]
-                epoch_loss = sum(future.result() for future in futures)
-            # Clipped logits keep the loss finite while weights overflow.
-            if not np.isfinite(W).all():
-                _diverged(learning_rate)
-            n_words_trained += n_centers
-            loss_curve[epoch] = epoch_loss / max(n_centers, 1)
-            if verbose:
-                elapsed = time.perf_counter() - started
-                print(
-                    f"epoch {epoch + 1}/{epochs}: loss {loss_curve[epoch]:.4f}, "
-                    f"{n_words_trained / elapsed:,.0f} words/s, "
-                    f"elapsed {elapsed:.1f}s, "
-                    f"ETA {elapsed / (epoch + 1) * (epochs - epoch - 1):.1f}s",
-                    file=sys.stderr,
-                )
-    return loss_curve, n_words_trained
+    return losses, n_centers
+
+
+def _run_forked(W, n_jobs, work):
+    """Run ``work(W, job)`` for every job, jobs 1.. in forked processes.
+
+    The weights live in an anonymous shared mapping that the children
+    inherit, so every process updates the same matrices (Hogwild, as the C
+    tool's threads do) without the interpreter lock of threads in one
+    process. Each child sends back its result through a pipe.
+    """
+    shared = mmap.mmap(-1, W.nbytes)
+    W_shared = np.frombuffer(shared, dtype=W.dtype).reshape(W.shape)
+    W_shared[...] = W
+    children = []
+    try:
+        for job in range(1, n_jobs):
+            read_end, write_end = os.pipe()
+            with warnings.catch_warnings():
+                # Python >= 3.12 warns on fork with threads alive (BLAS pools);
+                # the child only runs NumPy code and leaves with os._exit.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+            if pid == 0:  # pragma: no cover (child process)
+                os.close(read_end)
+                try:
+                    payload = pickle.dumps((True, work(W_shared, job)))
+                except BaseException as exc:
+                    payload = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(payload)
+                os._exit(0)
+            os.close(write_end)
+            children.append((pid, read_end))
+        results = [work(W_shared, 0)]
+    except BaseException:
+        for pid, _ in children:
+            os.kill(pid, signal.SIGTERM)
+        raise
+    finally:
+        replies = []
+        for pid, read_end in children:
+            with os.fdopen(read_end, "rb") as pipe:
+                replies.append(pipe.read())
+            os.waitpid(pid, 0)
+    for reply in replies:
+        if not reply:
+            raise RuntimeError("A training process ended without a result.")
+        ok, result = pickle.loads(reply)
+        if not ok:
+            if result.startswith("FloatingPointError"):
+                raise FloatingPointError(result.split(": ", 1)[1])
+            raise RuntimeError(f"A training process failed: {result}")
+        results.append(result)
+    W[...] = W_shared
+    del W_shared
+    shared.close()
+    return results
