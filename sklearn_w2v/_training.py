@@ -27,7 +27,6 @@ from ._sampling import (
 )
 from ._sgns import sgns_update
 
-
 # Forked processes share the weights without the interpreter lock; elsewhere
 # (Windows, macOS) threads do, with less speed-up.
 _CAN_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
