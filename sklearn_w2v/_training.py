@@ -161,6 +161,7 @@ def train(
     n_jobs,
     rng,
     verbose,
+    epoch_callback=None,
 ):
     """Train word2vec on an encoded corpus, updating the weights in place.
 
@@ -185,6 +186,10 @@ def train(
         its state alone.
     verbose : int
         Print one line per epoch to stderr when positive.
+    epoch_callback : callable, default=None
+        Called after each epoch as ``epoch_callback(epoch, loss)`` with the
+        mean loss of the epoch's minibatches trained by this process (all of
+        them with ``n_jobs=1``).
 
     Returns
     -------
@@ -206,6 +211,7 @@ def train(
         "noise_table": noise_table,
         "keep_prob": keep_prob,
         "verbose": verbose,
+        "epoch_callback": epoch_callback,
         "n_jobs": n_jobs,
         # Every job draws the same subsampled stream of an epoch.
         "epoch_seeds": rng.integers(np.iinfo(np.int64).max, size=epochs),
@@ -258,12 +264,16 @@ def _run_epochs(W, corpus, config, job, rng):
         # Clipped logits keep the loss finite while weights overflow.
         if not np.isfinite(W).all():
             _diverged(config["learning_rate"])
-        if config["verbose"] and job == 0:
+        if job != 0:
+            continue
+        mean_loss = losses[epoch] * n_jobs / max(n_centers[epoch], 1)
+        if config["epoch_callback"] is not None:
+            config["epoch_callback"](epoch, mean_loss)
+        if config["verbose"]:
             elapsed = time.perf_counter() - started
             done = n_centers[: epoch + 1].sum()
             print(
-                f"epoch {epoch + 1}/{epochs}: loss "
-                f"{losses[epoch] * n_jobs / max(n_centers[epoch], 1):.4f}, "
+                f"epoch {epoch + 1}/{epochs}: loss {mean_loss:.4f}, "
                 f"{done / elapsed:,.0f} words/s, elapsed {elapsed:.1f}s, "
                 f"ETA {elapsed / (epoch + 1) * (epochs - epoch - 1):.1f}s",
                 file=sys.stderr,
