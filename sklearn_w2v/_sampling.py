@@ -137,15 +137,14 @@ def group_contexts(tokens, docs, spans, window):
     order = np.argsort(spans, kind="stable")
     group_sizes = np.bincount(spans, minlength=window + 1)[1:]
     positions = order + window
-    slots = np.concatenate(
-        [
-            (positions[windows, None] + _slot_offsets(width // 2)).ravel()
-            for _, width, windows, _ in iter_groups(group_sizes)
-        ]
-    )
-    widths = 2 * np.repeat(np.arange(1, window + 1), group_sizes)
-    valid = docs[slots] == np.repeat(docs[positions], widths)
-    return tokens[positions], tokens[slots], valid, group_sizes
+    slots, valid = [], []
+    for _, width, windows, _ in iter_groups(group_sizes):
+        group_positions = positions[windows, None]
+        group_slots = group_positions + _slot_offsets(width // 2)
+        slots.append(group_slots.ravel())
+        valid.append((docs[group_slots] == docs[group_positions]).ravel())
+    slots = np.concatenate(slots)
+    return tokens[positions], tokens[slots], np.concatenate(valid), group_sizes
 
 
 @functools.cache
@@ -178,7 +177,7 @@ def draw_negatives(table, shape, rng):
     >>> draw_negatives(table, (2, 3), np.random.default_rng(0)).shape
     (2, 3)
     """
-    return table[rng.integers(0, len(table), size=shape)]
+    return table[rng.integers(0, len(table), size=shape, dtype=np.int32)]
 
 
 def iter_groups(group_sizes):

@@ -1,4 +1,4 @@
-"""The one module that imports private scikit-learn helpers.
+"""The one module that imports private or unstable scikit-learn pieces.
 
 scikit-learn does not promise these names across versions; keeping them here
 means a rename is mended in one place.
@@ -12,4 +12,34 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 
-__all__ = ["HasMethods", "Interval", "StrOptions", "_fit_context", "validate_params"]
+try:
+    from sklearn.callback import CallbackSupportMixin
+except ImportError:  # scikit-learn < 1.9 has no callback API
+
+    class _NoCallbackContext:
+        """Stands for a callback context when there are no callbacks to call."""
+
+        def subcontext(self, *args, **kwargs):
+            return self
+
+        def call_on_fit_task_begin(self, **kwargs):
+            return self
+
+        def call_on_fit_task_end(self, **kwargs):
+            return False
+
+    class CallbackSupportMixin:
+        """No ``set_callbacks`` before scikit-learn 1.9; fits call no callbacks."""
+
+        def _init_callback_context(self, **kwargs):
+            return _NoCallbackContext()
+
+
+__all__ = [
+    "CallbackSupportMixin",
+    "HasMethods",
+    "Interval",
+    "StrOptions",
+    "_fit_context",
+    "validate_params",
+]

@@ -161,7 +161,9 @@ def encode_known(documents, vocabulary):
         count=int(lengths.sum()),
     )
     known = all_ids >= 0
-    doc_index = np.repeat(np.arange(len(documents)), lengths)
-    offsets = np.zeros(len(documents) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(doc_index[known], minlength=len(documents)), out=offsets[1:])
-    return all_ids[known], offsets
+    # Known tokens before each document boundary give the new offsets.
+    known_before = np.zeros(len(all_ids) + 1, dtype=np.int64)
+    np.cumsum(known, out=known_before[1:])
+    boundaries = np.zeros(len(documents) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=boundaries[1:])
+    return all_ids[known], known_before[boundaries]
