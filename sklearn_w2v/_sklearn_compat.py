@@ -12,27 +12,32 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 
+
+class _NoCallbackContext:
+    """Stands for a callback context where there are no callbacks to call."""
+
+    def subcontext(self, *args, **kwargs):
+        return self
+
+    def call_on_fit_task_begin(self, **kwargs):
+        return self
+
+    def call_on_fit_task_end(self, **kwargs):
+        return False
+
+
+class _NoCallbackSupport:
+    """Callback support before scikit-learn 1.9: no ``set_callbacks``, no calls."""
+
+    def _init_callback_context(self, **kwargs):
+        return _NoCallbackContext()
+
+
 try:
+    # scikit-learn >= 1.9; its ``_fit_context`` also tears the callbacks down.
     from sklearn.callback import CallbackSupportMixin
-except ImportError:  # scikit-learn < 1.9 has no callback API
-
-    class _NoCallbackContext:
-        """Stands for a callback context when there are no callbacks to call."""
-
-        def subcontext(self, *args, **kwargs):
-            return self
-
-        def call_on_fit_task_begin(self, **kwargs):
-            return self
-
-        def call_on_fit_task_end(self, **kwargs):
-            return False
-
-    class CallbackSupportMixin:
-        """No ``set_callbacks`` before scikit-learn 1.9; fits call no callbacks."""
-
-        def _init_callback_context(self, **kwargs):
-            return _NoCallbackContext()
+except ImportError:
+    CallbackSupportMixin = _NoCallbackSupport
 
 
 __all__ = [

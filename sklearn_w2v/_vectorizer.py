@@ -20,7 +20,12 @@ from ._pooling import (
     sif_weights,
     smooth_idf,
 )
-from ._sklearn_compat import Interval, StrOptions, _fit_context
+from ._sklearn_compat import (
+    CallbackSupportMixin,
+    Interval,
+    StrOptions,
+    _fit_context,
+)
 from ._text import analyze_documents, build_analyzer, encode_known
 from ._training import initial_weights, make_generator, train
 from ._vocabulary import (
@@ -32,7 +37,10 @@ from ._vocabulary import (
 
 
 class Word2VecVectorizer(
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+    CallbackSupportMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    BaseEstimator,
 ):
     r"""Learn word2vec embeddings and pool them into document vectors.
 
@@ -120,9 +128,12 @@ class Word2VecVectorizer(
         ``'word'`` uses the parameters above; a callable maps a raw document
         to its tokens.
     n_jobs : int, default=None
-        Threads training minibatches concurrently on shared weights
-        (Hogwild, as gensim's ``workers``). ``None`` means 1, ``-1`` all
-        cores. Results are bit-reproducible only with one thread.
+        Jobs training minibatches concurrently on shared weights (Hogwild,
+        as gensim's ``workers``): forked processes on Linux, threads
+        elsewhere. ``None`` means 1, ``-1`` all cores. Results are
+        bit-reproducible only with one job. Inside an outer parallel loop
+        (``GridSearchCV(n_jobs=...)``, ``cross_validate``, a Dask cluster)
+        keep 1, so that the jobs do not oversubscribe the cores.
     random_state : int, RandomState instance or None, default=None
         Seeds the initial vectors, subsampling, windows and negative draws.
     verbose : int, default=0
@@ -176,6 +187,11 @@ class Word2VecVectorizer(
     over windows: the ``K`` noise words of a window are shared by its
     context words (Ji et al., 2016), which keeps the expected gradient and
     turns each window into one small matrix product.
+
+    With scikit-learn >= 1.9, ``set_callbacks`` attaches
+    :mod:`sklearn.callback` callbacks (such as
+    :class:`~sklearn.callback.ProgressBar`): ``fit`` is one task with one
+    subtask per epoch. A callback's request to stop early is ignored.
 
     References
     ----------
@@ -375,6 +391,8 @@ class Word2VecVectorizer(
         ids, doc_ids = all_ids[known], doc_ids[known]
         self.word_counts_ = counts[kept].astype(np.int64)
 
+        context = self._init_callback_context(max_subtasks=self.epochs)
+        context.call_on_fit_task_begin(estimator=self, X=documents)
         rng = make_generator(self.random_state)
         W = initial_weights(n_words, self.n_components, rng)
         self.loss_curve_, self.n_words_trained_ = train(
@@ -395,6 +413,7 @@ class Word2VecVectorizer(
             n_jobs=effective_n_jobs(self.n_jobs),
             rng=rng,
             verbose=self.verbose,
+            epoch_callback=_epoch_tasks(context, self, documents),
         )
         index_to_key = [words[i] for i in kept]
         self.vocabulary_ = {word: i for i, word in enumerate(index_to_key)}
@@ -417,6 +436,9 @@ class Word2VecVectorizer(
                 self.sif_component_ = first_component(
                     self._pool(ids, offsets, remove_component=False)
                 )
+        context.call_on_fit_task_end(
+            estimator=self, X=documents, reconstruction_attributes={}
+        )
 
     def _pool(self, ids, offsets, remove_component=True):
         vectors = self.wv_.vectors
@@ -470,3 +492,24 @@ class Word2VecVectorizer(
         tags.input_tags.string = True
         tags.input_tags.two_d_array = False
         return tags
+
+
+def _epoch_tasks(context, estimator, documents):
+    """Begin the first epoch's callback task; return ``train``'s ``epoch_callback``.
+
+    ``train`` reports only the end of each epoch, so ending epoch ``k`` also
+    begins epoch ``k + 1``. The callbacks' request to stop (the return value
+    of ``on_fit_task_end``) is not honoured: every epoch runs, because the
+    learning rate decays over all of them.
+    """
+    epochs = estimator.epochs
+    tasks = [context.subcontext(task_name="epoch")]
+    tasks[0].call_on_fit_task_begin(estimator=estimator, X=documents)
+
+    def end_epoch(epoch, loss):
+        tasks.pop().call_on_fit_task_end(estimator=estimator, X=documents)
+        if epoch + 1 < epochs:
+            tasks.append(context.subcontext(task_name="epoch"))
+            tasks[-1].call_on_fit_task_begin(estimator=estimator, X=documents)
+
+    return end_epoch
