@@ -1,0 +1,240 @@
+"""The ``sklearn-w2v`` command line on tiny corpora.
+
+The main paths run as subprocesses (``python -m sklearn_w2v``). Each one pays
+a few seconds for importing scikit-learn, so the many small checks of
+arguments and messages call ``main`` in-process instead.
+"""
+
+import bz2
+import gzip
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from sklearn_w2v import KeyedVectors
+from sklearn_w2v._cli import main
+
+TRAIN_FAST = ["--n-components", "8", "--min-count", "1", "--epochs", "2"]
+TRAIN_FAST += ["--window", "3", "--subsample", "0", "--seed", "0"]
+
+
+def run(*args, cwd=None):
+    """Run ``python -m sklearn_w2v ARGS``; return the completed process."""
+    return subprocess.run(
+        [sys.executable, "-m", "sklearn_w2v", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def assert_one_line_error(process, status, pattern):
+    """The process failed with ``status`` and one stderr line matching ``pattern``."""
+    assert process.returncode == status, process.stderr
+    assert "Traceback" not in process.stderr
+    lines = process.stderr.strip().splitlines()
+    assert len(lines) == 1, process.stderr
+    assert re.search(pattern, lines[0]), lines[0]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, topic_corpus):
+    """The topic corpus, one document per line."""
+    path = tmp_path_factory.mktemp("cli") / "corpus.txt"
+    path.write_text("\n".join(topic_corpus[0]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(corpus):
+    """(process, path) of one ``train`` run writing binary vectors."""
+    output = corpus.parent / "vectors.bin"
+    return run("train", corpus, "-o", output, *TRAIN_FAST), output
+
+
+def test_train_writes_binary_vectors_and_reports_progress(trained, topic_corpus):
+    process, output = trained
+    assert process.returncode == 0, process.stderr
+    assert "Wrote 20 vectors of dimension 8" in process.stdout
+    assert "binary word2vec format" in process.stdout
+    assert "Read 60 documents, 780 tokens" in process.stderr
+    assert "epoch 1/2: loss" in process.stderr
+    assert "epoch 2/2: loss" in process.stderr
+    kv = KeyedVectors.load_word2vec_format(output, binary=True)
+    assert kv.vectors.shape == (20, 8)
+    assert set(kv.index_to_key) == set(" ".join(topic_corpus[0]).split())
+
+
+def test_train_reads_compressed_files_writes_text_quietly(tmp_path, topic_corpus):
+    documents = topic_corpus[0]
+    with gzip.open(tmp_path / "a.txt.gz", "wt", encoding="utf-8") as f:
+        f.write("\n".join(documents[:30]) + "\n\n")  # a blank line is skipped
+    with bz2.open(tmp_path / "b.txt.bz2", "wt", encoding="utf-8") as f:
+        f.write("\n".join(documents[30:]))
+    output = tmp_path / "vectors.txt"
+    process = run(
+        "train", "a.txt.gz", "b.txt.bz2", "-o", output.name, *TRAIN_FAST,
+        "--algorithm", "cbow", "--word-vectors", "output", "--quiet",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert process.returncode == 0, process.stderr
+    assert process.stdout == process.stderr == ""
+    kv = KeyedVectors.load_word2vec_format(output)
+    assert kv.vectors.shape == (20, 8)
+    # Output vectors start at zero and only the predicted words move.
+    assert np.abs(kv.vectors).max() > 0
+
+
+def test_similar_prints_nearest_words_with_scores(trained):
+    _, vectors = trained
+    process = run("similar", vectors, "cat", "--topn", "4")
+    assert process.returncode == 0, process.stderr
+    rows = [line.split("\t") for line in process.stdout.splitlines()]
+    expected = KeyedVectors.load_word2vec_format(vectors, binary=True).most_similar(
+        "cat", topn=4
+    )
+    assert [word for word, _ in rows] == [word for word, _ in expected]
+    assert [float(score) for _, score in rows] == pytest.approx(
+        [score for _, score in expected], abs=1e-4
+    )
+
+
+def test_analogy_excludes_the_question_words(trained, capsys):
+    _, vectors = trained
+    assert (
+        main(["analogy", str(vectors), "cat", "dog", "car", "--method", "3cosmul"]) == 0
+    )
+    words = [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()]
+    assert len(words) == 5
+    assert not {"cat", "dog", "car"} & set(words)
+
+
+def test_evaluate_reports_analogies_and_pairs(trained, tmp_path):
+    _, vectors = trained
+    analogies = tmp_path / "questions.txt"
+    analogies.write_text(": animals\ncat dog cow pig\ncat dog zebra lion\n")
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("cat\tdog\t9\ncat\tcar\t1\nbus\ttram\t8\ncow\tplane\t0.5\n")
+    process = run("evaluate", vectors, "--analogies", analogies, "--pairs", pairs)
+    assert process.returncode == 0, process.stderr
+    lines = process.stdout.splitlines()
+    assert lines[0].startswith(f"Analogies ({analogies}): accuracy ")
+    assert "of 1 answered, 1 skipped" in lines[0]
+    assert lines[1].split()[0] == "animals"
+    assert lines[2].startswith(f"Word pairs ({pairs}): Spearman ")
+    assert "0 of 4 pairs out of vocabulary" in lines[2]
+
+
+def test_missing_corpus_is_one_line_error(tmp_path):
+    process = run("train", tmp_path / "missing.txt", "-o", tmp_path / "v.bin")
+    assert_one_line_error(
+        process, 1, r"^sklearn-w2v train: error: cannot read .*missing\.txt: No such"
+    )
+
+
+def test_bad_option_value_is_one_line_usage_error(corpus):
+    process = run("train", corpus, "-o", "v.bin", "--window", "0")
+    assert_one_line_error(process, 2, r"argument --window: must be >= 1, got 0")
+
+
+def test_unknown_word_is_one_line_error(trained):
+    _, vectors = trained
+    process = run("similar", vectors, "Cat")
+    assert_one_line_error(
+        process,
+        1,
+        r"'Cat' is not in the vocabulary .* \(20 words\); did you mean 'cat'",
+    )
+
+
+def test_invalid_parameter_value_is_one_line_error(corpus, tmp_path, capsys):
+    output = tmp_path / "v.bin"
+    argv = ["train", str(corpus), "-o", str(output), "--min-count", "1000", "-q"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("sklearn-w2v train: error: min_count=1000 leaves an empty")
+    assert len(err.strip().splitlines()) == 1
+    assert not output.exists()
+
+
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("train", "similar", "analogy", "evaluate", "demo"):
+        assert command in out
+
+
+@pytest.mark.parametrize("command", ["train", "similar", "analogy", "evaluate", "demo"])
+def test_help_of_each_command(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith(f"usage: sklearn-w2v {command}")
+
+
+@pytest.mark.parametrize(
+    "argv, pattern",
+    [
+        ([], r"the following arguments are required: COMMAND"),
+        (["train", "c.txt"], r"the following arguments are required: -o"),
+        (["train", "c.txt", "-o", "v", "--epochs", "x"], r"invalid int value: 'x'"),
+        (["train", "c.txt", "-o", "v", "--algorithm", "glove"], r"invalid choice"),
+        (["train", "c.txt", "-o", "v", "--subsample", "-1"], r"must be >= 0.0"),
+        (["train", "c.txt", "-o", "v", "--learning-rate", "0"], r"must be > 0.0"),
+        (["train", "c.txt", "-o", "v", "--n-jobs", "0"], r"--n-jobs/--threads: must"),
+        (["train", "c.txt", "-o", "v", "--binary", "--text"], r"not allowed with"),
+        (["similar", "v.bin"], r"required: WORD"),
+        (["similar", "v.bin", "war", "--topn", "0"], r"--topn: must be >= 1"),
+        (["evaluate", "v.bin"], r"give --analogies FILE, --pairs FILE or both"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(argv, pattern, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith("sklearn-w2v")
+    assert re.search(pattern, err), err
+
+
+def test_runtime_errors_exit_1_with_one_line(trained, tmp_path, capsys):
+    _, vectors = trained
+    text_vectors = tmp_path / "vectors.txt"
+    text_vectors.write_text("2 2\ncat 1 0\ndog 0 1\n")
+    cases = [
+        (["similar", str(tmp_path / "none.bin"), "cat"], "cannot read"),
+        (["similar", str(vectors), "cat", "--text"], "add --binary"),
+        (["similar", str(text_vectors), "cat", "--binary"], "as binary word2vec"),
+        (["analogy", str(text_vectors), "cat", "dog", "cow"], "'cow' is not in"),
+        (["evaluate", str(vectors), "--pairs", str(tmp_path / "none")], "No such"),
+        (["evaluate", str(text_vectors), "--pairs", str(text_vectors)], "2 are"),
+        (
+            ["train", str(text_vectors), "-o", str(tmp_path / "x" / "v.bin")],
+            "no directory",
+        ),
+        (["train", str(text_vectors), "-o", "v", "--token-pattern", "("], "invalid"),
+    ]
+    for argv, message in cases:
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1, err
+        assert err.startswith(f"sklearn-w2v {argv[0]}: error: ")
+        assert message in err, err
+
+
+def test_corpus_not_utf8_suggests_decode_error(tmp_path, capsys):
+    corpus = tmp_path / "latin1.txt"
+    corpus.write_bytes("café au lait\n".encode("latin-1") * 3)
+    output = tmp_path / "v.txt"
+    argv = ["train", str(corpus), "-o", str(output), *TRAIN_FAST, "-q"]
+    assert main(argv) == 1
+    assert "use --decode-error" in capsys.readouterr().err
+    assert main([*argv, "--decode-error", "replace", "--split"]) == 0
+    assert "caf\ufffd" in KeyedVectors.load_word2vec_format(output)
