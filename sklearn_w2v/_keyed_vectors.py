@@ -156,6 +156,12 @@ class KeyedVectors:
         state["_normed"] = None  # recomputed on demand; pickles stay small
         return state
 
+    def __sklearn_clone__(self):
+        # As an estimator parameter (EmbeddingVectorizer(vectors),
+        # init_vectors) the vectors are data, possibly gigabytes, that the
+        # estimator only reads: clone shares them instead of deep-copying.
+        return self
+
     def get_index(self, key):
         """Row of `key` in ``vectors``.
 

@@ -13,6 +13,7 @@ import sys
 import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from itertools import repeat
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -87,6 +88,48 @@ def initial_weights(n_words, n_components, rng):
     W[0, :n_words] -= 0.5
     W[0, :n_words] *= 2.0 / n_components
     return W
+
+
+def copy_pretrained(W_in, keys, pretrained):
+    """Overwrite in place the vectors of the words that ``pretrained`` holds.
+
+    The warm start of ``Word2VecVectorizer(init_vectors=...)``: the other
+    rows keep their random initial values.
+
+    Parameters
+    ----------
+    W_in : ndarray of shape (n_rows, n_components), float32
+        Input vectors; row ``i < len(keys)`` belongs to ``keys[i]``, later
+        rows (the padding row) are left alone.
+    keys : list of str
+        Word of each row.
+    pretrained : KeyedVectors
+        Pretrained vectors of size ``n_components``.
+
+    Returns
+    -------
+    n_copied : int
+        Number of rows overwritten.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v import KeyedVectors
+    >>> from sklearn_w2v._training import copy_pretrained
+    >>> W_in = np.zeros((3, 2), dtype=np.float32)
+    >>> copy_pretrained(W_in, ["cat", "dog"], KeyedVectors(["dog"], [[1.0, 2.0]]))
+    1
+    >>> W_in.tolist()
+    [[0.0, 0.0], [1.0, 2.0], [0.0, 0.0]]
+    """
+    source = np.fromiter(
+        map(pretrained.key_to_index.get, keys, repeat(-1)),
+        dtype=np.int64,
+        count=len(keys),
+    )
+    rows = np.flatnonzero(source >= 0)
+    W_in[rows] = pretrained.vectors[source[rows]]
+    return len(rows)
 
 
 def _train_batches(W, tokens, docs, spans, starts, config, rng):

@@ -4,30 +4,17 @@ from numbers import Integral, Real
 
 import numpy as np
 from joblib import effective_n_jobs
-from sklearn.base import (
-    BaseEstimator,
-    ClassNamePrefixFeaturesOutMixin,
-    TransformerMixin,
-)
-from sklearn.utils.validation import check_is_fitted
 
+from ._base import _PoolingVectorizer
 from ._keyed_vectors import KeyedVectors
-from ._pooling import (
-    POOLINGS,
-    first_component,
-    max_pool_documents,
-    pool_documents,
-    sif_weights,
-    smooth_idf,
-)
 from ._sklearn_compat import (
     CallbackSupportMixin,
     Interval,
     StrOptions,
     _fit_context,
 )
-from ._text import analyze_documents, build_analyzer, encode_known
-from ._training import initial_weights, make_generator, train
+from ._text import encode_known
+from ._training import copy_pretrained, initial_weights, make_generator, train
 from ._vocabulary import (
     encode_documents,
     keep_probabilities,
@@ -38,9 +25,7 @@ from ._vocabulary import (
 
 class Word2VecVectorizer(
     CallbackSupportMixin,
-    ClassNamePrefixFeaturesOutMixin,
-    TransformerMixin,
-    BaseEstimator,
+    _PoolingVectorizer,
 ):
     r"""Learn word2vec embeddings and pool them into document vectors.
 
@@ -106,6 +91,12 @@ class Word2VecVectorizer(
         Which learned matrix ``wv_`` and ``transform`` use: the input
         vectors (word2vec's word vectors), the output vectors, or their sum
         (the "w + c" of Levy, Goldberg and Dagan, 2015).
+    init_vectors : KeyedVectors, default=None
+        Pretrained vectors to start from (a warm start): the input vectors
+        of the learned vocabulary's words that ``init_vectors`` holds start
+        from their pretrained vectors instead of random ones, and train on
+        as usual; other words start random and output vectors start at
+        zero. Its ``vector_size`` must equal ``n_components``.
     input : {'content', 'file', 'filename'}, default='content'
         What a raw document is, as in CountVectorizer.
     encoding : str, default='utf-8'
@@ -166,6 +157,7 @@ class Word2VecVectorizer(
     --------
     sklearn.feature_extraction.text.CountVectorizer : The text analysis used here.
     KeyedVectors : Word-vector queries and the word2vec file formats.
+    EmbeddingVectorizer : Pools pretrained word vectors, without training.
 
     Notes
     -----
@@ -222,6 +214,7 @@ class Word2VecVectorizer(
     """
 
     _parameter_constraints: dict = {
+        **_PoolingVectorizer._parameter_constraints,
         "algorithm": [StrOptions({"skipgram", "cbow"})],
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "window": [Interval(Integral, 1, None, closed="left")],
@@ -236,19 +229,8 @@ class Word2VecVectorizer(
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "shrink_windows": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "pooling": [StrOptions(set(POOLINGS))],
-        "sif_alpha": [Interval(Real, 0, None, closed="neither")],
         "word_vectors": [StrOptions({"input", "output", "sum"})],
-        "input": [StrOptions({"content", "file", "filename"})],
-        "encoding": [str],
-        "decode_error": [StrOptions({"strict", "ignore", "replace"})],
-        "strip_accents": [StrOptions({"ascii", "unicode"}), None, callable],
-        "lowercase": ["boolean"],
-        "preprocessor": [callable, None],
-        "tokenizer": [callable, None],
-        "stop_words": [StrOptions({"english"}), list, None],
-        "token_pattern": [str, None],
-        "analyzer": [StrOptions({"word"}), callable],
+        "init_vectors": [KeyedVectors, None],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -274,6 +256,7 @@ class Word2VecVectorizer(
         pooling="mean",
         sif_alpha=1e-3,
         word_vectors="input",
+        init_vectors=None,
         input="content",
         encoding="utf-8",
         decode_error="strict",
@@ -305,6 +288,7 @@ class Word2VecVectorizer(
         self.pooling = pooling
         self.sif_alpha = sif_alpha
         self.word_vectors = word_vectors
+        self.init_vectors = init_vectors
         self.input = input
         self.encoding = encoding
         self.decode_error = decode_error
@@ -318,10 +302,6 @@ class Word2VecVectorizer(
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
-
-    def _analyze(self, X):
-        analyzer = build_analyzer(self.get_params())
-        return analyze_documents(X, analyzer, self.input)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -368,9 +348,14 @@ class Word2VecVectorizer(
         return self._pool(*encode_known(documents, self.vocabulary_))
 
     def _fit_documents(self, documents):
-        if not documents:
+        self._check_documents(documents)
+        if (
+            self.init_vectors is not None
+            and self.init_vectors.vector_size != self.n_components
+        ):
             raise ValueError(
-                "Word2VecVectorizer.fit needs at least one document; X is empty."
+                f"init_vectors has vector_size={self.init_vectors.vector_size} but "
+                f"n_components={self.n_components}; they must be equal."
             )
         words, provisional_ids, offsets = encode_documents(documents)
         counts = np.bincount(provisional_ids, minlength=len(words))
@@ -395,6 +380,9 @@ class Word2VecVectorizer(
         context.call_on_fit_task_begin(estimator=self, X=documents)
         rng = make_generator(self.random_state)
         W = initial_weights(n_words, self.n_components, rng)
+        index_to_key = [words[i] for i in kept]
+        if self.init_vectors is not None:
+            copy_pretrained(W[0], index_to_key, self.init_vectors)
         self.loss_curve_, self.n_words_trained_ = train(
             W,
             ids,
@@ -415,7 +403,6 @@ class Word2VecVectorizer(
             verbose=self.verbose,
             epoch_callback=_epoch_tasks(context, self, documents),
         )
-        index_to_key = [words[i] for i in kept]
         self.vocabulary_ = {word: i for i, word in enumerate(index_to_key)}
         self.input_vectors_ = W[0, :n_words]
         self.output_vectors_ = W[1, :n_words]
@@ -426,72 +413,13 @@ class Word2VecVectorizer(
         }[self.word_vectors]
         self.wv_ = KeyedVectors(index_to_key, vectors)
 
-        if self.pooling in ("tfidf", "sif"):
-            # Pooling statistics come from the in-vocabulary tokens of X.
-            offsets = np.zeros(len(documents) + 1, dtype=np.int64)
-            np.cumsum(np.bincount(doc_ids, minlength=len(documents)), out=offsets[1:])
-            if self.pooling == "tfidf":
-                self.idf_ = smooth_idf(ids, offsets, n_words)
-            else:
-                self.sif_component_ = first_component(
-                    self._pool(ids, offsets, remove_component=False)
-                )
+        # Pooling statistics come from the in-vocabulary tokens of X.
+        offsets = np.zeros(len(documents) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(doc_ids, minlength=len(documents)), out=offsets[1:])
+        self._fit_pooling(ids, offsets)
         context.call_on_fit_task_end(
             estimator=self, X=documents, reconstruction_attributes={}
         )
-
-    def _pool(self, ids, offsets, remove_component=True):
-        vectors = self.wv_.vectors
-        if self.pooling == "max":
-            return max_pool_documents(ids, offsets, vectors)
-        if self.pooling == "sum":
-            return pool_documents(ids, offsets, vectors)
-        if self.pooling == "mean":
-            return pool_documents(ids, offsets, vectors, normalize="count")
-        if self.pooling == "tfidf":
-            return pool_documents(
-                ids, offsets, vectors, word_weights=self.idf_, normalize="weight"
-            )
-        pooled = pool_documents(
-            ids,
-            offsets,
-            vectors,
-            word_weights=sif_weights(self.word_counts_, self.sif_alpha),
-            normalize="count",
-        )
-        if remove_component:
-            component = self.sif_component_.astype(pooled.dtype)
-            pooled -= np.outer(pooled @ component, component)
-        return pooled
-
-    def transform(self, X):
-        """Map each document to the pooled vectors of its known words.
-
-        Parameters
-        ----------
-        X : iterable of str or of list of str
-            Raw or pre-tokenised documents, as in ``fit``.
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_documents, n_components), float32
-            Pooled vectors; a document without any known word gets a zero
-            row.
-        """
-        check_is_fitted(self, "wv_")
-        ids, offsets = encode_known(self._analyze(X), self.vocabulary_)
-        return self._pool(ids, offsets)
-
-    @property
-    def _n_features_out(self):
-        """Number of output features; unset (AttributeError) before ``fit``."""
-        return self.wv_.vector_size
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags
 
 
 def _epoch_tasks(context, estimator, documents):

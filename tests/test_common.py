@@ -1,8 +1,10 @@
-"""scikit-learn API conformance of Word2VecVectorizer.
+"""scikit-learn API conformance of the vectorizers.
 
 ``parametrize_with_checks`` skips text estimators almost entirely, so the
-data-free checks of :mod:`sklearn.utils.estimator_checks` run one by one, and
-the checks that need data are rewritten below with lists of documents.
+data-free checks of :mod:`sklearn.utils.estimator_checks` run one by one on
+both vectorizers, and the checks that need data are rewritten below with lists
+of documents for Word2VecVectorizer (tests/test_embedding.py has
+EmbeddingVectorizer's).
 """
 
 import pickle
@@ -18,7 +20,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import estimator_checks, get_tags
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_w2v import Word2VecVectorizer
+from sklearn_w2v import EmbeddingVectorizer, KeyedVectors, Word2VecVectorizer
 from sklearn_w2v._pooling import POOLINGS
 
 NAME = "Word2VecVectorizer"
@@ -48,13 +50,23 @@ DATA_FREE_CHECKS = [
 ]
 
 
+def _embedding_vectorizer():
+    return EmbeddingVectorizer(KeyedVectors(["cat", "dog"], [[1.0, 0.0], [0.0, 1.0]]))
+
+
+# A fresh instance per check: the checks call set_params.
+ESTIMATORS = {NAME: Word2VecVectorizer, "EmbeddingVectorizer": _embedding_vectorizer}
+
+
+@pytest.mark.parametrize("name", ESTIMATORS)
 @pytest.mark.parametrize("check", DATA_FREE_CHECKS, ids=lambda check: check.__name__)
-def test_sklearn_data_free_check(check):
-    check(NAME, Word2VecVectorizer())
+def test_sklearn_data_free_check(check, name):
+    check(name, ESTIMATORS[name]())
 
 
-def test_tags_declare_text_input():
-    tags = get_tags(Word2VecVectorizer())
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_tags_declare_text_input(name):
+    tags = get_tags(ESTIMATORS[name]())
     assert tags.input_tags.string is True
     assert tags.input_tags.two_d_array is False
     assert tags.transformer_tags is not None

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
@@ -163,6 +164,7 @@ def test_documents_without_tokens_leave_empty_vocabulary():
         ("stop_words", "french"),
         ("analyzer", "char"),
         ("cbow_mean", 1),
+        ("init_vectors", np.ones((3, 8))),
     ],
 )
 def test_invalid_parameter_raises(topic_corpus, param, value):
@@ -624,3 +626,51 @@ def test_verbose_prints_one_line_per_epoch(topic_corpus, fast_params, capsys):
     assert lines[0].startswith("epoch 1/2: loss ")
     Word2VecVectorizer(**fast_params).fit(documents)
     assert capsys.readouterr().err == ""
+
+
+# Warm start from pretrained vectors
+
+
+def _pretrained(words, n_components=8, seed=1):
+    """Unit-scale vectors, far from the +-1/n_components random initialisation."""
+    rng = np.random.default_rng(seed)
+    return KeyedVectors(words, rng.normal(size=(len(words), n_components)))
+
+
+def test_init_vectors_start_known_words_from_pretrained(topic_corpus, fast_params):
+    documents, _ = topic_corpus
+    # "zebra" is not in the corpus; "cat" and "bus" are.
+    pretrained = _pretrained(["bus", "zebra", "cat"])
+    # A learning rate so small that the vectors barely move from their start.
+    params = dict(fast_params, learning_rate=1e-7, min_learning_rate=0.0, epochs=1)
+    warm = Word2VecVectorizer(**params, init_vectors=pretrained).fit(documents)
+    cold = Word2VecVectorizer(**params).fit(documents)
+    assert warm.vocabulary_ == cold.vocabulary_
+    assert "zebra" not in warm.vocabulary_
+    for word in ("cat", "bus"):
+        assert_allclose(warm.wv_[word], pretrained[word], atol=1e-4)
+    # Other words keep the random initialisation of the same random_state.
+    others = [w for w in warm.vocabulary_ if w not in ("cat", "bus")]
+    assert_allclose(warm.wv_[others], cold.wv_[others], atol=1e-4)
+    assert np.abs(warm.wv_[others]).max() <= 1 / 8 + 1e-4
+    assert np.abs(cold.wv_[["cat", "bus"]]).max() <= 1 / 8 + 1e-4
+
+
+def test_init_vectors_train_on(topic_corpus, fast_params):
+    documents, _ = topic_corpus
+    pretrained = _pretrained(["cat", "bus"])
+    warm = Word2VecVectorizer(**fast_params, init_vectors=pretrained).fit(documents)
+    assert not np.allclose(warm.wv_["cat"], pretrained["cat"], atol=1e-3)
+    assert np.all(np.isfinite(warm.wv_.vectors))
+    # The given vectors are read, not modified, and clones share them.
+    assert_array_equal(pretrained.vectors, _pretrained(["cat", "bus"]).vectors)
+    assert clone(warm).init_vectors is pretrained
+
+
+def test_init_vectors_dimension_mismatch_raises(topic_corpus):
+    documents, _ = topic_corpus
+    vectorizer = Word2VecVectorizer(
+        n_components=8, min_count=1, init_vectors=_pretrained(["cat"], n_components=3)
+    )
+    with pytest.raises(ValueError, match=r"vector_size=3 but n_components=8"):
+        vectorizer.fit(documents)

@@ -1,0 +1,132 @@
+"""What the vectorizers share: text analysis, pooling statistics, pooling.
+
+:class:`~sklearn_w2v.Word2VecVectorizer` learns its word vectors and
+:class:`~sklearn_w2v.EmbeddingVectorizer` is given them; from there on both
+analyse text, learn what their pooling needs and pool with the code here.
+"""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
+from sklearn.utils.validation import check_is_fitted
+
+from ._pooling import (
+    POOLINGS,
+    first_component,
+    max_pool_documents,
+    pool_documents,
+    sif_weights,
+    smooth_idf,
+)
+from ._sklearn_compat import Interval, StrOptions
+from ._text import analyze_documents, build_analyzer, encode_known
+
+
+class _PoolingVectorizer(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
+    """Base class of the vectorizers that pool word vectors into document vectors.
+
+    Subclasses declare the parameters ``pooling``, ``sif_alpha`` and those of
+    ``sklearn_w2v._text.ANALYZER_PARAMS``. Their ``fit`` sets ``wv_`` (a
+    :class:`~sklearn_w2v.KeyedVectors`), ``vocabulary_`` (its
+    ``key_to_index``) and ``word_counts_`` (occurrences of each word, from
+    which ``pooling='sif'`` estimates word probabilities), then calls
+    ``_fit_pooling`` on the known tokens of the fit documents.
+    """
+
+    _parameter_constraints: dict = {
+        "pooling": [StrOptions(set(POOLINGS))],
+        "sif_alpha": [Interval(Real, 0, None, closed="neither")],
+        "input": [StrOptions({"content", "file", "filename"})],
+        "encoding": [str],
+        "decode_error": [StrOptions({"strict", "ignore", "replace"})],
+        "strip_accents": [StrOptions({"ascii", "unicode"}), None, callable],
+        "lowercase": ["boolean"],
+        "preprocessor": [callable, None],
+        "tokenizer": [callable, None],
+        "stop_words": [StrOptions({"english"}), list, None],
+        "token_pattern": [str, None],
+        "analyzer": [StrOptions({"word"}), callable],
+    }
+
+    def _analyze(self, X):
+        analyzer = build_analyzer(self.get_params(deep=False))
+        return analyze_documents(X, analyzer, self.input)
+
+    def _check_documents(self, documents):
+        if not documents:
+            raise ValueError(
+                f"{type(self).__name__}.fit needs at least one document; X is empty."
+            )
+
+    def _fit_pooling(self, ids, offsets):
+        """Learn the statistics of ``pooling`` from the known tokens of X.
+
+        ``ids`` and ``offsets`` are as returned by
+        :func:`~sklearn_w2v._text.encode_known`.
+        """
+        if self.pooling == "tfidf":
+            self.idf_ = smooth_idf(ids, offsets, len(self.wv_))
+        elif self.pooling == "sif":
+            self.sif_component_ = first_component(
+                self._pool(ids, offsets, remove_component=False)
+            )
+
+    def _pool(self, ids, offsets, remove_component=True):
+        vectors = self.wv_.vectors
+        if self.pooling == "max":
+            return max_pool_documents(ids, offsets, vectors)
+        if self.pooling == "sum":
+            return pool_documents(ids, offsets, vectors)
+        if self.pooling == "mean":
+            return pool_documents(ids, offsets, vectors, normalize="count")
+        if self.pooling == "tfidf":
+            return pool_documents(
+                ids, offsets, vectors, word_weights=self.idf_, normalize="weight"
+            )
+        pooled = pool_documents(
+            ids,
+            offsets,
+            vectors,
+            word_weights=sif_weights(self.word_counts_, self.sif_alpha),
+            normalize="count",
+        )
+        if remove_component:
+            component = self.sif_component_.astype(pooled.dtype)
+            pooled -= np.outer(pooled @ component, component)
+        return pooled
+
+    def transform(self, X):
+        """Map each document to the pooled vectors of its known words.
+
+        Parameters
+        ----------
+        X : iterable of str or of list of str
+            Raw or pre-tokenised documents, as in ``fit``.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_documents, wv_.vector_size), float32
+            Pooled vectors; a document without any known word gets a zero
+            row.
+        """
+        check_is_fitted(self, "wv_")
+        ids, offsets = encode_known(self._analyze(X), self.vocabulary_)
+        return self._pool(ids, offsets)
+
+    @property
+    def _n_features_out(self):
+        """Number of output features; unset (AttributeError) before ``fit``."""
+        return self.wv_.vector_size
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
