@@ -46,28 +46,31 @@ def sigmoid(x):
     return x
 
 
-def label_gradients(logits, weight, learning_rate):
-    """Loss, gradient factors and curvatures of logits whose column 0 is positive.
+def label_gradients(logits, weight, learning_rate, signs=None):
+    """Loss, gradient factors and curvatures of binary logistic outputs.
 
-    Column 0 of ``logits`` scores the observed word (label 1), the others
-    noise words (label 0). Computed in place: on return ``logits`` holds the
-    factor ``learning_rate * weight * (label - sigmoid(logit))`` by which each
+    Each logit scores one output unit with label 1 (sign +1) or 0 (sign -1).
+    Computed in place: on return ``logits`` holds the factor
+    ``learning_rate * weight * (label - sigmoid(logit))`` by which each
     logit's gradient direction is scaled.
 
     Parameters
     ----------
-    logits : ndarray of shape (n_rows, n_negative + 1), float32
+    logits : ndarray of shape (n_rows, n_targets), float32
         Dot products; overwritten by the gradient factors.
-    weight : ndarray of shape (n_rows, n_negative + 1), float32
+    weight : ndarray of shape (n_rows, n_targets), float32
         Weight of each logit in the loss (0 drops it).
     learning_rate : float
         Step size.
+    signs : ndarray broadcastable to ``logits``, float32, default=None
+        ``+1`` where the label is 1, ``-1`` where it is 0. ``None`` means
+        negative sampling: column 0 is the observed word, the others noise.
 
     Returns
     -------
     loss : float
-        ``sum weight * -log(sigmoid(+-logit))``, accumulated in float64.
-    curvature : ndarray of shape (n_rows, n_negative + 1), float32
+        ``sum weight * -log(sigmoid(sign * logit))``, accumulated in float64.
+    curvature : ndarray of shape (n_rows, n_targets), float32
         ``learning_rate * weight * sigmoid * (1 - sigmoid)``: times the
         squared norm of the other vector, the step's size relative to the
         one-dimensional Newton step.
@@ -82,8 +85,11 @@ def label_gradients(logits, weight, learning_rate):
     (1.3863, [[0.5, -0.5]], [[0.25, 0.25]])
     """
     # Turn each logit into the probability q of its correct label; the loss
-    # is -log q and the factor +-(1 - q).
-    logits[:, 1:] *= -1.0
+    # is -log q and the factor sign * (1 - q).
+    if signs is None:
+        logits[:, 1:] *= -1.0
+    else:
+        logits *= signs
     q = sigmoid(logits)
     loss = -float(np.vdot(np.log(q), weight))
     weight = weight * np.float32(learning_rate)
@@ -91,7 +97,10 @@ def label_gradients(logits, weight, learning_rate):
     np.subtract(1.0, q, out=q)
     curvature *= q
     q *= weight
-    q[:, 1:] *= -1.0
+    if signs is None:
+        q[:, 1:] *= -1.0
+    else:
+        q *= signs
     return loss, curvature
 
 
@@ -157,7 +166,7 @@ def target_weights(targets):
 
 
 def sgns_update(W, contexts, valid, targets, group_sizes, learning_rate):
-    """Train skip-gram on one minibatch of windows, updating ``W`` in place.
+    """Train skip-gram with negative sampling on one minibatch, in place.
 
     Parameters
     ----------
@@ -182,9 +191,59 @@ def sgns_update(W, contexts, valid, targets, group_sizes, learning_rate):
     loss : float
         Negative log-likelihood of the minibatch before the update.
     """
+    signs = np.full(targets.shape[1], -1.0, dtype=np.float32)
+    signs[0] = 1.0
+    return skipgram_update(
+        W,
+        contexts,
+        valid,
+        targets,
+        np.broadcast_to(signs, targets.shape),
+        target_weights(targets),
+        group_sizes,
+        learning_rate,
+    )
+
+
+def skipgram_update(
+    W, contexts, valid, targets, signs, target_weight, group_sizes, learning_rate
+):
+    """Train skip-gram with binary logistic outputs on one minibatch, in place.
+
+    Every valid context word's input vector is scored against the output
+    rows ``targets[j]`` of its window ``j``: the centre word and noise words
+    (negative sampling), or the inner nodes of the centre word's Huffman path
+    (hierarchical softmax). The rows of a window are shared by all its
+    contexts, so windows of equal span form one batched matrix product.
+
+    Parameters
+    ----------
+    W : ndarray of shape (2, n_rows + 1, n_components), float32, C-contiguous
+        Input vectors ``W[0]`` and output vectors ``W[1]``; the last row of
+        each is padding.
+    contexts : ndarray of shape (n_slots,), int
+        Context word of every slot, windows grouped by span.
+    valid : ndarray of shape (n_slots,), bool
+        Whether a slot holds a real context.
+    targets : ndarray of shape (n_windows, n_targets), int
+        Output rows of each window.
+    signs : ndarray of shape (n_windows, n_targets), float32
+        ``+1`` for a target of label 1, ``-1`` for label 0.
+    target_weight : ndarray of shape (n_windows, n_targets), float32
+        0 for a target to skip (padding, a noise word equal to the centre).
+    group_sizes : ndarray of shape (window,), int
+        Number of windows of each span.
+    learning_rate : float
+        Step size.
+
+    Returns
+    -------
+    loss : float
+        Negative log-likelihood of the minibatch before the update.
+    """
     n_slots = len(contexts)
     n_windows, n_targets = targets.shape
-    n_words, n_components = W.shape[1:]
+    n_rows, n_components = W.shape[1:]
     X = np.take(W[0], contexts, axis=0)
     Z = np.take(W[1], targets, axis=0)
 
@@ -196,9 +255,12 @@ def sgns_update(W, contexts, valid, targets, group_sizes, learning_rate):
             Z[windows].transpose(0, 2, 1),
             out=logits[slots].reshape(n, width, n_targets),
         )
-    weight = target_weights(targets)[window_of_slots(group_sizes)]
+    window_of_slot = window_of_slots(group_sizes)
+    weight = target_weight[window_of_slot]
     weight *= valid[:, None]
-    loss, curvature = label_gradients(logits, weight, learning_rate)
+    loss, curvature = label_gradients(
+        logits, weight, learning_rate, signs[window_of_slot]
+    )
 
     # One gradient block for both matrices, so one scatter serves both.
     grad = np.empty((n_slots + n_windows * n_targets, n_components), np.float32)
@@ -223,7 +285,7 @@ def sgns_update(W, contexts, valid, targets, group_sizes, learning_rate):
             X_norms[slots].reshape(n, width, 1),
             out=curvature_Z[windows, :, None],
         )
-    rows = np.concatenate([contexts, targets.ravel() + n_words])
+    rows = np.concatenate([contexts, targets.ravel() + n_rows])
     scatter_add(
         W.reshape(-1, n_components),
         rows,

@@ -154,3 +154,83 @@ def noise_table(counts, ns_exponent, *, table_size=1 << 22):
     positions = (np.arange(table_size) + 0.5) / table_size
     table = np.searchsorted(cumulative, positions, side="right")
     return np.minimum(table, len(weights) - 1).astype(np.int32)
+
+
+def huffman_tree(counts):
+    """Huffman codes and paths of the words, as the word2vec C tool builds them.
+
+    The two-queue linear method: words sorted by decreasing count form one
+    queue, merged inner nodes the other; the two rarest nodes are merged until
+    one root is left. Inner node ``j`` is row ``j`` of the output matrix
+    (``n_words - 1`` rows; the root is the last).
+
+    Parameters
+    ----------
+    counts : ndarray of shape (n_words,)
+        Occurrences of each word, in decreasing order.
+
+    Returns
+    -------
+    points : ndarray of shape (n_words, max_length), int32
+        Inner nodes on the path from the root to each word; padded with
+        ``n_words`` (the padding row of the weight matrices).
+    codes : ndarray of shape (n_words, max_length), int8
+        Branch taken at each node (0 or 1); 0 on padding.
+    lengths : ndarray of shape (n_words,), int64
+        Path length of each word.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._vocabulary import huffman_tree
+    >>> points, codes, lengths = huffman_tree(np.array([4, 2, 1, 1]))
+    >>> lengths.tolist(), codes[0].tolist(), points[0].tolist()
+    ([1, 2, 3, 3], [1, 0, 0], [2, 4, 4])
+    """
+    n_words = len(counts)
+    if n_words == 1:
+        return (
+            np.full((1, 1), n_words, dtype=np.int32),
+            np.zeros((1, 1), dtype=np.int8),
+            np.zeros(1, dtype=np.int64),
+        )
+    n_nodes = 2 * n_words - 1
+    weight = np.empty(n_nodes, dtype=np.float64)
+    weight[:n_words] = counts
+    parent = np.zeros(n_nodes, dtype=np.int64)
+    branch = np.zeros(n_nodes, dtype=np.int8)
+    # The merge is sequential by nature; one step per inner node.
+    word, inner = n_words - 1, n_words
+    for node in range(n_words, n_nodes):
+        pair = []
+        for _ in range(2):
+            if word >= 0 and (inner >= node or weight[word] < weight[inner]):
+                pair.append(word)
+                word -= 1
+            else:
+                pair.append(inner)
+                inner += 1
+        weight[node] = weight[pair[0]] + weight[pair[1]]
+        parent[pair] = node
+        branch[pair[1]] = 1
+    # Walk all words up to the root at once, one level per step.
+    root = n_nodes - 1
+    node = np.arange(n_words)
+    up_codes, up_points = [], []
+    while np.any(node != root):
+        active = node != root
+        up_codes.append(np.where(active, branch[node], -1))
+        node = np.where(active, parent[node], root)
+        up_points.append(np.where(active, node - n_words, -1))
+    up_codes = np.array(up_codes).T
+    up_points = np.array(up_points).T
+    lengths = (up_codes >= 0).sum(axis=1)
+    max_length = int(lengths.max())
+    # Reverse each word's path so that it starts at the root.
+    column = np.arange(max_length)
+    source = lengths[:, None] - 1 - column
+    inside = source >= 0
+    rows = np.arange(n_words)[:, None]
+    codes = np.where(inside, up_codes[rows, np.maximum(source, 0)], 0)
+    points = np.where(inside, up_points[rows, np.maximum(source, 0)], n_words)
+    return points.astype(np.int32), codes.astype(np.int8), lengths

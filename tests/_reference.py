@@ -322,3 +322,120 @@ def random_batch(
     contexts[padded] = n_words
     targets = rng.integers(0, word_range, (n_windows, n_negative + 1)).astype(np.int32)
     return W, contexts, valid, targets, group_sizes
+
+
+# ---------------------------------------------------------------------------
+# Binary logistic output layers with explicit labels (hierarchical softmax)
+# and the full softmax
+# ---------------------------------------------------------------------------
+
+
+def logistic_pairs(
+    W, contexts, valid, targets, signs, weights, group_sizes, algorithm, cbow_mean=True
+):
+    """Yield (input vector or hidden vector, input rows, window, target, sign, weight).
+
+    For skip-gram one item per valid slot and target; for CBOW one per window
+    with a valid context and per target, with the window's hidden vector.
+    """
+    for j, slots in enumerate(window_slots(group_sizes)):
+        if algorithm == "skipgram":
+            inputs = [
+                ([float(v) for v in W[0][contexts[s]]], [contexts[s]])
+                for s in slots
+                if valid[s]
+            ]
+        else:
+            h, n_valid = cbow_hidden(W, contexts, valid, slots, cbow_mean)
+            rows = [contexts[s] for s in slots if valid[s]]
+            inputs = [(h, rows)] if n_valid else []
+        for x, rows in inputs:
+            for k, target in enumerate(targets[j]):
+                if weights[j][k]:
+                    yield x, rows, j, target, float(signs[j][k]), float(weights[j][k])
+
+
+def logistic_loss(
+    W, contexts, valid, targets, signs, weights, group_sizes, algorithm, cbow_mean=True
+):
+    return sum(
+        -weight * log_sigmoid(sign * dot(x, W[1][target]))
+        for x, _, _, target, sign, weight in logistic_pairs(
+            W,
+            contexts,
+            valid,
+            targets,
+            signs,
+            weights,
+            group_sizes,
+            algorithm,
+            cbow_mean,
+        )
+    )
+
+
+def logistic_step(
+    W,
+    contexts,
+    valid,
+    targets,
+    signs,
+    weights,
+    group_sizes,
+    algorithm,
+    learning_rate,
+    cbow_mean=True,
+):
+    """Damped SGD step; input rows take the undivided gradient on their input."""
+    W = np.asarray(W, dtype=np.float64)
+    step = np.zeros_like(W)
+    curvature = np.zeros(W.shape[:2])
+    loss = 0.0
+    for x, rows, _, target, sign, weight in logistic_pairs(
+        W, contexts, valid, targets, signs, weights, group_sizes, algorithm, cbow_mean
+    ):
+        u = W[1][target]
+        z = dot(x, u)
+        loss -= weight * log_sigmoid(sign * z)
+        # d(-log sigmoid(sign z))/dz = -sign * (1 - sigmoid(sign z)).
+        g = -sign * (1.0 - sigmoid(sign * z)) * weight
+        slope = sigmoid(z) * (1.0 - sigmoid(z)) * weight
+        for row in rows:
+            step[0][row] += g * u
+            curvature[0][row] += slope * dot(u, u)
+        step[1][target] += g * np.asarray(x)
+        curvature[1][target] += slope * dot(x, x)
+    return damped_step(W, step, curvature, learning_rate), loss
+
+
+def softmax_step(
+    W, contexts, valid, centers, group_sizes, algorithm, learning_rate, cbow_mean=True
+):
+    """Damped SGD step of the full softmax; returns (W_new, loss)."""
+    W = np.asarray(W, dtype=np.float64)
+    n_words = W.shape[1] - 1
+    step = np.zeros_like(W)
+    curvature = np.zeros(W.shape[:2])
+    loss = 0.0
+    for j, slots in enumerate(window_slots(group_sizes)):
+        if algorithm == "skipgram":
+            inputs = [(W[0][contexts[s]], [contexts[s]]) for s in slots if valid[s]]
+        else:
+            h, n_valid = cbow_hidden(W, contexts, valid, slots, cbow_mean)
+            rows = [contexts[s] for s in slots if valid[s]]
+            inputs = [(np.asarray(h), rows)] if n_valid else []
+        for x, rows in inputs:
+            scores = np.array([dot(x, W[1][v]) for v in range(n_words)])
+            p = np.exp(scores - scores.max())
+            p /= p.sum()
+            loss -= math.log(p[centers[j]])
+            error = p.copy()
+            error[centers[j]] -= 1.0
+            for row in rows:
+                step[0][row] += error @ W[1][:n_words]
+                curvature[0][row] += (p * (1 - p)) @ np.einsum(
+                    "ij,ij->i", W[1][:n_words], W[1][:n_words]
+                )
+            step[1][:n_words] += np.outer(error, x)
+            curvature[1][:n_words] += p * (1 - p) * dot(x, x)
+    return damped_step(W, step, curvature, learning_rate), loss

@@ -1,0 +1,129 @@
+"""Full softmax output layer: the textbook word2vec objective, for small vocabularies.
+
+Each context (skip-gram) or hidden vector (CBOW) is scored against every
+word's output vector in one dense product, and the loss is the cross-entropy
+of the softmax over the whole vocabulary. Every minibatch updates every output
+vector, so this is for the small vocabularies of worked examples; the
+estimator refuses large ones.
+"""
+
+import numpy as np
+
+from ._cbow import window_hidden
+from ._scatter import scatter_add
+from ._sgns import damped_weights, window_of_slots
+
+#: Largest vocabulary ``loss='softmax'`` accepts.
+MAX_SOFTMAX_WORDS = 5000
+
+
+def _softmax_gradients(logits, observed, weight, learning_rate):
+    """Loss and, in place, ``learning_rate * weight * (onehot - softmax)``.
+
+    Also returns the curvature ``learning_rate * weight * p * (1 - p)`` of
+    each logit, for damping.
+    """
+    logits -= logits.max(axis=1, keepdims=True)
+    np.exp(logits, out=logits)
+    totals = logits.sum(axis=1, keepdims=True)
+    logits /= totals
+    rows = np.arange(len(observed))
+    p_observed = logits[rows, observed]
+    loss = -float(np.log(np.maximum(p_observed, np.float32(1e-30))) @ weight)
+    scale = (weight * np.float32(learning_rate))[:, None]
+    curvature = logits * (1.0 - logits)
+    curvature *= scale
+    np.negative(logits, out=logits)
+    logits[rows, observed] += 1.0
+    logits *= scale
+    return loss, curvature
+
+
+def skipgram_softmax_update(W, contexts, valid, centers, group_sizes, learning_rate):
+    """Train skip-gram with a full softmax on one minibatch, in place.
+
+    Parameters
+    ----------
+    W : ndarray of shape (2, n_words + 1, n_components), float32, C-contiguous
+        Input vectors ``W[0]`` and output vectors ``W[1]``; row ``n_words``
+        of each is padding.
+    contexts, valid, group_sizes
+        The minibatch layout of :func:`~sklearn_w2v._sampling.group_contexts`.
+    centers : ndarray of shape (n_windows,), int
+        Centre word of each window, predicted by each of its contexts.
+    learning_rate : float
+        Step size.
+
+    Returns
+    -------
+    loss : float
+        Cross-entropy of the minibatch before the update.
+    """
+    n_rows, n_components = W.shape[1:]
+    n_words = n_rows - 1
+    X = np.take(W[0], contexts, axis=0)
+    U = W[1, :n_words]
+    logits = X @ U.T
+    observed = centers[window_of_slots(group_sizes)]
+    weight = valid.astype(np.float32)
+    loss, curvature = _softmax_gradients(logits, observed, weight, learning_rate)
+    dX = logits @ U
+    dU = logits.T @ X
+    entry_curvature = curvature @ np.einsum("ij,ij->i", U, U)
+    output_curvature = curvature.T @ np.einsum("ij,ij->i", X, X)
+    scatter_add(W[0], contexts, dX, weights=damped_weights(contexts, entry_curvature))
+    U += dU / np.maximum(output_curvature, 1.0)[:, None]
+    return loss
+
+
+def cbow_softmax_update(
+    W, contexts, valid, centers, group_sizes, learning_rate, cbow_mean
+):
+    """Train CBOW with a full softmax on one minibatch, in place.
+
+    As with the other output layers, every context word of a window takes
+    the error on the hidden vector undivided.
+
+    Parameters
+    ----------
+    W : ndarray of shape (2, n_words + 1, n_components), float32, C-contiguous
+        Input vectors ``W[0]`` and output vectors ``W[1]``; row ``n_words``
+        of each is padding.
+    contexts, valid, group_sizes
+        The minibatch layout of :func:`~sklearn_w2v._sampling.group_contexts`.
+    centers : ndarray of shape (n_windows,), int
+        Centre word of each window.
+    learning_rate : float
+        Step size.
+    cbow_mean : bool
+        Average (True) or sum (False) the context vectors.
+
+    Returns
+    -------
+    loss : float
+        Cross-entropy of the minibatch before the update, over the windows
+        with at least one context.
+    """
+    n_rows, n_components = W.shape[1:]
+    n_words = n_rows - 1
+    h, n_contexts, widths = window_hidden(W[0], contexts, valid, group_sizes, cbow_mean)
+    U = W[1, :n_words]
+    logits = h @ U.T
+    weight = (n_contexts > 0).astype(np.float32)
+    loss, curvature = _softmax_gradients(logits, centers, weight, learning_rate)
+    dh = logits @ U
+    dU = logits.T @ h
+    window_curvature = curvature @ np.einsum("ij,ij->i", U, U)
+    output_curvature = curvature.T @ np.einsum("ij,ij->i", h, h)
+    slot_weight = valid.astype(np.float32)
+    slot_window = np.repeat(np.arange(len(widths)), widths)
+    scatter_add(
+        W[0],
+        contexts,
+        dh,
+        sources=slot_window,
+        weights=slot_weight
+        * damped_weights(contexts, window_curvature[slot_window] * slot_weight),
+    )
+    U += dU / np.maximum(output_curvature, 1.0)[:, None]
+    return loss
