@@ -19,14 +19,15 @@ import numpy as np
 from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
-from ._cbow import cbow_update
+from ._cbow import cbow_logistic_update, cbow_update
 from ._sampling import (
     draw_negatives,
     draw_spans,
     group_contexts,
     subsample_stream,
 )
-from ._sgns import sgns_update
+from ._sgns import sgns_update, skipgram_update
+from ._softmax import cbow_softmax_update, skipgram_softmax_update
 
 # Forked processes share the weights without the interpreter lock; elsewhere
 # (Windows, macOS) threads do, with less speed-up.
@@ -132,6 +133,50 @@ def copy_pretrained(W_in, keys, pretrained):
     return len(rows)
 
 
+def _negative_sampling_step(W, centers, contexts, valid, groups, rate, config, rng):
+    """One minibatch with negative sampling; returns its loss."""
+    targets = np.empty((len(centers), config["n_negative"] + 1), np.int32)
+    targets[:, 0] = centers
+    targets[:, 1:] = draw_negatives(
+        config["noise_table"], (len(centers), config["n_negative"]), rng
+    )
+    if config["algorithm"] == "skipgram":
+        return sgns_update(W, contexts, valid, targets, groups, rate)
+    return cbow_update(W, contexts, valid, targets, groups, rate, config["cbow_mean"])
+
+
+def _hierarchical_softmax_step(W, centers, contexts, valid, groups, rate, config, rng):
+    """One minibatch with hierarchical softmax; returns its loss."""
+    points, codes, lengths = config["huffman"]
+    # Per window: the inner nodes of the centre's path, label 1 - code.
+    layer = (
+        points[centers],
+        1.0 - 2.0 * codes[centers].astype(np.float32),
+        (np.arange(points.shape[1]) < lengths[centers, None]).astype(np.float32),
+    )
+    if config["algorithm"] == "skipgram":
+        return skipgram_update(W, contexts, valid, *layer, groups, rate)
+    return cbow_logistic_update(
+        W, contexts, valid, *layer, groups, rate, config["cbow_mean"]
+    )
+
+
+def _softmax_step(W, centers, contexts, valid, groups, rate, config, rng):
+    """One minibatch with the full softmax; returns its loss."""
+    if config["algorithm"] == "skipgram":
+        return skipgram_softmax_update(W, contexts, valid, centers, groups, rate)
+    return cbow_softmax_update(
+        W, contexts, valid, centers, groups, rate, config["cbow_mean"]
+    )
+
+
+_STEPS = {
+    "negative_sampling": _negative_sampling_step,
+    "hierarchical_softmax": _hierarchical_softmax_step,
+    "softmax": _softmax_step,
+}
+
+
 def _train_batches(W, tokens, docs, spans, starts, config, rng):
     """Run the kernel over the minibatches starting at ``starts``; return the loss.
 
@@ -153,25 +198,9 @@ def _train_batches(W, tokens, docs, spans, starts, config, rng):
             spans[start:stop],
             window,
         )
-        targets = np.empty((stop - start, config["n_negative"] + 1), np.int32)
-        targets[:, 0] = centers
-        targets[:, 1:] = draw_negatives(
-            config["noise_table"], (stop - start, config["n_negative"]), rng
+        batch_loss = _STEPS[config["loss"]](
+            W, centers, contexts, valid, group_sizes, learning_rate, config, rng
         )
-        if config["algorithm"] == "skipgram":
-            batch_loss = sgns_update(
-                W, contexts, valid, targets, group_sizes, learning_rate
-            )
-        else:
-            batch_loss = cbow_update(
-                W,
-                contexts,
-                valid,
-                targets,
-                group_sizes,
-                learning_rate,
-                config["cbow_mean"],
-            )
         if not math.isfinite(batch_loss):
             _diverged(config["learning_rate"])
         loss += batch_loss
@@ -195,6 +224,8 @@ def train(
     algorithm,
     window,
     shrink_windows,
+    loss="negative_sampling",
+    huffman=None,
     n_negative,
     cbow_mean,
     learning_rate,
@@ -221,6 +252,12 @@ def train(
     noise_table : ndarray of shape (table_size,), int32
         Lookup table of the noise distribution.
     algorithm : {'skipgram', 'cbow'}
+    loss : {'negative_sampling', 'hierarchical_softmax', 'softmax'}
+        Output layer.
+    huffman : tuple of ndarray, default=None
+        ``(points, codes, lengths)`` of
+        :func:`~sklearn_w2v._vocabulary.huffman_tree`, for hierarchical
+        softmax.
     window, n_negative, epochs, batch_size, n_jobs : int
     shrink_windows, cbow_mean : bool
     learning_rate, min_learning_rate : float
@@ -243,6 +280,8 @@ def train(
     """
     config = {
         "algorithm": algorithm,
+        "loss": loss,
+        "huffman": huffman,
         "window": window,
         "shrink_windows": shrink_windows,
         "n_negative": n_negative,

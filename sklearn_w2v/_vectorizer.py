@@ -13,10 +13,12 @@ from ._sklearn_compat import (
     StrOptions,
     _fit_context,
 )
+from ._softmax import MAX_SOFTMAX_WORDS
 from ._text import encode_known
 from ._training import copy_pretrained, initial_weights, make_generator, train
 from ._vocabulary import (
     encode_documents,
+    huffman_tree,
     keep_probabilities,
     noise_table,
     select_vocabulary,
@@ -56,7 +58,15 @@ class Word2VecVectorizer(
         probability ``(sqrt(f / subsample) + 1) * subsample / f``. 0 keeps
         every occurrence.
     n_negative : int, default=5
-        Noise words drawn per positive example (gensim ``negative``).
+        Noise words drawn per positive example (gensim ``negative``), with
+        ``loss='negative_sampling'``.
+    loss : {'negative_sampling', 'hierarchical_softmax', 'softmax'}, \
+            default='negative_sampling'
+        Output layer: negative sampling (gensim ``negative > 0``),
+        hierarchical softmax over a Huffman tree of the vocabulary (gensim
+        ``hs=1, negative=0``; the output matrix then holds the tree's inner
+        nodes), or the full softmax over the vocabulary, for vocabularies of
+        at most 5,000 words (every minibatch updates every output vector).
     ns_exponent : float, default=0.75
         Noise words are drawn with probability proportional to
         ``count ** ns_exponent``.
@@ -222,6 +232,7 @@ class Word2VecVectorizer(
         "max_features": [Interval(Integral, 1, None, closed="left"), None],
         "subsample": [Interval(Real, 0, None, closed="left")],
         "n_negative": [Interval(Integral, 1, None, closed="left")],
+        "loss": [StrOptions({"negative_sampling", "hierarchical_softmax", "softmax"})],
         "ns_exponent": [Interval(Real, None, None, closed="neither")],
         "cbow_mean": ["boolean"],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -246,6 +257,7 @@ class Word2VecVectorizer(
         max_features=None,
         subsample=1e-3,
         n_negative=5,
+        loss="negative_sampling",
         ns_exponent=0.75,
         cbow_mean=True,
         learning_rate=0.025,
@@ -278,6 +290,7 @@ class Word2VecVectorizer(
         self.max_features = max_features
         self.subsample = subsample
         self.n_negative = n_negative
+        self.loss = loss
         self.ns_exponent = ns_exponent
         self.cbow_mean = cbow_mean
         self.learning_rate = learning_rate
@@ -347,6 +360,28 @@ class Word2VecVectorizer(
         self._fit_documents(documents)
         return self._pool(*encode_known(documents, self.vocabulary_))
 
+    def _check_loss(self, n_words):
+        """Validate ``loss`` against the vocabulary; Huffman tree if needed."""
+        if self.loss == "softmax" and n_words > MAX_SOFTMAX_WORDS:
+            megabytes = self.batch_size * 2 * self.window * n_words * 4 / 2**20
+            raise ValueError(
+                f"loss='softmax' scores every word for every context: with "
+                f"{n_words:,} words that is a dense product of about "
+                f"{megabytes:,.0f} MiB per minibatch and an update of all output "
+                f"vectors at each step. It accepts at most {MAX_SOFTMAX_WORDS:,} "
+                "words: set max_features (or raise min_count), or use "
+                "loss='negative_sampling' or 'hierarchical_softmax'."
+            )
+        if self.loss != "hierarchical_softmax":
+            return None
+        if self.word_vectors != "input":
+            raise ValueError(
+                f"word_vectors={self.word_vectors!r} needs one output vector per "
+                "word; with loss='hierarchical_softmax' the output matrix holds "
+                "the Huffman tree's inner nodes. Use word_vectors='input'."
+            )
+        return huffman_tree(self.word_counts_)
+
     def _fit_documents(self, documents):
         self._check_documents(documents)
         if (
@@ -376,6 +411,7 @@ class Word2VecVectorizer(
         ids, doc_ids = all_ids[known], doc_ids[known]
         self.word_counts_ = counts[kept].astype(np.int64)
 
+        huffman = self._check_loss(n_words)
         context = self._init_callback_context(max_subtasks=self.epochs)
         context.call_on_fit_task_begin(estimator=self, X=documents)
         rng = make_generator(self.random_state)
@@ -393,6 +429,8 @@ class Word2VecVectorizer(
             window=self.window,
             shrink_windows=self.shrink_windows,
             n_negative=self.n_negative,
+            loss=self.loss,
+            huffman=huffman,
             cbow_mean=self.cbow_mean,
             learning_rate=self.learning_rate,
             min_learning_rate=self.min_learning_rate,
@@ -405,12 +443,14 @@ class Word2VecVectorizer(
         )
         self.vocabulary_ = {word: i for i, word in enumerate(index_to_key)}
         self.input_vectors_ = W[0, :n_words]
-        self.output_vectors_ = W[1, :n_words]
-        vectors = {
-            "input": self.input_vectors_,
-            "output": self.output_vectors_,
-            "sum": self.input_vectors_ + self.output_vectors_,
-        }[self.word_vectors]
+        # With hierarchical softmax the output rows are the n_words - 1 inner nodes.
+        self.output_vectors_ = W[1, : n_words - (self.loss == "hierarchical_softmax")]
+        if self.word_vectors == "input":
+            vectors = self.input_vectors_
+        elif self.word_vectors == "output":
+            vectors = self.output_vectors_
+        else:
+            vectors = self.input_vectors_ + self.output_vectors_
         self.wv_ = KeyedVectors(index_to_key, vectors)
 
         # Pooling statistics come from the in-vocabulary tokens of X.
