@@ -69,6 +69,7 @@ def fit_ours(sentences, params, n_jobs, seed):
         window=params["window"],
         min_count=params["min_count"],
         n_negative=params["n_negative"],
+        loss=params.get("loss", "negative_sampling"),
         subsample=params["subsample"],
         epochs=params["epochs"],
         n_jobs=n_jobs,
@@ -81,13 +82,16 @@ def fit_gensim(sentences, params, n_jobs, seed):
     """Fit gensim's Word2Vec with the same hyperparameters; return (keys, vectors)."""
     from gensim.models import Word2Vec
 
+    hierarchical = params.get("loss") == "hierarchical_softmax"
     model = Word2Vec(
         sentences,
         sg=int(params["algorithm"] == "skipgram"),
         vector_size=params["n_components"],
         window=params["window"],
         min_count=params["min_count"],
-        negative=params["n_negative"],
+        # Hierarchical softmax in gensim is hs=1 with negative sampling off.
+        negative=0 if hierarchical else params["n_negative"],
+        hs=int(hierarchical),
         sample=params["subsample"],
         epochs=params["epochs"],
         workers=n_jobs,

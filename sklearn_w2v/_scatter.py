@@ -105,7 +105,8 @@ def scatter_add(W, rows, G, *, sources=None, weights=None):
     if sources is None:
         indptr = np.arange(n_entries + 1, dtype=np.int32)
     else:
-        indptr = np.searchsorted(sources, np.arange(n_sources + 1)).astype(np.int32)
+        indptr = np.zeros(n_sources + 1, dtype=np.int32)
+        np.cumsum(np.bincount(sources, minlength=n_sources), out=indptr[1:])
     if weights is None:
         weights = np.ones(n_entries, dtype=W.dtype)
     weights = weights.astype(W.dtype, copy=False)
