@@ -12,7 +12,7 @@ one.
 import numpy as np
 
 from ._scatter import scatter_add, segment_sums
-from ._sgns import damped_weights, label_gradients, target_weights
+from ._sgns import damped_weights, label_gradients, negative_sampling_layer
 
 
 def cbow_update(W, contexts, valid, targets, group_sizes, learning_rate, cbow_mean):
@@ -44,15 +44,12 @@ def cbow_update(W, contexts, valid, targets, group_sizes, learning_rate, cbow_me
         Negative log-likelihood of the minibatch before the update, over the
         windows with at least one context.
     """
-    signs = np.full(targets.shape[1], -1.0, dtype=np.float32)
-    signs[0] = 1.0
     return cbow_logistic_update(
         W,
         contexts,
         valid,
         targets,
-        np.broadcast_to(signs, targets.shape),
-        target_weights(targets),
+        *negative_sampling_layer(targets),
         group_sizes,
         learning_rate,
         cbow_mean,

@@ -148,21 +148,36 @@ def window_of_slots(group_sizes):
     return np.repeat(np.arange(len(spans)), 2 * spans)
 
 
-def target_weights(targets):
-    """Weight 1 for each target, 0 for a noise word equal to its centre word.
+def negative_sampling_layer(targets):
+    """Signs and weights of negative-sampling targets.
 
-    The word2vec C tool and gensim skip such draws.
+    Column 0 (the observed word) has label 1, the noise words label 0. A
+    noise word equal to its centre word gets weight 0: the word2vec C tool
+    and gensim skip such draws.
+
+    Parameters
+    ----------
+    targets : ndarray of shape (n_windows, n_negative + 1), int
+        Centre word, then noise words, of each window.
+
+    Returns
+    -------
+    signs : ndarray of shape (n_windows, n_negative + 1), float32
+    weights : ndarray of shape (n_windows, n_negative + 1), float32
 
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._sgns import target_weights
-    >>> target_weights(np.array([[3, 3, 4]])).tolist()
-    [[1.0, 0.0, 1.0]]
+    >>> from sklearn_w2v._sgns import negative_sampling_layer
+    >>> signs, weights = negative_sampling_layer(np.array([[3, 3, 4]]))
+    >>> signs.tolist(), weights.tolist()
+    ([[1.0, -1.0, -1.0]], [[1.0, 0.0, 1.0]])
     """
-    weight = np.ones(targets.shape, dtype=np.float32)
-    weight[:, 1:] = targets[:, 1:] != targets[:, :1]
-    return weight
+    signs = np.full(targets.shape[1], -1.0, dtype=np.float32)
+    signs[0] = 1.0
+    weights = np.ones(targets.shape, dtype=np.float32)
+    weights[:, 1:] = targets[:, 1:] != targets[:, :1]
+    return np.broadcast_to(signs, targets.shape), weights
 
 
 def sgns_update(W, contexts, valid, targets, group_sizes, learning_rate):
@@ -191,15 +206,12 @@ def sgns_update(W, contexts, valid, targets, group_sizes, learning_rate):
     loss : float
         Negative log-likelihood of the minibatch before the update.
     """
-    signs = np.full(targets.shape[1], -1.0, dtype=np.float32)
-    signs[0] = 1.0
     return skipgram_update(
         W,
         contexts,
         valid,
         targets,
-        np.broadcast_to(signs, targets.shape),
-        target_weights(targets),
+        *negative_sampling_layer(targets),
         group_sizes,
         learning_rate,
     )
