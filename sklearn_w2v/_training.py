@@ -146,19 +146,38 @@ def _negative_sampling_step(W, centers, contexts, valid, groups, rate, config, r
 
 
 def _hierarchical_softmax_step(W, centers, contexts, valid, groups, rate, config, rng):
-    """One minibatch with hierarchical softmax; returns its loss."""
+    """One minibatch with hierarchical softmax; returns its loss.
+
+    Huffman paths differ in length (frequent centres have short ones), and a
+    kernel call pads every path of its windows to the longest: windows with
+    paths up to the median length run apart from the others, which halves
+    the padding.
+    """
     points, codes, lengths = config["huffman"]
-    # Per window: the inner nodes of the centre's path, label 1 - code.
-    layer = (
-        points[centers],
-        1.0 - 2.0 * codes[centers].astype(np.float32),
-        (np.arange(points.shape[1]) < lengths[centers, None]).astype(np.float32),
-    )
-    if config["algorithm"] == "skipgram":
-        return skipgram_update(W, contexts, valid, *layer, groups, rate)
-    return cbow_logistic_update(
-        W, contexts, valid, *layer, groups, rate, config["cbow_mean"]
-    )
+    path_lengths = lengths[centers]
+    spans = np.repeat(np.arange(1, len(groups) + 1), groups)
+    loss = 0.0
+    split = np.median(path_lengths)
+    for part in (path_lengths <= split, path_lengths > split):
+        if not part.any():
+            continue
+        depth = path_lengths[part].max()
+        part_centers = centers[part]
+        slots = np.repeat(part, 2 * spans)
+        # Per window: the inner nodes of the centre's path, label 1 - code.
+        layer = (
+            points[part_centers, :depth],
+            1.0 - 2.0 * codes[part_centers, :depth].astype(np.float32),
+            (np.arange(depth) < path_lengths[part, None]).astype(np.float32),
+            np.bincount(spans[part], minlength=len(groups) + 1)[1:],
+        )
+        if config["algorithm"] == "skipgram":
+            loss += skipgram_update(W, contexts[slots], valid[slots], *layer, rate)
+        else:
+            loss += cbow_logistic_update(
+                W, contexts[slots], valid[slots], *layer, rate, config["cbow_mean"]
+            )
+    return loss
 
 
 def _softmax_step(W, centers, contexts, valid, groups, rate, config, rng):
