@@ -200,6 +200,7 @@ def _estimator_params(args):
         max_features=args.max_features,
         subsample=args.subsample,
         n_negative=args.negative,
+        loss=args.loss,
         ns_exponent=args.ns_exponent,
         cbow_mean=args.cbow_mean,
         learning_rate=args.learning_rate,
@@ -455,6 +456,12 @@ def _add_model_options(group):
         group.add_argument(
             *flags, type=type_, default=default, metavar=metavar, help=help_
         )
+    group.add_argument(
+        "--loss",
+        choices=["negative_sampling", "hierarchical_softmax", "softmax"],
+        default="negative_sampling",
+        help="output layer (default: %(default)s)",
+    )
     group.add_argument(
         "--cbow-sum",
         dest="cbow_mean",

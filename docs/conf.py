@@ -1,0 +1,87 @@
+"""Sphinx configuration of the sklearn-w2v documentation.
+
+Build it, examples included, with (from the project root)::
+
+    python -m sphinx -W -b html docs docs/_build/html
+
+The build needs no network: no intersphinx inventories are fetched, and
+the gallery runs on the bundled State of the Union corpus.
+"""
+
+import sys
+from pathlib import Path
+
+import sklearn_w2v
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "sphinxext"))
+
+project = "sklearn-w2v"
+author = "The sklearn-w2v developers"
+copyright = "The sklearn-w2v developers, BSD-3-Clause"
+version = release = sklearn_w2v.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+]
+
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "_templates", "sphinxext"]
+root_doc = "index"
+default_role = "literal"
+
+# API reference: one page per object, generated from the docstrings.
+autosummary_generate = True
+autodoc_default_options = {"members": True, "inherited-members": False}
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+
+# sphinx-mathjax-offline copies MathJax into the output: the pages render
+# their formulas without a network, as the build runs without one.
+html_theme = "pydata_sphinx_theme"
+html_title = f"sklearn-w2v {release}"
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "secondary_sidebar_items": ["page-toc"],
+}
+html_static_path = []
+html_show_sourcelink = False
+
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": "/plot_",
+    "within_subsection_order": "gallery_order.ExampleOrder",
+    "doc_module": ("sklearn_w2v",),
+    "reference_url": {"sklearn_w2v": None},
+    "backreferences_dir": "generated/backreferences",
+    "remove_config_comments": True,
+    "show_memory": False,
+    "min_reported_time": 1,
+}
+
+
+def _join_continued_lines(app, what, name, obj, options, lines):
+    """Join docstring lines ending in a backslash, in place.
+
+    scikit-learn wraps long numpydoc type lines with a backslash, which
+    Python removes from ordinary docstrings but keeps in raw ones;
+    docutils would then read the next line as a broken block quote.
+    """
+    index = 0
+    while index < len(lines) - 1:
+        if lines[index].endswith("\\"):
+            lines[index] = lines[index][:-1] + lines.pop(index + 1).lstrip()
+        else:
+            index += 1
+
+
+def setup(app):
+    # Before numpydoc (priority 500) parses the sections.
+    app.connect("autodoc-process-docstring", _join_continued_lines, priority=100)
