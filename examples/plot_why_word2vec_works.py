@@ -192,13 +192,12 @@ analogies = [
     ("men", "man", "women", "woman"),
     ("britain", "british", "france", "french"),
     ("war", "wars", "treaty", "treaties"),
-    ("man", "woman", "boys", "girls"),
 ]
 for a, b, c, expected in analogies:
     neighbours = ", ".join(w for w, _ in inputs.most_similar(c, topn=3))
     answers = [w for w, _ in inputs.most_similar(positive=[b, c], negative=[a], topn=3)]
     verdict = "right" if answers[0] == expected else f"expected {expected}"
-    print(
-        f"{a} : {b} = {c} : {answers[0]:<9} ({verdict}; next {', '.join(answers[1:])};"
-        f" neighbours of {c}: {neighbours})"
-    )
+    question = f"{a} : {b} = {c} : ?"
+    print(f"{question:<34} {answers[0]:<9} ({verdict}; then {', '.join(answers[1:])})")
+    count = w2v.word_counts_[inputs.key_to_index[c]]
+    print(f"{'':<34} ({c}: {count:,} occurrences, neighbours {neighbours})")
