@@ -8,8 +8,11 @@ The build needs no network: no intersphinx inventories are fetched, and
 the gallery runs on the bundled State of the Union corpus.
 """
 
+import importlib
 import sys
 from pathlib import Path
+
+from sphinx.util import logging
 
 import sklearn_w2v
 
@@ -82,6 +85,23 @@ def _join_continued_lines(app, what, name, obj, options, lines):
             index += 1
 
 
+def _check_api_reference(app):
+    """Warn about public names missing from api.rst (an error with ``-W``)."""
+    listed = {line.strip() for line in (HERE / "api.rst").read_text().splitlines()}
+    for module_name in (
+        "sklearn_w2v",
+        "sklearn_w2v.evaluation",
+        "sklearn_w2v.datasets",
+    ):
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            if not name.startswith("_") and name not in listed:
+                logging.getLogger(__name__).warning(
+                    f"{module_name}.{name} is public but not in docs/api.rst"
+                )
+
+
 def setup(app):
     # Before numpydoc (priority 500) parses the sections.
     app.connect("autodoc-process-docstring", _join_continued_lines, priority=100)
+    app.connect("builder-inited", _check_api_reference)
