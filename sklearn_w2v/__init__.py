@@ -1,9 +1,16 @@
 """word2vec embeddings as a scikit-learn transformer, in vectorized NumPy/SciPy."""
 
+from ._corpus import LineCorpus
 from ._embedding import EmbeddingVectorizer
 from ._keyed_vectors import KeyedVectors
 from ._vectorizer import Word2VecVectorizer
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["EmbeddingVectorizer", "KeyedVectors", "Word2VecVectorizer", "__version__"]
+__all__ = [
+    "EmbeddingVectorizer",
+    "KeyedVectors",
+    "LineCorpus",
+    "Word2VecVectorizer",
+    "__version__",
+]

@@ -17,14 +17,24 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._pooling import (
     POOLINGS,
-    first_component,
+    document_frequency,
+    idf_from_frequency,
     max_pool_documents,
     pool_documents,
     sif_weights,
-    smooth_idf,
+    top_eigenvector,
 )
 from ._sklearn_compat import Interval, StrOptions
-from ._text import analyze_documents, build_analyzer, encode_known
+from ._text import (
+    analyze_documents,
+    build_analyzer,
+    encode_known,
+    iter_analyzed,
+    iter_batches,
+)
+
+#: Tokens analysed and pooled at a time by ``transform``.
+TRANSFORM_BATCH_TOKENS = 1 << 17
 
 
 class _PoolingVectorizer(
@@ -59,6 +69,10 @@ class _PoolingVectorizer(
         analyzer = build_analyzer(self.get_params(deep=False))
         return analyze_documents(X, analyzer, self.input)
 
+    def _iter_analyzed(self, X):
+        analyzer = build_analyzer(self.get_params(deep=False))
+        return iter_analyzed(X, analyzer, self.input)
+
     def _check_documents(self, documents):
         if not documents:
             raise ValueError(
@@ -71,12 +85,35 @@ class _PoolingVectorizer(
         ``ids`` and ``offsets`` are as returned by
         :func:`~sklearn_w2v._text.encode_known`.
         """
+        self._fit_pooling_blocks([(ids, offsets)])
+
+    def _fit_pooling_blocks(self, blocks, seen=None):
+        """Learn the statistics of ``pooling`` from blocks of documents.
+
+        ``blocks`` is a re-iterable of ``(ids, offsets)`` pairs as returned
+        by :func:`~sklearn_w2v._text.encode_known`, read once if ``pooling``
+        needs statistics. ``seen`` is ``(n_documents, document_frequency)``
+        of documents counted before (``partial_fit``), which ``idf_`` then
+        counts too; the pair including ``blocks`` is kept as
+        ``_document_frequency``.
+        """
+        n_words = len(self.wv_)
         if self.pooling == "tfidf":
-            self.idf_ = smooth_idf(ids, offsets, len(self.wv_))
+            n_documents, frequency = 0, np.zeros(n_words, dtype=np.int64)
+            if seen is not None:
+                n_documents, frequency[: len(seen[1])] = seen
+            for ids, offsets in blocks:
+                n_documents += len(offsets) - 1
+                frequency += document_frequency(ids, offsets, n_words)
+            self._document_frequency = (n_documents, frequency)
+            self.idf_ = idf_from_frequency(frequency, n_documents)
         elif self.pooling == "sif":
-            self.sif_component_ = first_component(
-                self._pool(ids, offsets, remove_component=False)
-            )
+            # The Gram matrices of blocks of documents add up.
+            gram = np.zeros((self.wv_.vector_size,) * 2)
+            for ids, offsets in blocks:
+                pooled = self._pool(ids, offsets, remove_component=False)
+                gram += pooled.T.astype(np.float64) @ pooled
+            self.sif_component_ = top_eigenvector(gram)
 
     def _pool(self, ids, offsets, remove_component=True):
         vectors = self.wv_.vectors
@@ -117,8 +154,11 @@ class _PoolingVectorizer(
             row.
         """
         check_is_fitted(self, "wv_")
-        ids, offsets = encode_known(self._analyze(X), self.vocabulary_)
-        return self._pool(ids, offsets)
+        # Batches of documents bound the memory to the output's.
+        batches = iter_batches(self._iter_analyzed(X), TRANSFORM_BATCH_TOKENS)
+        return np.concatenate(
+            [self._pool(*encode_known(batch, self.vocabulary_)) for batch in batches]
+        )
 
     @property
     def _n_features_out(self):

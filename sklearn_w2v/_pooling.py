@@ -124,11 +124,60 @@ def smooth_idf(ids, offsets, n_words):
     >>> smooth_idf(np.array([0, 0, 1]), np.array([0, 2, 3]), 2).round(3).tolist()
     [1.405, 1.405]
     """
-    n_documents = len(offsets) - 1
-    doc_index = np.repeat(np.arange(n_documents), np.diff(offsets))
+    frequency = document_frequency(ids, offsets, n_words)
+    return idf_from_frequency(frequency, len(offsets) - 1)
+
+
+def document_frequency(ids, offsets, n_words):
+    """Number of documents holding each word.
+
+    Parameters
+    ----------
+    ids : ndarray of shape (n_tokens,), int
+        Word ids of the known tokens, documents concatenated.
+    offsets : ndarray of shape (n_documents + 1,), int
+        Document boundaries.
+    n_words : int
+        Vocabulary size.
+
+    Returns
+    -------
+    frequency : ndarray of shape (n_words,), int64
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._pooling import document_frequency
+    >>> document_frequency(np.array([0, 0, 1]), np.array([0, 2, 3]), 3).tolist()
+    [1, 1, 0]
+    """
+    doc_index = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
     pairs = np.unique(doc_index.astype(np.int64) * n_words + ids)
-    document_frequency = np.bincount(pairs % n_words, minlength=n_words)
-    return np.log((1.0 + n_documents) / (1.0 + document_frequency)) + 1.0
+    return np.bincount(pairs % n_words, minlength=n_words).astype(np.int64)
+
+
+def idf_from_frequency(frequency, n_documents):
+    """TfidfVectorizer's smooth idf ``ln((1 + n) / (1 + df)) + 1`` from counts.
+
+    Parameters
+    ----------
+    frequency : ndarray of shape (n_words,)
+        Documents holding each word.
+    n_documents : int
+        Documents counted.
+
+    Returns
+    -------
+    idf : ndarray of shape (n_words,), float64
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._pooling import idf_from_frequency
+    >>> idf_from_frequency(np.array([2, 0]), 2).round(3).tolist()
+    [1.0, 2.099]
+    """
+    return np.log((1.0 + n_documents) / (1.0 + frequency)) + 1.0
 
 
 def sif_weights(counts, alpha):
@@ -179,6 +228,30 @@ def first_component(pooled):
     >>> abs(first_component(np.array([[3.0, 0.0], [2.0, 0.1]]))).round(2).tolist()
     [1.0, 0.02]
     """
-    gram = pooled.T.astype(np.float64) @ pooled
+    return top_eigenvector(pooled.T.astype(np.float64) @ pooled)
+
+
+def top_eigenvector(gram):
+    """Unit eigenvector of the largest eigenvalue of a symmetric matrix.
+
+    :func:`first_component` of documents pooled block by block: the Gram
+    matrices of the blocks add up.
+
+    Parameters
+    ----------
+    gram : ndarray of shape (n_components, n_components)
+        Symmetric matrix, such as ``pooled.T @ pooled``.
+
+    Returns
+    -------
+    component : ndarray of shape (n_components,), unit norm
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._pooling import top_eigenvector
+    >>> abs(top_eigenvector(np.array([[1.0, 0.0], [0.0, 4.0]]))).tolist()
+    [0.0, 1.0]
+    """
     _, eigenvectors = np.linalg.eigh(gram)
     return eigenvectors[:, -1]

@@ -85,11 +85,114 @@ def draw_spans(n_centers, window, shrink_windows, rng):
     >>> int(spans.min()), int(spans.max())
     (1, 3)
     """
-    # The smallest integer type keeps this per-token array small.
+    # The smallest integer type keeps this per-token array small. The draw
+    # itself is 32-bit: 8- and 16-bit draws buffer bits within one call, so
+    # their stream would depend on how a corpus is cut into chunks.
     dtype = np.min_scalar_type(window)
     if not shrink_windows:
         return np.full(n_centers, window, dtype=dtype)
-    return rng.integers(1, window + 1, size=n_centers, dtype=dtype)
+    spans = rng.integers(1, window + 1, size=n_centers, dtype=np.uint32)
+    return spans.astype(dtype, copy=False)
+
+
+def stream_segments(chunks, keep_prob, *, window, batch_size, shrink_windows, seed):
+    """Subsample a chunked corpus and cut its padded stream into trainable segments.
+
+    The padded stream of an epoch (see :func:`subsample_stream`) is never
+    built whole. The kept tokens of each chunk join those still pending, and
+    as soon as whole minibatches of ``batch_size`` centres have their
+    ``window`` right-hand neighbours, they are yielded with the ``window``
+    tokens before and after them. Windows thus reach across chunk
+    boundaries exactly as in one stream, and since the keep draws and the
+    spans come from two generators, each drawn in corpus order with draws
+    that do not depend on how they are split into calls, the segments (and a
+    training run over them) do not depend on the chunking of the corpus.
+
+    Parameters
+    ----------
+    chunks : iterable of (ids, doc_ids)
+        Consecutive pieces of the corpus: word ids (int32) and document
+        indices (int32) of its in-vocabulary tokens.
+    keep_prob : ndarray of shape (n_words,)
+        Probability of keeping an occurrence of each word.
+    window : int
+        Maximum half-width of a window; padding on each side of the stream.
+    batch_size : int
+        Centres per minibatch; every segment but the last holds a multiple.
+    shrink_windows : bool
+        Draw each span uniformly in ``[1, window]`` (else ``window``).
+    seed : int or numpy.random.SeedSequence
+        Seed of the epoch's keep and span draws.
+
+    Yields
+    ------
+    tokens : ndarray of shape (n_centers + 2 * window,), int32
+        A slice of the padded stream; centre ``i`` sits at ``i + window``.
+    docs : ndarray of shape (n_centers + 2 * window,), int32
+        Document ids of the slice, ``-1`` on padding.
+    spans : ndarray of shape (n_centers,)
+        Span of each centre, as drawn by :func:`draw_spans`.
+    first_centre : int
+        Position of the segment's first centre among the epoch's centres.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._sampling import stream_segments
+    >>> chunks = [(np.array([0, 1, 0], dtype=np.int32), np.zeros(3, dtype=np.int32)),
+    ...           (np.array([1, 1], dtype=np.int32), np.ones(2, dtype=np.int32))]
+    >>> for tokens, docs, spans, first in stream_segments(
+    ...         chunks, np.ones(2), window=1, batch_size=2, shrink_windows=False,
+    ...         seed=0):
+    ...     print(tokens.tolist(), docs.tolist(), spans.tolist(), first)
+    [2, 0, 1, 0] [-1, 0, 0, 0] [1, 1] 0
+    [1, 0, 1, 1] [0, 0, 1, 1] [1, 1] 2
+    [1, 1, 2] [1, 1, -1] [1] 4
+    """
+    n_words = len(keep_prob)
+    keep_rng, span_rng = map(
+        np.random.default_rng, np.random.SeedSequence(seed).spawn(2)
+    )
+    padding = (
+        np.full(window, n_words, dtype=np.int32),
+        np.full(window, -1, dtype=np.int32),
+    )
+    left = padding
+    pending = (
+        np.empty(0, dtype=np.int32),
+        np.empty(0, dtype=np.int32),
+        np.empty(0, dtype=np.min_scalar_type(window)),
+    )
+    first_centre = 0
+    for ids, doc_ids in chunks:
+        tokens, docs = subsample_stream(ids, doc_ids, keep_prob, 0, n_words, keep_rng)
+        spans = draw_spans(len(tokens), window, shrink_windows, span_rng)
+        new = (tokens, docs, spans)
+        pending = tuple(map(np.concatenate, zip(pending, new, strict=True)))
+        n_ready = (len(pending[0]) - window) // batch_size * batch_size
+        if n_ready <= 0:
+            continue
+        yield (
+            np.concatenate((left[0], pending[0][: n_ready + window])),
+            np.concatenate((left[1], pending[1][: n_ready + window])),
+            pending[2][:n_ready],
+            first_centre,
+        )
+        # The last trained centres are the left context of the next ones.
+        last = slice(max(n_ready - window, 0), n_ready)
+        left = tuple(
+            np.concatenate((before[n_ready:], after[last]))
+            for before, after in zip(left, pending[:2], strict=True)
+        )
+        pending = tuple(part[n_ready:] for part in pending)
+        first_centre += n_ready
+    if len(pending[0]):
+        yield (
+            np.concatenate((left[0], pending[0], padding[0])),
+            np.concatenate((left[1], pending[1], padding[1])),
+            pending[2],
+            first_centre,
+        )
 
 
 def group_contexts(tokens, docs, spans, window):

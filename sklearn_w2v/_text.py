@@ -89,6 +89,36 @@ def analyze_documents(X, analyzer, input="content"):
     >>> analyze_documents(["a b", ["c", "d"]], str.split)
     [['a', 'b'], ['c', 'd']]
     """
+    return list(iter_analyzed(X, analyzer, input))
+
+
+def iter_analyzed(X, analyzer, input="content"):
+    """Analyse documents one at a time, as :func:`analyze_documents` does.
+
+    ``X`` itself is checked at once (a bare string or a non-iterable raises
+    here); each document is read, checked and analysed only when the
+    returned iterator reaches it, so that a corpus is never held whole.
+
+    Parameters
+    ----------
+    X : iterable
+        Raw or pre-tokenised documents.
+    analyzer : callable
+        Maps one raw document to its tokens.
+    input : {'content', 'file', 'filename'}, default='content'
+        What a raw document is, as in CountVectorizer.
+
+    Returns
+    -------
+    documents : iterator of list of str
+
+    Examples
+    --------
+    >>> from sklearn_w2v._text import iter_analyzed
+    >>> documents = iter_analyzed(["a b", ["c"]], str.split)
+    >>> next(documents), next(documents)
+    (['a', 'b'], ['c'])
+    """
     if isinstance(X, (str, bytes)):
         raise ValueError(
             "Iterable over raw text documents expected, string object received."
@@ -99,15 +129,18 @@ def analyze_documents(X, analyzer, input="content"):
         raise TypeError(
             f"Iterable over raw text documents expected, got {type(X).__name__} object."
         ) from None
+    return _analyzed(iterator, analyzer, input)
+
+
+def _analyzed(iterator, analyzer, input):
     raw_types = (str, bytes)
-    documents = []
     for index, document in enumerate(iterator):
         if (
             isinstance(document, raw_types)
             or (input == "file" and hasattr(document, "read"))
             or (input == "filename" and isinstance(document, os.PathLike))
         ):
-            documents.append(analyzer(document))
+            yield analyzer(document)
         elif isinstance(document, (list, tuple)):
             # Checking the set of token types runs at C speed; str
             # subclasses take the slower isinstance check.
@@ -120,13 +153,47 @@ def analyze_documents(X, analyzer, input="content"):
                     f"holding a {type(token).__name__} token {_describe(token)}; "
                     "expected only str tokens."
                 )
-            documents.append(document)
+            yield document
         else:
             raise TypeError(
                 f"Document {index} is {type(document).__name__} "
                 f"{_describe(document)}; expected a string or a list of str tokens."
             )
-    return documents
+
+
+def iter_batches(documents, n_tokens):
+    """Group token lists into lists of about ``n_tokens`` tokens.
+
+    A batch ends with the document that takes its tokens, plus one per
+    document, past ``n_tokens``, so a long document makes a batch alone.
+    At least one batch, maybe empty, is yielded.
+
+    Parameters
+    ----------
+    documents : iterable of list of str
+        Token lists.
+    n_tokens : int
+        Tokens per batch.
+
+    Yields
+    ------
+    batch : list of list of str
+
+    Examples
+    --------
+    >>> from sklearn_w2v._text import iter_batches
+    >>> list(iter_batches([["a", "b"], ["c"], ["d", "e", "f"], []], 3))
+    [[['a', 'b'], ['c']], [['d', 'e', 'f']], [[]]]
+    """
+    batch, size, yielded = [], 0, False
+    for tokens in documents:
+        batch.append(tokens)
+        size += len(tokens) + 1
+        if size > n_tokens:
+            yield batch
+            batch, size, yielded = [], 0, True
+    if batch or not yielded:
+        yield batch
 
 
 def encode_known(documents, vocabulary):

@@ -22,9 +22,8 @@ from threadpoolctl import threadpool_limits
 from ._cbow import cbow_logistic_update, cbow_update
 from ._sampling import (
     draw_negatives,
-    draw_spans,
     group_contexts,
-    subsample_stream,
+    stream_segments,
 )
 from ._sgns import sgns_update, skipgram_update
 from ._softmax import cbow_softmax_update, skipgram_softmax_update
@@ -84,10 +83,48 @@ def initial_weights(n_words, n_components, rng):
     >>> W.shape, bool(np.all(W[0, -1] == 0)), float(abs(W[1]).max())
     ((2, 4, 4), True, 0.0)
     """
-    W = np.zeros((2, n_words + 1, n_components), dtype=np.float32)
-    W[0, :n_words] = rng.random((n_words, n_components), dtype=np.float32)
-    W[0, :n_words] -= 0.5
-    W[0, :n_words] *= 2.0 / n_components
+    empty = np.zeros((0, n_components), dtype=np.float32)
+    return extend_weights(empty, empty, n_words, rng)
+
+
+def extend_weights(W_in, W_out, n_new, rng):
+    """Stack trained vectors and ``n_new`` new words' initial ones, with padding rows.
+
+    The new words are initialised as :func:`initial_weights` does it: random
+    input vectors, zero output vectors.
+
+    Parameters
+    ----------
+    W_in : ndarray of shape (n_words, n_components)
+        Input vectors so far.
+    W_out : ndarray of shape (n_rows, n_components)
+        Output vectors so far, ``n_rows <= n_words``.
+    n_new : int
+        Words to add.
+    rng : numpy.random.Generator
+        Source of the new input vectors.
+
+    Returns
+    -------
+    W : ndarray of shape (2, n_words + n_new + 1, n_components), float32
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._training import extend_weights
+    >>> trained = np.ones((2, 4), dtype=np.float32)
+    >>> W = extend_weights(trained, trained, 3, np.random.default_rng(0))
+    >>> W.shape, bool(np.all(W[:, :2] == 1)), float(abs(W[1, 2:]).max())
+    ((2, 6, 4), True, 0.0)
+    """
+    n_words, n_components = W_in.shape
+    n_total = n_words + n_new
+    W = np.zeros((2, n_total + 1, n_components), dtype=np.float32)
+    W[0, :n_words] = W_in
+    W[1, : len(W_out)] = W_out
+    W[0, n_words:n_total] = rng.random((n_new, n_components), dtype=np.float32)
+    W[0, n_words:n_total] -= 0.5
+    W[0, n_words:n_total] *= 2.0 / n_components
     return W
 
 
@@ -200,14 +237,17 @@ def _train_batches(W, tokens, docs, spans, starts, config, rng):
     """Run the kernel over the minibatches starting at ``starts``; return the loss.
 
     ``config`` holds the scalars of the fit; the learning rate of a batch
-    decays linearly with the position of its first centre in the whole run.
+    decays linearly with the position of its first centre in the whole run:
+    ``spans[0]`` is centre ``config["first_centre"]`` of an epoch of about
+    ``config["epoch_centres"]`` centres.
     """
     window = config["window"]
     n_centers = len(spans)
     loss = 0.0
     for start in starts:
         stop = min(start + config["batch_size"], n_centers)
-        progress = (config["epoch"] + start / n_centers) / config["epochs"]
+        position = (config["first_centre"] + start) / config["epoch_centres"]
+        progress = (config["epoch"] + min(position, 1.0)) / config["epochs"]
         learning_rate = config["learning_rate"] - progress * (
             config["learning_rate"] - config["min_learning_rate"]
         )
@@ -235,9 +275,9 @@ def _diverged(learning_rate):
 
 def train(
     W,
-    ids,
-    doc_ids,
+    corpus,
     *,
+    word_counts,
     keep_prob,
     noise_table,
     algorithm,
@@ -258,14 +298,23 @@ def train(
 ):
     """Train word2vec on an encoded corpus, updating the weights in place.
 
+    The corpus is read once per epoch, chunk by chunk (see
+    :func:`~sklearn_w2v._sampling.stream_segments`); memory holds one chunk,
+    never the corpus.
+
     Parameters
     ----------
     W : ndarray of shape (2, n_words + 1, n_components), float32
         Input and output vectors, each with a zero padding row last.
-    ids : ndarray of shape (n_tokens,), int32
-        Word id of every in-vocabulary token, documents concatenated.
-    doc_ids : ndarray of shape (n_tokens,), int32
-        Document index of every token.
+    corpus : iterable of (ids, doc_ids)
+        Re-iterable: each iteration is one pass over the corpus, in chunks of
+        word ids (int32) and document indices (int32) of its in-vocabulary
+        tokens, such as a :class:`~sklearn_w2v._spool.CorpusSpool` or
+        ``[(ids, doc_ids)]``.
+    word_counts : ndarray of shape (n_words,)
+        Occurrences of each word in ``corpus``; with ``keep_prob`` they give
+        the expected length of an epoch, over which the learning rate decays
+        (an epoch's exact length is known only at its end).
     keep_prob : ndarray of shape (n_words,)
         Subsampling keep probability of each word.
     noise_table : ndarray of shape (table_size,), int32
@@ -282,9 +331,10 @@ def train(
     learning_rate, min_learning_rate : float
     rng : numpy.random.Generator
         Source of every draw; with ``n_jobs=1`` the result is a function of
-        its state alone.
+        its state alone, whatever the chunking of ``corpus``.
     verbose : int
-        Print one line per epoch to stderr when positive.
+        Print one line per epoch to stderr when positive, and lines at every
+        tenth of an epoch from 2 on.
     epoch_callback : callable, default=None
         Called after each epoch as ``epoch_callback(epoch, loss)`` with the
         mean loss of the epoch's minibatches trained by this process (all of
@@ -311,6 +361,7 @@ def train(
         "batch_size": batch_size,
         "noise_table": noise_table,
         "keep_prob": keep_prob,
+        "epoch_centres": max(float(np.dot(word_counts, keep_prob)), 1.0),
         "verbose": verbose,
         "epoch_callback": epoch_callback,
         "n_jobs": n_jobs,
@@ -318,7 +369,6 @@ def train(
         "epoch_seeds": rng.integers(np.iinfo(np.int64).max, size=epochs),
     }
     job_rngs = rng.spawn(n_jobs)
-    corpus = (ids, doc_ids)
 
     def work(weights, job):
         return _run_epochs(weights, corpus, config, job, job_rngs[job])
@@ -343,25 +393,38 @@ def _run_epochs(W, corpus, config, job, rng):
     Returns the summed loss of its minibatches and the number of centre words
     of each epoch.
     """
-    ids, doc_ids = corpus
-    epochs, n_jobs, window = config["epochs"], config["n_jobs"], config["window"]
-    n_words = len(config["keep_prob"])
+    epochs, n_jobs = config["epochs"], config["n_jobs"]
+    batch_size = config["batch_size"]
     losses = np.zeros(epochs)
     n_centers = np.zeros(epochs, dtype=np.int64)
-    started = time.perf_counter()
+    report = _Report(config) if job == 0 and config["verbose"] else None
     for epoch in range(epochs):
         config = {**config, "epoch": epoch}
-        stream_rng = np.random.default_rng(config["epoch_seeds"][epoch])
-        tokens, docs = subsample_stream(
-            ids, doc_ids, config["keep_prob"], window, n_words, stream_rng
+        segments = stream_segments(
+            corpus,
+            config["keep_prob"],
+            window=config["window"],
+            batch_size=batch_size,
+            shrink_windows=config["shrink_windows"],
+            seed=config["epoch_seeds"][epoch],
         )
-        n_centers[epoch] = len(tokens) - 2 * window
-        spans = draw_spans(
-            n_centers[epoch], window, config["shrink_windows"], stream_rng
-        )
-        # Jobs interleave minibatches so the learning rate decays evenly.
-        starts = np.arange(0, n_centers[epoch], config["batch_size"])[job::n_jobs]
-        losses[epoch] = _train_batches(W, tokens, docs, spans, starts, config, rng)
+        for tokens, docs, spans, first_centre in segments:
+            # Jobs interleave minibatches so the learning rate decays evenly;
+            # segments hold whole minibatches, so batch k is global.
+            starts = np.arange(0, len(spans), batch_size)
+            batch = first_centre // batch_size + np.arange(len(starts))
+            starts = starts[batch % n_jobs == job]
+            segment_config = {**config, "first_centre": first_centre}
+            # Groups end at tenths of the epoch, where verbose=2 reports.
+            tenth = (first_centre + starts) * 10 // config["epoch_centres"]
+            for group in np.split(starts, np.flatnonzero(np.diff(tenth)) + 1):
+                losses[epoch] += _train_batches(
+                    W, tokens, docs, spans, group, segment_config, rng
+                )
+                if report is not None and len(group):
+                    done = first_centre + min(group[-1] + batch_size, len(spans))
+                    report.progress(epoch, done, losses[epoch] * n_jobs)
+            n_centers[epoch] = first_centre + len(spans)
         # Clipped logits keep the loss finite while weights overflow.
         if not np.isfinite(W).all():
             _diverged(config["learning_rate"])
@@ -370,16 +433,50 @@ def _run_epochs(W, corpus, config, job, rng):
         mean_loss = losses[epoch] * n_jobs / max(n_centers[epoch], 1)
         if config["epoch_callback"] is not None:
             config["epoch_callback"](epoch, mean_loss)
-        if config["verbose"]:
-            elapsed = time.perf_counter() - started
-            done = n_centers[: epoch + 1].sum()
-            print(
-                f"epoch {epoch + 1}/{epochs}: loss {mean_loss:.4f}, "
-                f"{done / elapsed:,.0f} words/s, elapsed {elapsed:.1f}s, "
-                f"ETA {elapsed / (epoch + 1) * (epochs - epoch - 1):.1f}s",
-                file=sys.stderr,
-            )
+        if report is not None:
+            report.epoch_end(epoch, n_centers[: epoch + 1].sum(), mean_loss)
     return losses, n_centers
+
+
+class _Report:
+    """Progress lines on stderr: one per epoch, and per tenth from verbose=2."""
+
+    def __init__(self, config):
+        self.epochs = config["epochs"]
+        self.epoch_centres = config["epoch_centres"]
+        self.periodic = config["verbose"] >= 2
+        self.started = time.perf_counter()
+        self.done_before = 0  # centres of the finished epochs
+        self.tenth = 0
+
+    def _timing(self, done):
+        elapsed = time.perf_counter() - self.started
+        total = self.epochs * self.epoch_centres
+        speed = done / max(elapsed, 1e-9)
+        return elapsed, speed, max(total - done, 0.0) / max(speed, 1e-9)
+
+    def progress(self, epoch, done_in_epoch, loss_in_epoch):
+        tenth = int(done_in_epoch * 10 // self.epoch_centres)
+        if not self.periodic or tenth <= self.tenth or tenth >= 10:
+            return
+        self.tenth = tenth
+        elapsed, speed, eta = self._timing(self.done_before + done_in_epoch)
+        print(
+            f"epoch {epoch + 1}/{self.epochs} {10 * tenth}%: "
+            f"loss {loss_in_epoch / max(done_in_epoch, 1):.4f}, "
+            f"{speed:,.0f} words/s, elapsed {elapsed:.1f}s, ETA {eta:.1f}s",
+            file=sys.stderr,
+        )
+
+    def epoch_end(self, epoch, done, mean_loss):
+        elapsed = time.perf_counter() - self.started
+        self.done_before, self.tenth = done, 0
+        print(
+            f"epoch {epoch + 1}/{self.epochs}: loss {mean_loss:.4f}, "
+            f"{done / elapsed:,.0f} words/s, elapsed {elapsed:.1f}s, "
+            f"ETA {elapsed / (epoch + 1) * (self.epochs - epoch - 1):.1f}s",
+            file=sys.stderr,
+        )
 
 
 def _run_forked(W, n_jobs, work):

@@ -1,11 +1,17 @@
 """Word2VecVectorizer: word2vec as a scikit-learn transformer."""
 
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from itertools import repeat
 from numbers import Integral, Real
 
 import numpy as np
 from joblib import effective_n_jobs
 
 from ._base import _PoolingVectorizer
+from ._corpus import check_reiterable
 from ._keyed_vectors import KeyedVectors
 from ._sklearn_compat import (
     CallbackSupportMixin,
@@ -14,14 +20,13 @@ from ._sklearn_compat import (
     _fit_context,
 )
 from ._softmax import MAX_SOFTMAX_WORDS
-from ._text import encode_known
-from ._training import copy_pretrained, initial_weights, make_generator, train
+from ._spool import CorpusSpool
+from ._training import copy_pretrained, extend_weights, make_generator, train
 from ._vocabulary import (
-    encode_documents,
+    extend_vocabulary,
     huffman_tree,
     keep_probabilities,
     noise_table,
-    select_vocabulary,
 )
 
 
@@ -35,7 +40,9 @@ class Word2VecVectorizer(
     the documents; ``transform`` maps each document to the pooled (by default
     averaged) vectors of its words, a dense array that any scikit-learn
     estimator can take. Text is analysed exactly as
-    :class:`~sklearn.feature_extraction.text.CountVectorizer` does it.
+    :class:`~sklearn.feature_extraction.text.CountVectorizer` does it. The
+    corpus is streamed, never held in memory (see Notes), and
+    ``partial_fit`` goes on training on new documents.
 
     Parameters
     ----------
@@ -51,7 +58,20 @@ class Word2VecVectorizer(
         Ignore words with fewer occurrences in the training documents.
     max_features : int, default=None
         Keep only this many of the most frequent words (gensim
-        ``max_final_vocab``).
+        ``max_final_vocab``). With ``partial_fit``, the largest size the
+        vocabulary may grow to.
+    max_vocab_size : int, default=None
+        Bounds the memory of the counting pass on corpora with huge
+        vocabularies (gensim's parameter of the same name): whenever more
+        distinct words than this are held while counting, the rarest are
+        pruned, those counted ``t`` times or fewer, ``t`` being 1 at the
+        first pruning and rising by 1 at each (as in the word2vec C tool;
+        gensim's threshold lags one behind). A pruned word that comes back
+        is counted afresh, so the counts of rare words become underestimates
+        and some words that reach ``min_count`` over the whole corpus are
+        dropped; occurrences before a word's last pruning are neither counted
+        nor trained on (nor pooled by ``fit_transform``). ``None`` never
+        prunes: the counting pass then holds every distinct word.
     subsample : float, default=1e-3
         Threshold of frequent-word downsampling (gensim ``sample``): an
         occurrence of a word of corpus frequency ``f`` is kept with
@@ -108,7 +128,8 @@ class Word2VecVectorizer(
         as usual; other words start random and output vectors start at
         zero. Its ``vector_size`` must equal ``n_components``.
     input : {'content', 'file', 'filename'}, default='content'
-        What a raw document is, as in CountVectorizer.
+        What a raw document is, as in CountVectorizer. For a corpus of one
+        document per line, pass a :class:`LineCorpus` with 'content'.
     encoding : str, default='utf-8'
         Encoding used to decode bytes and files.
     decode_error : {'strict', 'ignore', 'replace'}, default='strict'
@@ -138,14 +159,16 @@ class Word2VecVectorizer(
     random_state : int, RandomState instance or None, default=None
         Seeds the initial vectors, subsampling, windows and negative draws.
     verbose : int, default=0
-        Print one line per epoch (loss, words/s, elapsed time, ETA) to
-        stderr.
+        From 1, print one line per epoch (mean loss, words/s, elapsed time,
+        ETA) to stderr; from 2, also a line after the counting pass and one
+        at every tenth of each epoch.
 
     Attributes
     ----------
     wv_ : KeyedVectors
         The learned word vectors, chosen by ``word_vectors``, most frequent
-        word first.
+        word first (words added by later ``partial_fit`` calls follow, in
+        the order they joined).
     vocabulary_ : dict of str to int
         Row of each word in ``wv_.vectors``.
     input_vectors_ : ndarray of shape (n_words, n_components), float32
@@ -153,11 +176,14 @@ class Word2VecVectorizer(
     output_vectors_ : ndarray of shape (n_words, n_components), float32
         The output (context) vectors.
     word_counts_ : ndarray of shape (n_words,), int64
-        Occurrences of each word in the training documents.
-    loss_curve_ : ndarray of shape (epochs,), float64
-        Mean training loss per trained centre word in each epoch.
+        Occurrences of each word in the training documents (of all
+        ``partial_fit`` calls since ``fit``).
+    loss_curve_ : ndarray of shape (epochs * n_calls,), float64
+        Mean training loss per trained centre word in each epoch, computed
+        in float64; ``partial_fit`` appends the epochs of each call.
     n_words_trained_ : int
-        Centre words trained over all epochs, after subsampling.
+        Centre words trained over all epochs (of all calls), after
+        subsampling.
     idf_ : ndarray of shape (n_words,), float64
         Inverse document frequencies, with ``pooling='tfidf'``.
     sif_component_ : ndarray of shape (n_components,)
@@ -190,6 +216,41 @@ class Word2VecVectorizer(
     context words (Ji et al., 2016), which keeps the expected gradient and
     turns each window into one small matrix product.
 
+    **Corpora larger than memory.** ``fit`` takes any corpus that can be
+    iterated over more than once: a list, a :class:`LineCorpus` (one
+    document per line of plain, gzip, bz2 or xz files), or an object whose
+    ``__iter__`` starts over; one-shot iterators such as generators are
+    refused. The corpus is read once: a counting pass analyses the
+    documents one at a time, counts the words and writes their provisional
+    ids and the document lengths to a temporary file (deleted when ``fit``
+    returns; ``tempfile`` chooses where, ``TMPDIR`` sets it). Each epoch
+    reads the file back in chunks of about a million tokens, and windows
+    reach across chunk boundaries, so memory holds the model, the word
+    counts and a few chunk-sized buffers, never the corpus; documents of any
+    length are trained in full (gensim truncates them at 10,000 tokens).
+    The result does not depend on the chunking: with ``n_jobs=1`` and a
+    fixed ``random_state`` two fits are bit-identical. The learning rate
+    decays over the expected number of centre words per epoch
+    (``sum(count * keep_probability)``), as an epoch's exact number is known
+    only at its end.
+
+    **partial_fit.** The first call (or any call after ``fit``) goes on from
+    the fitted state; on an unfitted vectorizer it is ``fit``. A later call
+    counts the words of its documents, adds their counts to
+    ``word_counts_``, and appends the new words counted ``min_count`` times
+    or more in these documents (occurrences in earlier calls' documents of
+    words left out are not remembered, as in gensim's
+    ``build_vocab(update=True)``), with random input vectors and zero output
+    vectors as in ``fit``; the vectors of known words are kept, and the
+    subsampling and noise laws use the updated counts. It then trains
+    ``epochs`` passes over the new documents, the learning rate decaying
+    from ``learning_rate`` to ``min_learning_rate`` again (gensim's
+    ``train`` on new sentences). ``idf_`` counts the documents of all calls;
+    ``sif_component_`` is learned again from each call's documents.
+    ``loss='hierarchical_softmax'`` cannot be continued: its output vectors
+    are the inner nodes of a Huffman tree built from the word counts, which
+    new documents change.
+
     With scikit-learn >= 1.9, ``set_callbacks`` attaches
     :mod:`sklearn.callback` callbacks (such as
     :class:`~sklearn.callback.ProgressBar`): ``fit`` is one task with one
@@ -221,6 +282,9 @@ class Word2VecVectorizer(
     7
     >>> vectorizer.wv_.most_similar("cat", topn=1)[0][0] in corpus[1]
     True
+    >>> _ = vectorizer.partial_fit(["the bird sat on the branch"] * 10)
+    >>> len(vectorizer.wv_), vectorizer.wv_.index_to_key[-2:]
+    (9, ['bird', 'branch'])
     """
 
     _parameter_constraints: dict = {
@@ -230,6 +294,7 @@ class Word2VecVectorizer(
         "window": [Interval(Integral, 1, None, closed="left")],
         "min_count": [Interval(Integral, 1, None, closed="left")],
         "max_features": [Interval(Integral, 1, None, closed="left"), None],
+        "max_vocab_size": [Interval(Integral, 1, None, closed="left"), None],
         "subsample": [Interval(Real, 0, None, closed="left")],
         "n_negative": [Interval(Integral, 1, None, closed="left")],
         "loss": [StrOptions({"negative_sampling", "hierarchical_softmax", "softmax"})],
@@ -255,6 +320,7 @@ class Word2VecVectorizer(
         window=5,
         min_count=5,
         max_features=None,
+        max_vocab_size=None,
         subsample=1e-3,
         n_negative=5,
         loss="negative_sampling",
@@ -288,6 +354,7 @@ class Word2VecVectorizer(
         self.window = window
         self.min_count = min_count
         self.max_features = max_features
+        self.max_vocab_size = max_vocab_size
         self.subsample = subsample
         self.n_negative = n_negative
         self.loss = loss
@@ -324,7 +391,9 @@ class Word2VecVectorizer(
         ----------
         X : iterable of str or of list of str
             Raw documents (analysed like CountVectorizer does) or
-            pre-tokenised documents (lists or tuples of str, used as is).
+            pre-tokenised documents (lists or tuples of str, used as is);
+            an iterable that starts over at each iteration, such as a list
+            or a :class:`LineCorpus`, not a one-shot iterator.
         y : None
             Ignored.
 
@@ -333,21 +402,23 @@ class Word2VecVectorizer(
         self : Word2VecVectorizer
             The fitted vectorizer.
         """
-        self._fit_documents(self._analyze(X))
-        return self
+        with self._training(X, "fit", reset=True):
+            return self
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None):
         """Learn the word vectors, then pool each document's vectors.
 
-        Equivalent to ``fit(X).transform(X)`` with the same ``random_state``,
-        but the documents are read and analysed once, so a one-shot iterator
-        works.
+        Equivalent to ``fit(X).transform(X)`` with the same ``random_state``
+        (see ``max_vocab_size`` for the one exception), but the documents are
+        read and analysed once: the pooling reads the encoded copy of the
+        corpus made for training. Like ``fit``, it needs a corpus that can be
+        iterated over more than once.
 
         Parameters
         ----------
         X : iterable of str or of list of str
-            Raw or pre-tokenised documents.
+            Raw or pre-tokenised documents, as in ``fit``.
         y : None
             Ignored.
 
@@ -356,12 +427,56 @@ class Word2VecVectorizer(
         X_new : ndarray of shape (n_documents, n_components), float32
             Pooled document vectors.
         """
-        documents = self._analyze(X)
-        self._fit_documents(documents)
-        return self._pool(*encode_known(documents, self.vocabulary_))
+        with self._training(X, "fit_transform", reset=True) as spool:
+            return np.concatenate(
+                [self._pool(ids, offsets) for ids, offsets in spool.documents()]
+            )
 
-    def _check_loss(self, n_words):
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Go on training on new documents, adding their new words.
+
+        On an unfitted vectorizer this is ``fit``. Later calls add the words
+        that ``X`` holds ``min_count`` times or more to the vocabulary (old
+        words keep their rows), then train ``epochs`` passes over ``X`` from
+        the current vectors; see Notes.
+
+        Parameters
+        ----------
+        X : iterable of str or of list of str
+            Raw or pre-tokenised documents, as in ``fit``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : Word2VecVectorizer
+            The updated vectorizer.
+        """
+        reset = not hasattr(self, "wv_")
+        if not reset:
+            self._check_continuable()
+        with self._training(X, "partial_fit", reset=reset):
+            return self
+
+    def _check_continuable(self):
+        tree_outputs = len(self.output_vectors_) < len(self.wv_)
+        if self.loss == "hierarchical_softmax" or tree_outputs:
+            raise ValueError(
+                "partial_fit cannot go on training with hierarchical softmax: the "
+                "output vectors are the inner nodes of a Huffman tree built from "
+                "the word counts, which new documents change. Fit on all the "
+                "documents at once, or use loss='negative_sampling' or 'softmax'."
+            )
+        if self.n_components != self.wv_.vector_size:
+            raise ValueError(
+                f"n_components={self.n_components} but the fitted vectors have "
+                f"{self.wv_.vector_size} components; partial_fit cannot change it."
+            )
+
+    def _check_loss(self, word_counts):
         """Validate ``loss`` against the vocabulary; Huffman tree if needed."""
+        n_words = len(word_counts)
         if self.loss == "softmax" and n_words > MAX_SOFTMAX_WORDS:
             megabytes = self.batch_size * 2 * self.window * n_words * 4 / 2**20
             raise ValueError(
@@ -380,10 +495,16 @@ class Word2VecVectorizer(
                 "word; with loss='hierarchical_softmax' the output matrix holds "
                 "the Huffman tree's inner nodes. Use word_vectors='input'."
             )
-        return huffman_tree(self.word_counts_)
+        return huffman_tree(word_counts)
 
-    def _fit_documents(self, documents):
-        self._check_documents(documents)
+    @contextmanager
+    def _training(self, X, method, *, reset):
+        """Count and encode X, train on it; yield its encoded copy, then delete it.
+
+        ``reset`` starts from an empty vocabulary (``fit``); otherwise the
+        fitted vocabulary and vectors are extended (``partial_fit``).
+        """
+        check_reiterable(X, method)
         if (
             self.init_vectors is not None
             and self.init_vectors.vector_size != self.n_components
@@ -392,39 +513,61 @@ class Word2VecVectorizer(
                 f"init_vectors has vector_size={self.init_vectors.vector_size} but "
                 f"n_components={self.n_components}; they must be equal."
             )
-        words, provisional_ids, offsets = encode_documents(documents)
-        counts = np.bincount(provisional_ids, minlength=len(words))
-        kept = select_vocabulary(
-            counts, min_count=self.min_count, max_features=self.max_features
-        )
-        if len(kept) == 0:
-            raise ValueError(
-                f"min_count={self.min_count} leaves an empty vocabulary: no token "
-                f"occurs {self.min_count} times or more."
-            )
-        n_words = len(kept)
-        new_id = np.full(len(words), -1, dtype=np.int32)
-        new_id[kept] = np.arange(n_words, dtype=np.int32)
-        all_ids = new_id[provisional_ids]
-        doc_ids = np.repeat(np.arange(len(documents), dtype=np.int32), np.diff(offsets))
-        known = all_ids >= 0
-        ids, doc_ids = all_ids[known], doc_ids[known]
-        self.word_counts_ = counts[kept].astype(np.int64)
+        # Cleanup errors are ignored: on Windows, files that an interrupted
+        # epoch left open cannot be removed yet.
+        with tempfile.TemporaryDirectory(
+            prefix="sklearn_w2v-", ignore_cleanup_errors=True
+        ) as directory:
+            spool = self._count(X, directory, method)
+            self._train_on(spool, X, reset)
+            yield spool
 
-        huffman = self._check_loss(n_words)
+    def _count(self, X, directory, method):
+        """The counting pass: analyse, count and encode X into ``directory``."""
+        started = time.perf_counter()
+        spool = CorpusSpool(directory, self.max_vocab_size)
+        spool.write(self._iter_analyzed(X))
+        if spool.n_documents == 0:
+            raise ValueError(
+                f"{type(self).__name__}.{method} needs at least one document; "
+                "X is empty."
+            )
+        if self.verbose >= 2:
+            pruned = f" after {spool.n_prunings} prunings" if spool.n_prunings else ""
+            print(
+                f"counted {spool.n_tokens:,} tokens of {spool.n_documents:,} "
+                f"documents: {len(spool.slots):,} distinct words{pruned}, "
+                f"{time.perf_counter() - started:.1f}s",
+                file=sys.stderr,
+            )
+        return spool
+
+    def _train_on(self, spool, X, reset):
+        if reset:
+            keys, old_counts = [], np.zeros(0, dtype=np.int64)
+            W_in = W_out = np.zeros((0, self.n_components), dtype=np.float32)
+            rng = make_generator(self.random_state)
+        else:
+            keys, old_counts = self.wv_.index_to_key, self.word_counts_
+            W_in, W_out, rng = self.input_vectors_, self.output_vectors_, self._rng
+        index_to_key, counts_in_X = self._extend_vocabulary(spool, keys)
+        word_counts = counts_in_X.copy()
+        word_counts[: len(keys)] += old_counts
+        huffman = self._check_loss(word_counts)
+
         context = self._init_callback_context(max_subtasks=self.epochs)
-        context.call_on_fit_task_begin(estimator=self, X=documents)
-        rng = make_generator(self.random_state)
-        W = initial_weights(n_words, self.n_components, rng)
-        index_to_key = [words[i] for i in kept]
+        context.call_on_fit_task_begin(estimator=self, X=X)
+        n_words = len(index_to_key)
+        W = extend_weights(W_in, W_out, n_words - len(keys), rng)
         if self.init_vectors is not None:
-            copy_pretrained(W[0], index_to_key, self.init_vectors)
-        self.loss_curve_, self.n_words_trained_ = train(
+            new = slice(len(keys), n_words)
+            copy_pretrained(W[0, new], index_to_key[new], self.init_vectors)
+        loss_curve, n_words_trained = train(
             W,
-            ids,
-            doc_ids,
-            keep_prob=keep_probabilities(self.word_counts_, self.subsample),
-            noise_table=noise_table(self.word_counts_, self.ns_exponent),
+            spool,
+            word_counts=counts_in_X,
+            keep_prob=keep_probabilities(word_counts, self.subsample),
+            noise_table=noise_table(word_counts, self.ns_exponent),
             algorithm=self.algorithm,
             window=self.window,
             shrink_windows=self.shrink_windows,
@@ -439,8 +582,49 @@ class Word2VecVectorizer(
             n_jobs=effective_n_jobs(self.n_jobs),
             rng=rng,
             verbose=self.verbose,
-            epoch_callback=_epoch_tasks(context, self, documents),
+            epoch_callback=_epoch_tasks(context, self, X),
         )
+        if not reset:
+            loss_curve = np.concatenate([self.loss_curve_, loss_curve])
+            n_words_trained += self.n_words_trained_
+        self.loss_curve_, self.n_words_trained_ = loss_curve, n_words_trained
+        self._rng = rng  # partial_fit goes on drawing from it
+        self.word_counts_ = word_counts
+        self._set_vectors(W, index_to_key)
+        # Pooling statistics come from the in-vocabulary tokens of X.
+        seen = None if reset else getattr(self, "_document_frequency", None)
+        self._fit_pooling_blocks(spool.documents(), seen)
+        context.call_on_fit_task_end(estimator=self, X=X, reconstruction_attributes={})
+
+    def _extend_vocabulary(self, spool, keys):
+        """Add X's frequent new words to ``keys``; map the spool's slots to rows.
+
+        Returns the extended ``index_to_key`` and the occurrences in X of
+        each of its words.
+        """
+        words = list(spool.slots)
+        vocabulary = self.vocabulary_ if keys else {}
+        rows, joining = extend_vocabulary(
+            spool.counts,
+            np.fromiter(map(vocabulary.get, words, repeat(-1)), dtype=np.int64),
+            n_rows=len(keys),
+            min_count=self.min_count,
+            max_features=self.max_features,
+        )
+        n_words = len(keys) + len(joining)
+        if n_words == 0:
+            raise ValueError(
+                f"min_count={self.min_count} leaves an empty vocabulary: no token "
+                f"occurs {self.min_count} times or more."
+            )
+        spool.map_slots(rows)
+        counts_in_X = np.zeros(n_words, dtype=np.int64)
+        counted = rows >= 0
+        counts_in_X[rows[counted]] = spool.counts[counted]
+        return list(keys) + [words[i] for i in joining], counts_in_X
+
+    def _set_vectors(self, W, index_to_key):
+        n_words = len(index_to_key)
         self.vocabulary_ = {word: i for i, word in enumerate(index_to_key)}
         self.input_vectors_ = W[0, :n_words]
         # With hierarchical softmax the output rows are the n_words - 1 inner nodes.
@@ -452,14 +636,6 @@ class Word2VecVectorizer(
         else:
             vectors = self.input_vectors_ + self.output_vectors_
         self.wv_ = KeyedVectors(index_to_key, vectors)
-
-        # Pooling statistics come from the in-vocabulary tokens of X.
-        offsets = np.zeros(len(documents) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(doc_ids, minlength=len(documents)), out=offsets[1:])
-        self._fit_pooling(ids, offsets)
-        context.call_on_fit_task_end(
-            estimator=self, X=documents, reconstruction_attributes={}
-        )
 
 
 def _epoch_tasks(context, estimator, documents):

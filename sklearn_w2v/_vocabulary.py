@@ -86,6 +86,58 @@ def select_vocabulary(counts, *, min_count, max_features):
     return order
 
 
+def extend_vocabulary(counts, rows, *, n_rows, min_count, max_features):
+    """Rows of counted words in a vocabulary that new words may join.
+
+    Words already in the vocabulary keep their rows; a new word joins when
+    it is counted ``min_count`` times or more, after the existing rows, most
+    frequent first (ties in the order of ``counts``), while the vocabulary
+    holds at most ``max_features`` words. An empty vocabulary
+    (``n_rows=0``) gives the choice of :func:`select_vocabulary`.
+
+    Parameters
+    ----------
+    counts : ndarray of shape (n_candidates,), int64
+        Occurrences of each counted word.
+    rows : ndarray of shape (n_candidates,), int
+        Row of each counted word already in the vocabulary, -1 for the
+        others.
+    n_rows : int
+        Words in the vocabulary so far.
+    min_count : int
+        Occurrences a new word needs.
+    max_features : int or None
+        Largest vocabulary size; never shrinks the vocabulary.
+
+    Returns
+    -------
+    rows : ndarray of shape (n_candidates,), int32
+        Row of every counted word in the extended vocabulary, -1 for the
+        words left out.
+    joining : ndarray of shape (n_new,), int64
+        Candidates that joined, in the order of their new rows
+        ``n_rows, n_rows + 1, ...``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._vocabulary import extend_vocabulary
+    >>> rows, joining = extend_vocabulary(
+    ...     np.array([4, 1, 2, 3]), np.array([-1, 0, -1, -1]), n_rows=2,
+    ...     min_count=3, max_features=None)
+    >>> rows.tolist(), joining.tolist()
+    ([2, 0, -1, 3], [0, 3])
+    """
+    rows = np.asarray(rows).astype(np.int32)
+    candidates = np.flatnonzero(rows < 0)
+    room = None if max_features is None else max(max_features - n_rows, 0)
+    joining = candidates[
+        select_vocabulary(counts[candidates], min_count=min_count, max_features=room)
+    ]
+    rows[joining] = np.arange(n_rows, n_rows + len(joining), dtype=np.int32)
+    return rows, joining
+
+
 def keep_probabilities(counts, subsample):
     """Probability of keeping each occurrence of a word (frequent-word subsampling).
 

@@ -200,13 +200,17 @@ def test_fit_transform_equals_fit_then_transform(topic_corpus, fast_params, pool
     assert_array_equal(fit_transformed, transformed)
 
 
-def test_fit_transform_accepts_a_generator(topic_corpus, fast_params):
+def test_fit_transform_refuses_a_generator_like_fit(topic_corpus, fast_params):
+    # fit_transform reads X once (it pools the encoded copy made for
+    # training), but it is fit followed by transform and takes what fit
+    # takes: a corpus that can be iterated over more than once. One rule for
+    # every training method, rather than a generator that fit_transform
+    # accepts and fit refuses.
     documents, _ = topic_corpus
-    expected = Word2VecVectorizer(**fast_params).fit_transform(documents)
-    result = Word2VecVectorizer(**fast_params).fit_transform(
-        document for document in documents
-    )
-    assert_array_equal(result, expected)
+    for method in ("fit", "fit_transform", "partial_fit"):
+        vectorizer = Word2VecVectorizer(**fast_params)
+        with pytest.raises(TypeError, match=rf"\.{method} needs a corpus that can"):
+            getattr(vectorizer, method)(document for document in documents)
 
 
 @pytest.mark.parametrize("pooling", POOLINGS)

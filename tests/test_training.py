@@ -35,6 +35,7 @@ def _fit(
     rng = make_generator(random_state)
     W = initial_weights(len(counts), n_components, rng)
     settings = dict(
+        word_counts=counts,
         keep_prob=keep_probabilities(counts, subsample),
         noise_table=noise_table(counts, 0.75, table_size=1 << 16),
         algorithm=algorithm,
@@ -51,7 +52,7 @@ def _fit(
         verbose=0,
     )
     settings.update(params)
-    loss_curve, n_words_trained = train(W, ids, doc_ids, **settings)
+    loss_curve, n_words_trained = train(W, [(ids, doc_ids)], **settings)
     return W, loss_curve, n_words_trained
 
 

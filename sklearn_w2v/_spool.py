@@ -1,0 +1,234 @@
+"""The encoded corpus of a fit: word slots and document lengths in temporary files.
+
+``fit`` reads its documents once. The counting pass gives every distinct word
+a *slot* (a provisional id, in order of first occurrence), counts the slots,
+and appends the slots of each document to one temporary file and its length
+to another. Every epoch then reads the files back in chunks of about
+``CHUNK_TOKENS`` tokens (plain reads, not a memory map, whose touched pages
+would count as resident memory) and maps the slots to the rows of the final
+vocabulary. Memory holds the word dictionary, the counts and one chunk, never
+the corpus.
+
+With ``max_vocab_size``, the rarest words are pruned whenever the dictionary
+holds more words than that, as the word2vec C tool's ``ReduceVocab`` does:
+the survivors get new, dense slots, which starts a new *generation* of slots.
+Blocks written before a pruning hold slots of an earlier generation; once the
+vocabulary is known, the slot-to-row map of the last generation is carried
+back through the prunings, giving each generation its own map.
+"""
+
+from array import array
+from itertools import compress
+from pathlib import Path
+
+import numpy as np
+
+#: Tokens per block written and per chunk read back (about 4 MiB of int32).
+CHUNK_TOKENS = 1 << 20
+
+
+class CorpusSpool:
+    """Count and encode a stream of token lists into temporary files; read it back.
+
+    Parameters
+    ----------
+    directory : path-like
+        An empty directory that the caller removes after the fit.
+    max_vocab_size : int, default=None
+        Prune the rarest words whenever more distinct words than this are
+        held: words counted ``t`` times or fewer go, ``t`` being the number of
+        prunings so far, plus one.
+
+    Attributes
+    ----------
+    slots : dict of str to int
+        Slot of each word held, in slot order.
+    blocks : list of tuple of int
+        ``(generation, n_tokens, n_documents)`` of each block written.
+    n_documents, n_tokens : int
+        Documents and tokens written.
+    n_prunings : int
+        Prunings so far; the generation of the current slots.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from sklearn_w2v._spool import CorpusSpool
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     spool = CorpusSpool(directory)
+    ...     spool.write([["a", "b", "a"], [], ["c", "a"]])
+    ...     print(list(spool.slots), spool.counts.tolist())
+    ...     spool.map_slots(np.array([0, -1, 1]))  # b is left out
+    ...     print([(ids.tolist(), docs.tolist()) for ids, docs in spool])
+    ...     print([(ids.tolist(), ends.tolist()) for ids, ends in spool.documents()])
+    ['a', 'b', 'c'] [3, 1, 1]
+    [([0, 0, 1, 0], [0, 0, 2, 2])]
+    [([0, 0, 1, 0], [0, 2, 2, 4])]
+    """
+
+    def __init__(self, directory, max_vocab_size=None):
+        self.directory = Path(directory)
+        self.max_vocab_size = max_vocab_size
+        self.slots = {}
+        self.blocks = []
+        self.n_documents = 0
+        self.n_tokens = 0
+        self.n_prunings = 0
+        # Counts of slots, with spare capacity; counts[:len(slots)] is live.
+        self._counts = np.zeros(1024, dtype=np.int64)
+        # Per pruning: (slots before it, packed mask of its survivors).
+        self._survivors = []
+
+    @property
+    def counts(self):
+        """Occurrences of each held word (array of shape (len(slots),), int64)."""
+        return self._counts[: len(self.slots)]
+
+    def _path(self, name):
+        return self.directory / name
+
+    def write(self, documents):
+        """Encode, count and append token lists, flushing every ~CHUNK_TOKENS tokens.
+
+        Parameters
+        ----------
+        documents : iterable of list of str
+            Token lists, read once.
+        """
+        slot_buffer, length_buffer = array("i"), array("q")
+        files = (self._path("tokens.int32"), self._path("lengths.int64"))
+        with open(files[0], "ab") as token_file, open(files[1], "ab") as length_file:
+
+            def flush():
+                self._flush(slot_buffer, length_buffer, token_file, length_file)
+
+            slots = self.slots
+            limit = self.max_vocab_size
+            for tokens in documents:
+                size = len(slot_buffer)
+                # setdefault with the current size gives new words the next slot.
+                slot_buffer.extend([slots.setdefault(t, len(slots)) for t in tokens])
+                length_buffer.append(len(slot_buffer) - size)
+                if limit is not None and len(slots) > limit:
+                    flush()
+                    self._prune()
+                    slots = self.slots
+                elif len(slot_buffer) + len(length_buffer) >= CHUNK_TOKENS:
+                    # Counting documents too bounds a run of empty documents.
+                    flush()
+            flush()
+
+    def _flush(self, slot_buffer, length_buffer, token_file, length_file):
+        if not length_buffer:
+            return
+        slots = np.array(slot_buffer, dtype=np.int32)
+        lengths = np.array(length_buffer, dtype=np.int64)
+        slots.tofile(token_file)
+        lengths.tofile(length_file)
+        n_slots = len(self.slots)
+        if n_slots > len(self._counts):
+            grown = np.zeros(max(n_slots, 2 * len(self._counts)), dtype=np.int64)
+            grown[: len(self._counts)] = self._counts
+            self._counts = grown
+        block_counts = np.bincount(slots)
+        self._counts[: len(block_counts)] += block_counts
+        self.blocks.append((self.n_prunings, len(slots), len(lengths)))
+        self.n_tokens += len(slots)
+        self.n_documents += len(lengths)
+        del slot_buffer[:], length_buffer[:]
+
+    def _prune(self):
+        """Drop the words counted ``n_prunings + 1`` times or fewer; new slots."""
+        self.n_prunings += 1
+        n_slots = len(self.slots)
+        keep = self._counts[:n_slots] > self.n_prunings
+        self._survivors.append((n_slots, np.packbits(keep)))
+        survivors = list(compress(self.slots, keep.tolist()))
+        self.slots = dict(zip(survivors, range(len(survivors)), strict=True))
+        counts = np.zeros(max(len(self.slots), 1024), dtype=np.int64)
+        counts[: len(self.slots)] = self._counts[:n_slots][keep]
+        self._counts = counts
+
+    def map_slots(self, rows):
+        """Set the vocabulary row of every slot of every generation.
+
+        Parameters
+        ----------
+        rows : ndarray of shape (len(slots),), int
+            Row of each current slot's word; -1 leaves it out. Occurrences
+            written under a slot that a pruning dropped are left out too.
+        """
+        rows = np.asarray(rows, dtype=np.int32)
+        np.save(self._path(f"rows-{self.n_prunings}.npy"), rows)
+        for generation in reversed(range(self.n_prunings)):
+            n_slots, packed = self._survivors[generation]
+            keep = np.unpackbits(packed, count=n_slots).astype(bool)
+            # Survivors kept their order and took the first slots after it.
+            earlier = np.full(n_slots, -1, dtype=np.int32)
+            earlier[keep] = rows[: np.count_nonzero(keep)]
+            np.save(self._path(f"rows-{generation}.npy"), earlier)
+            rows = earlier
+
+    def _blocks(self):
+        """Yield, per block: its rows map, token count, document ends, files."""
+        with (
+            open(self._path("tokens.int32"), "rb") as token_file,
+            open(self._path("lengths.int64"), "rb") as length_file,
+        ):
+            rows, generation_loaded = None, -1
+            for generation, n_tokens, n_documents in self.blocks:
+                if generation != generation_loaded:
+                    rows = np.load(self._path(f"rows-{generation}.npy"))
+                    generation_loaded = generation
+                ends = np.cumsum(np.fromfile(length_file, np.int64, n_documents))
+                yield rows, n_tokens, ends, token_file
+
+    def __iter__(self):
+        """Chunks of at most ``CHUNK_TOKENS`` tokens, for training.
+
+        Yields
+        ------
+        ids : ndarray of shape (n_known,), int32
+            Rows of the chunk's in-vocabulary tokens.
+        doc_ids : ndarray of shape (n_known,), int32
+            Their document index in the corpus (modulo 2**31: only equality
+            of nearby tokens' documents matters).
+        """
+        first_document = 0
+        for rows, n_tokens, ends, token_file in self._blocks():
+            # A block holds whole documents; one long document may outgrow a
+            # chunk, and is then read in several.
+            for start in range(0, n_tokens, CHUNK_TOKENS):
+                stop = min(start + CHUNK_TOKENS, n_tokens)
+                ids = rows[np.fromfile(token_file, np.int32, stop - start)]
+                documents = _document_index(ends, start, stop) + first_document
+                known = ids >= 0
+                yield ids[known], (documents[known] & 0x7FFFFFFF).astype(np.int32)
+            first_document += len(ends)
+
+    def documents(self):
+        """Blocks of whole documents, for pooling.
+
+        Yields
+        ------
+        ids : ndarray of shape (n_known,), int64
+            Rows of the block's in-vocabulary tokens.
+        offsets : ndarray of shape (n_block_documents + 1,), int64
+            Document ``k`` of the block is ``ids[offsets[k]:offsets[k + 1]]``.
+        """
+        for rows, n_tokens, ends, token_file in self._blocks():
+            ids = rows[np.fromfile(token_file, np.int32, n_tokens)]
+            known = ids >= 0
+            known_before = np.zeros(n_tokens + 1, dtype=np.int64)
+            np.cumsum(known, out=known_before[1:])
+            yield ids[known].astype(np.int64), known_before[np.r_[0, ends]]
+
+
+def _document_index(ends, start, stop):
+    """Document of each token ``start <= t < stop`` of a block with these ends."""
+    first = np.searchsorted(ends, start, side="right")
+    last = np.searchsorted(ends, stop - 1, side="right")
+    edges = np.minimum(ends[first : last + 1], stop)
+    lengths = np.diff(edges, prepend=start)
+    return np.repeat(np.arange(first, last + 1, dtype=np.int64), lengths)
