@@ -7,9 +7,11 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 
+import sklearn_w2v._vectorizer as vectorizer_module
 from sklearn_w2v import KeyedVectors, Word2VecVectorizer
 from sklearn_w2v._pooling import smooth_idf
 from sklearn_w2v._text import encode_known
+from sklearn_w2v._vocabulary import keep_probabilities, noise_table
 
 TOPICS = [[f"animal{i}" for i in range(8)], [f"vehicle{i}" for i in range(8)]]
 PARAMS = dict(
@@ -232,3 +234,27 @@ def test_documents_without_known_or_frequent_words():
     assert_array_equal(vectorizer.loss_curve_[2:], 0.0)
     with pytest.raises(ValueError, match="partial_fit needs at least one document"):
         vectorizer.partial_fit([])
+
+
+def test_noise_and_subsampling_use_the_updated_counts(monkeypatch):
+    recorded = []
+
+    def recording_train(W, corpus, **settings):
+        recorded.append(settings)
+        return train(W, corpus, **settings)
+
+    train = vectorizer_module.train
+    monkeypatch.setattr(vectorizer_module, "train", recording_train)
+    params = dict(PARAMS, subsample=1e-2)
+    vectorizer = Word2VecVectorizer(**params).partial_fit(_topic_documents(40, 0))
+    birds = TOPICS + [[f"bird{i}" for i in range(4)]]
+    second = _topic_documents(40, 1, topics=birds)
+    vectorizer.partial_fit(second)
+    settings = recorded[-1]
+    counts = vectorizer.word_counts_
+    assert_array_equal(settings["keep_prob"], keep_probabilities(counts, 1e-2))
+    assert_array_equal(settings["noise_table"], noise_table(counts, 0.75))
+    # The learning rate decays over the new documents' tokens.
+    tokens = " ".join(second).split()
+    in_second = [tokens.count(word) for word in vectorizer.wv_.index_to_key]
+    assert settings["word_counts"].tolist() == in_second
