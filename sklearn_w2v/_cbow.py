@@ -113,8 +113,9 @@ def cbow_logistic_update(
         The minibatch layout of :func:`~sklearn_w2v._sampling.group_contexts`.
     targets : ndarray of shape (n_windows, n_targets), int
         Output rows of each window.
-    signs : ndarray of shape (n_windows, n_targets), float32
-        ``+1`` for a target of label 1, ``-1`` for label 0.
+    signs : ndarray of shape (n_windows, n_targets) or (1, n_targets), float32
+        ``+1`` for a target of label 1, ``-1`` for label 0; one row serves
+        all windows.
     target_weight : ndarray of shape (n_windows, n_targets), float32
         0 for a target to skip.
     learning_rate : float

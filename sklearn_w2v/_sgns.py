@@ -162,7 +162,8 @@ def negative_sampling_layer(targets):
 
     Returns
     -------
-    signs : ndarray of shape (n_windows, n_negative + 1), float32
+    signs : ndarray of shape (1, n_negative + 1), float32
+        The same for every window.
     weights : ndarray of shape (n_windows, n_negative + 1), float32
 
     Examples
@@ -173,11 +174,11 @@ def negative_sampling_layer(targets):
     >>> signs.tolist(), weights.tolist()
     ([[1.0, -1.0, -1.0]], [[1.0, 0.0, 1.0]])
     """
-    signs = np.full(targets.shape[1], -1.0, dtype=np.float32)
-    signs[0] = 1.0
+    signs = np.full((1, targets.shape[1]), -1.0, dtype=np.float32)
+    signs[0, 0] = 1.0
     weights = np.ones(targets.shape, dtype=np.float32)
     weights[:, 1:] = targets[:, 1:] != targets[:, :1]
-    return np.broadcast_to(signs, targets.shape), weights
+    return signs, weights
 
 
 def sgns_update(W, contexts, valid, targets, group_sizes, learning_rate):
@@ -239,8 +240,9 @@ def skipgram_update(
         Whether a slot holds a real context.
     targets : ndarray of shape (n_windows, n_targets), int
         Output rows of each window.
-    signs : ndarray of shape (n_windows, n_targets), float32
-        ``+1`` for a target of label 1, ``-1`` for label 0.
+    signs : ndarray of shape (n_windows, n_targets) or (1, n_targets), float32
+        ``+1`` for a target of label 1, ``-1`` for label 0; one row serves
+        all windows.
     target_weight : ndarray of shape (n_windows, n_targets), float32
         0 for a target to skip (padding, a noise word equal to the centre).
     group_sizes : ndarray of shape (window,), int
@@ -270,9 +272,9 @@ def skipgram_update(
     window_of_slot = window_of_slots(group_sizes)
     weight = target_weight[window_of_slot]
     weight *= valid[:, None]
-    loss, curvature = label_gradients(
-        logits, weight, learning_rate, signs[window_of_slot]
-    )
+    if len(signs) > 1:
+        signs = signs[window_of_slot]
+    loss, curvature = label_gradients(logits, weight, learning_rate, signs)
 
     # One gradient block for both matrices, so one scatter serves both.
     grad = np.empty((n_slots + n_windows * n_targets, n_components), np.float32)

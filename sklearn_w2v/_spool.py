@@ -18,6 +18,7 @@ back through the prunings, giving each generation its own map.
 """
 
 from array import array
+from collections import defaultdict
 from itertools import compress
 from pathlib import Path
 
@@ -70,7 +71,7 @@ class CorpusSpool:
     def __init__(self, directory, max_vocab_size=None):
         self.directory = Path(directory)
         self.max_vocab_size = max_vocab_size
-        self.slots = {}
+        self.slots = _slot_table()
         self.blocks = []
         self.n_documents = 0
         self.n_tokens = 0
@@ -107,8 +108,8 @@ class CorpusSpool:
             limit = self.max_vocab_size
             for tokens in documents:
                 size = len(slot_buffer)
-                # setdefault with the current size gives new words the next slot.
-                slot_buffer.extend([slots.setdefault(t, len(slots)) for t in tokens])
+                # A missing word takes the next slot (see _slot_table), at C speed.
+                slot_buffer.extend(map(slots.__getitem__, tokens))
                 length_buffer.append(len(slot_buffer) - size)
                 if limit is not None and len(slots) > limit:
                     flush()
@@ -145,7 +146,7 @@ class CorpusSpool:
         keep = self._counts[:n_slots] > self.n_prunings
         self._survivors.append((n_slots, np.packbits(keep)))
         survivors = list(compress(self.slots, keep.tolist()))
-        self.slots = dict(zip(survivors, range(len(survivors)), strict=True))
+        self.slots = _slot_table(zip(survivors, range(len(survivors)), strict=True))
         counts = np.zeros(max(len(self.slots), 1024), dtype=np.int64)
         counts[: len(self.slots)] = self._counts[:n_slots][keep]
         self._counts = counts
@@ -232,3 +233,15 @@ def _document_index(ends, start, stop):
     edges = np.minimum(ends[first : last + 1], stop)
     lengths = np.diff(edges, prepend=start)
     return np.repeat(np.arange(first, last + 1, dtype=np.int64), lengths)
+
+
+def _slot_table(items=()):
+    """Word -> slot dictionary in which a missing word takes the next slot.
+
+    Like CountVectorizer's vocabulary: a defaultdict whose factory is its own
+    ``__len__``, so ``map(table.__getitem__, tokens)`` numbers new words in
+    first-seen order without a Python-level call per token.
+    """
+    table = defaultdict(None, items)
+    table.default_factory = table.__len__
+    return table

@@ -200,12 +200,12 @@ def noise_table(counts, ns_exponent, *, table_size=1 << 22):
     [16, 1]
     """
     weights = np.asarray(counts, dtype=np.float64) ** ns_exponent
-    cumulative = np.cumsum(weights)
-    cumulative /= cumulative[-1]
-    # Entry centres, so that each word gets round(p * table_size) entries.
-    positions = (np.arange(table_size) + 0.5) / table_size
-    table = np.searchsorted(cumulative, positions, side="right")
-    return np.minimum(table, len(weights) - 1).astype(np.int32)
+    # Entry boundaries of word j are the rounded cumulative shares: repeating
+    # each word over its share beats a binary search per entry.
+    bounds = np.rint(np.cumsum(weights) / weights.sum() * table_size).astype(np.int64)
+    return np.repeat(
+        np.arange(len(weights), dtype=np.int32), np.diff(bounds, prepend=0)
+    )
 
 
 def huffman_tree(counts):
