@@ -154,11 +154,17 @@ class _PoolingVectorizer(
             row.
         """
         check_is_fitted(self, "wv_")
-        # Batches of documents bound the memory to the output's.
-        batches = iter_batches(self._iter_analyzed(X), TRANSFORM_BATCH_TOKENS)
-        return np.concatenate(
-            [self._pool(*encode_known(batch, self.vocabulary_)) for batch in batches]
-        )
+        # Batches of documents bound the memory to the output's; encode_known
+        # checks the token types of pre-tokenised documents.
+        analyzer = build_analyzer(self.get_params(deep=False))
+        documents = iter_analyzed(X, analyzer, self.input, check_tokens=False)
+        pooled, first_index = [], 0
+        for batch in iter_batches(documents, TRANSFORM_BATCH_TOKENS):
+            pooled.append(
+                self._pool(*encode_known(batch, self.vocabulary_, first_index))
+            )
+            first_index += len(batch)
+        return np.concatenate(pooled)
 
     @property
     def _n_features_out(self):

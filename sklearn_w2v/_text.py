@@ -6,7 +6,7 @@ from the same parameters; lists or tuples of strings are taken as tokens.
 """
 
 import os
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
@@ -51,6 +51,7 @@ def build_analyzer(params):
 
 
 _STR_TYPE = frozenset([str])
+_TOKEN_LISTS = frozenset([list, tuple])
 
 
 def _describe(document):
@@ -92,7 +93,7 @@ def analyze_documents(X, analyzer, input="content"):
     return list(iter_analyzed(X, analyzer, input))
 
 
-def iter_analyzed(X, analyzer, input="content"):
+def iter_analyzed(X, analyzer, input="content", check_tokens=True):
     """Analyse documents one at a time, as :func:`analyze_documents` does.
 
     ``X`` itself is checked at once (a bare string or a non-iterable raises
@@ -107,6 +108,9 @@ def iter_analyzed(X, analyzer, input="content"):
         Maps one raw document to its tokens.
     input : {'content', 'file', 'filename'}, default='content'
         What a raw document is, as in CountVectorizer.
+    check_tokens : bool, default=True
+        Check that pre-tokenised documents hold only str; a caller that
+        checks later (:func:`encode_known` does) can skip it.
 
     Returns
     -------
@@ -129,10 +133,17 @@ def iter_analyzed(X, analyzer, input="content"):
         raise TypeError(
             f"Iterable over raw text documents expected, got {type(X).__name__} object."
         ) from None
-    return _analyzed(iterator, analyzer, input)
+    if (
+        not check_tokens
+        and isinstance(X, list)
+        and _TOKEN_LISTS.issuperset(map(type, X))
+    ):
+        # Pre-tokenised documents only, whose tokens the caller checks.
+        return X
+    return _analyzed(iterator, analyzer, input, check_tokens)
 
 
-def _analyzed(iterator, analyzer, input):
+def _analyzed(iterator, analyzer, input, check_tokens=True):
     raw_types = (str, bytes)
     for index, document in enumerate(iterator):
         if (
@@ -142,23 +153,49 @@ def _analyzed(iterator, analyzer, input):
         ):
             yield analyzer(document)
         elif isinstance(document, (list, tuple)):
-            # Checking the set of token types runs at C speed; str
-            # subclasses take the slower isinstance check.
-            if not _STR_TYPE.issuperset(map(type, document)) and not all(
-                isinstance(token, str) for token in document
-            ):
-                token = next(t for t in document if not isinstance(t, str))
-                raise TypeError(
-                    f"Document {index} is a pre-tokenised {type(document).__name__} "
-                    f"holding a {type(token).__name__} token {_describe(token)}; "
-                    "expected only str tokens."
-                )
+            if check_tokens:
+                check_tokens_are_str([document], first_index=index)
             yield document
         else:
             raise TypeError(
                 f"Document {index} is {type(document).__name__} "
                 f"{_describe(document)}; expected a string or a list of str tokens."
             )
+
+
+def check_tokens_are_str(documents, first_index=0):
+    """Raise TypeError naming the first document holding a non-str token.
+
+    Parameters
+    ----------
+    documents : list of list
+        Token lists; ``documents[k]`` is document ``first_index + k``.
+    first_index : int, default=0
+        Index of the first document, for the message.
+
+    Examples
+    --------
+    >>> from sklearn_w2v._text import check_tokens_are_str
+    >>> try:
+    ...     check_tokens_are_str([["a"], ["b", 3]], first_index=5)
+    ... except TypeError as error:
+    ...     print(str(error).split(";")[0])
+    Document 6 is a pre-tokenised list holding a int token 3
+    """
+    for offset, document in enumerate(documents):
+        # The set of token types is found at C speed; str subclasses take
+        # the slower isinstance check.
+        if _STR_TYPE.issuperset(map(type, document)) or all(
+            isinstance(token, str) for token in document
+        ):
+            continue
+        token = next(t for t in document if not isinstance(t, str))
+        raise TypeError(
+            f"Document {first_index + offset} is a pre-tokenised "
+            f"{type(document).__name__} "
+            f"holding a {type(token).__name__} token {_describe(token)}; "
+            "expected only str tokens."
+        )
 
 
 def iter_batches(documents, n_tokens):
@@ -185,6 +222,26 @@ def iter_batches(documents, n_tokens):
     >>> list(iter_batches([["a", "b"], ["c"], ["d", "e", "f"], []], 3))
     [[['a', 'b'], ['c']], [['d', 'e', 'f']], [[]]]
     """
+    if isinstance(documents, list):
+        # Cut a list by its cumulative sizes instead of walking it.
+        sizes = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+        ends = np.cumsum(sizes + 1)
+        start, yielded = 0, False
+        while start < len(documents):
+            stop = (
+                int(
+                    np.searchsorted(
+                        ends, ends[start] - sizes[start] - 1 + n_tokens, side="right"
+                    )
+                )
+                + 1
+            )
+            stop = min(max(stop, start + 1), len(documents))
+            yield documents[start:stop]
+            start, yielded = stop, True
+        if not yielded:
+            yield []
+        return
     batch, size, yielded = [], 0, False
     for tokens in documents:
         batch.append(tokens)
@@ -196,8 +253,11 @@ def iter_batches(documents, n_tokens):
         yield batch
 
 
-def encode_known(documents, vocabulary):
+def encode_known(documents, vocabulary, first_index=0):
     """Word ids of the in-vocabulary tokens of each document.
+
+    Non-str tokens raise TypeError naming their document, as in
+    :func:`check_tokens_are_str`.
 
     Parameters
     ----------
@@ -205,6 +265,8 @@ def encode_known(documents, vocabulary):
         Token lists.
     vocabulary : dict of str to int
         Word to row.
+    first_index : int, default=0
+        Index of the first document, for error messages.
 
     Returns
     -------
@@ -221,13 +283,23 @@ def encode_known(documents, vocabulary):
     ([0, 1], [0, 2, 2])
     """
     lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-    # One C-level pass over all tokens; -1 marks out-of-vocabulary ones.
-    all_ids = np.fromiter(
-        map(vocabulary.get, chain.from_iterable(documents), repeat(-1)),
-        dtype=np.int64,
-        count=int(lengths.sum()),
-    )
+    tokens = chain.from_iterable(documents)
+    try:
+        # One C-level pass over all tokens; -1 marks out-of-vocabulary ones.
+        all_ids = np.fromiter(
+            map(vocabulary.get, tokens, repeat(-1)),
+            dtype=np.int64,
+            count=int(lengths.sum()),
+        )
+    except TypeError:  # an unhashable token
+        check_tokens_are_str(documents, first_index)
+        raise
     known = all_ids >= 0
+    # A token of another type is never in the vocabulary: checking the
+    # unknown tokens is checking them all, at a fraction of the cost.
+    unknown = compress(chain.from_iterable(documents), (~known).tolist())
+    if not _STR_TYPE.issuperset(map(type, unknown)):
+        check_tokens_are_str(documents, first_index)
     # Known tokens before each document boundary give the new offsets.
     known_before = np.zeros(len(all_ids) + 1, dtype=np.int64)
     np.cumsum(known, out=known_before[1:])
