@@ -53,6 +53,7 @@ class _PoolingVectorizer(
     _parameter_constraints: dict = {
         "pooling": [StrOptions(set(POOLINGS))],
         "sif_alpha": [Interval(Real, 0, None, closed="neither")],
+        "sif_remove_component": ["boolean"],
         "input": [StrOptions({"content", "file", "filename"})],
         "encoding": [str],
         "decode_error": [StrOptions({"strict", "ignore", "replace"})],
@@ -107,7 +108,7 @@ class _PoolingVectorizer(
                 frequency += document_frequency(ids, offsets, n_words)
             self._document_frequency = (n_documents, frequency)
             self.idf_ = idf_from_frequency(frequency, n_documents)
-        elif self.pooling == "sif":
+        elif self.pooling == "sif" and self.sif_remove_component:
             # The Gram matrices of blocks of documents add up.
             gram = np.zeros((self.wv_.vector_size,) * 2)
             for ids, offsets in blocks:
@@ -134,7 +135,7 @@ class _PoolingVectorizer(
             word_weights=sif_weights(self.word_counts_, self.sif_alpha),
             normalize="count",
         )
-        if remove_component:
+        if remove_component and self.sif_remove_component:
             component = self.sif_component_.astype(pooled.dtype)
             pooled -= np.outer(pooled @ component, component)
         return pooled

@@ -35,6 +35,9 @@ class EmbeddingVectorizer(_PoolingVectorizer):
         (Arora, Liang and Ma, 2017). See Notes for ``p(w)``.
     sif_alpha : float, default=1e-3
         Smoothing constant of ``pooling='sif'``.
+    sif_remove_component : bool, default=True
+        With ``pooling='sif'``, remove the first principal component learned
+        in ``fit`` (False keeps the weighted mean only).
     input : {'content', 'file', 'filename'}, default='content'
         What a raw document is, as in CountVectorizer.
     encoding : str, default='utf-8'
@@ -71,7 +74,8 @@ class EmbeddingVectorizer(_PoolingVectorizer):
     idf_ : ndarray of shape (n_words,), float64
         Inverse document frequencies, with ``pooling='tfidf'``.
     sif_component_ : ndarray of shape (vector_size,)
-        The common component removed by ``pooling='sif'``.
+        The common component removed by ``pooling='sif'`` (unless
+        ``sif_remove_component=False``).
 
     See Also
     --------
@@ -124,6 +128,7 @@ class EmbeddingVectorizer(_PoolingVectorizer):
         *,
         pooling="mean",
         sif_alpha=1e-3,
+        sif_remove_component=True,
         input="content",
         encoding="utf-8",
         decode_error="strict",
@@ -138,6 +143,7 @@ class EmbeddingVectorizer(_PoolingVectorizer):
         self.vectors = vectors
         self.pooling = pooling
         self.sif_alpha = sif_alpha
+        self.sif_remove_component = sif_remove_component
         self.input = input
         self.encoding = encoding
         self.decode_error = decode_error

@@ -117,6 +117,9 @@ class Word2VecVectorizer(
         (Arora, Liang and Ma, 2017).
     sif_alpha : float, default=1e-3
         Smoothing constant of ``pooling='sif'``.
+    sif_remove_component : bool, default=True
+        With ``pooling='sif'``, remove the first principal component learned
+        in ``fit`` (False keeps the weighted mean only).
     word_vectors : {'input', 'output', 'sum'}, default='input'
         Which learned matrix ``wv_`` and ``transform`` use: the input
         vectors (word2vec's word vectors), the output vectors, or their sum
@@ -187,7 +190,8 @@ class Word2VecVectorizer(
     idf_ : ndarray of shape (n_words,), float64
         Inverse document frequencies, with ``pooling='tfidf'``.
     sif_component_ : ndarray of shape (n_components,)
-        The common component removed by ``pooling='sif'``.
+        The common component removed by ``pooling='sif'`` (unless
+        ``sif_remove_component=False``).
 
     See Also
     --------
@@ -333,6 +337,7 @@ class Word2VecVectorizer(
         batch_size=512,
         pooling="mean",
         sif_alpha=1e-3,
+        sif_remove_component=True,
         word_vectors="input",
         init_vectors=None,
         input="content",
@@ -367,6 +372,7 @@ class Word2VecVectorizer(
         self.batch_size = batch_size
         self.pooling = pooling
         self.sif_alpha = sif_alpha
+        self.sif_remove_component = sif_remove_component
         self.word_vectors = word_vectors
         self.init_vectors = init_vectors
         self.input = input

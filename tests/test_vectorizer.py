@@ -574,6 +574,30 @@ def test_sif_pooling(topic_corpus, fast_params):
     assert_allclose(vectorizer.transform(documents) @ component, 0.0, atol=1e-6)
 
 
+def test_sif_without_component_removal_is_the_weighted_mean(topic_corpus, fast_params):
+    documents, _ = topic_corpus
+    params = dict(fast_params, pooling="sif", sif_alpha=1e-2)
+    kept = Word2VecVectorizer(**params, sif_remove_component=False).fit(documents)
+    removed = Word2VecVectorizer(**params).fit(documents)
+    assert not hasattr(kept, "sif_component_")
+    counts = kept.word_counts_
+    weights = 1e-2 / (1e-2 + counts / counts.sum())
+    vectors = kept.wv_.vectors.astype(np.float64)
+    expected = [
+        weights[rows] @ vectors[rows] / len(rows) if rows else np.zeros(8)
+        for rows in (_known_rows(kept, document) for document in QUERY_DOCUMENTS)
+    ]
+    X = kept.transform(QUERY_DOCUMENTS)
+    assert_allclose(X, expected, atol=1e-6)
+    # Same vectors (same seed), so removing the component is the only change.
+    component = removed.sif_component_
+    assert_allclose(
+        removed.transform(QUERY_DOCUMENTS),
+        X - np.outer(X @ component, component),
+        atol=1e-6,
+    )
+
+
 def test_pooling_statistics_only_for_their_pooling(fitted_vectorizer):
     assert not hasattr(fitted_vectorizer, "idf_")
     assert not hasattr(fitted_vectorizer, "sif_component_")
