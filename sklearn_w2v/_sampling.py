@@ -261,7 +261,7 @@ def draw_negatives(table, shape, rng):
 
     Parameters
     ----------
-    table : ndarray of shape (table_size,), int32
+    table : ndarray of shape (table_size,), unsigned int
         Output of :func:`~sklearn_w2v._vocabulary.noise_table`.
     shape : tuple of int
         Shape of the returned array.
@@ -270,7 +270,7 @@ def draw_negatives(table, shape, rng):
 
     Returns
     -------
-    negatives : ndarray of shape `shape`, int32
+    negatives : ndarray of shape `shape`, dtype of the table
 
     Examples
     --------

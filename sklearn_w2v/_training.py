@@ -317,7 +317,7 @@ def train(
         (an epoch's exact length is known only at its end).
     keep_prob : ndarray of shape (n_words,)
         Subsampling keep probability of each word.
-    noise_table : ndarray of shape (table_size,), int32
+    noise_table : ndarray of shape (table_size,), unsigned int
         Lookup table of the noise distribution.
     algorithm : {'skipgram', 'cbow'}
     loss : {'negative_sampling', 'hierarchical_softmax', 'softmax'}

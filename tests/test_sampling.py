@@ -222,7 +222,7 @@ def test_negative_frequencies_follow_the_noise_law(seed, ns_exponent):
     table = noise_table(counts, ns_exponent, table_size=1 << 16)
     negatives = draw_negatives(table, (40_000, 5), np.random.default_rng(seed))
     assert negatives.shape == (40_000, 5)
-    assert negatives.dtype == np.int32
+    assert negatives.dtype == table.dtype
     n = negatives.size
     observed = np.bincount(negatives.ravel(), minlength=len(counts))
     p = ref.noise_probabilities(counts, ns_exponent)

@@ -137,7 +137,8 @@ def test_keep_probability_is_one_exactly_for_rare_words():
 def test_noise_table_follows_the_count_power_law(ns_exponent, table_size):
     counts = np.array([5000, 1200, 300, 80, 20, 7, 3, 1, 1])
     table = noise_table(counts, ns_exponent, table_size=table_size)
-    assert table.dtype == np.int32
+    # The smallest unsigned type holding every word id.
+    assert table.dtype == np.uint8
     assert table.shape == (table_size,)
     # Each word gets its share of entries up to rounding (<= 1 entry off).
     entries = np.bincount(table, minlength=len(counts))
@@ -161,3 +162,11 @@ def test_noise_table_gives_rare_words_more_than_their_unigram_share():
     frequencies = frequencies / frequencies.sum()
     assert frequencies[1] > 10 / 1010
     assert frequencies[1] == pytest.approx(10**0.75 / (1000**0.75 + 10**0.75), 1e-3)
+
+
+def test_noise_table_type_holds_every_word_id():
+    counts = np.ones(70_000, dtype=np.int64)
+    table = noise_table(counts, 0.75, table_size=1 << 18)
+    assert table.dtype == np.uint32
+    assert table.max() == 69_999
+    assert noise_table(counts[:300], 0.75, table_size=1024).dtype == np.uint16
