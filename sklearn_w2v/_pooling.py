@@ -99,35 +99,6 @@ def max_pool_documents(ids, offsets, vectors):
     return pooled
 
 
-def smooth_idf(ids, offsets, n_words):
-    """Inverse document frequency with TfidfVectorizer's smooth formula.
-
-    ``idf = ln((1 + n_documents) / (1 + df)) + 1``.
-
-    Parameters
-    ----------
-    ids : ndarray of shape (n_tokens,), int
-        Word ids of the known tokens, documents concatenated.
-    offsets : ndarray of shape (n_documents + 1,), int
-        Document boundaries.
-    n_words : int
-        Vocabulary size.
-
-    Returns
-    -------
-    idf : ndarray of shape (n_words,), float64
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_w2v._pooling import smooth_idf
-    >>> smooth_idf(np.array([0, 0, 1]), np.array([0, 2, 3]), 2).round(3).tolist()
-    [1.405, 1.405]
-    """
-    frequency = document_frequency(ids, offsets, n_words)
-    return idf_from_frequency(frequency, len(offsets) - 1)
-
-
 def document_frequency(ids, offsets, n_words):
     """Number of documents holding each word.
 
@@ -205,36 +176,10 @@ def sif_weights(counts, alpha):
     return alpha / (alpha + frequency)
 
 
-def first_component(pooled):
-    """First right singular vector of a matrix of document vectors.
-
-    The common direction that SIF removes: the top eigenvector of
-    ``pooled.T @ pooled``, computed on the small Gram matrix, not the
-    documents.
-
-    Parameters
-    ----------
-    pooled : ndarray of shape (n_documents, n_components)
-        Document vectors.
-
-    Returns
-    -------
-    component : ndarray of shape (n_components,), unit norm
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_w2v._pooling import first_component
-    >>> abs(first_component(np.array([[3.0, 0.0], [2.0, 0.1]]))).round(2).tolist()
-    [1.0, 0.02]
-    """
-    return top_eigenvector(pooled.T.astype(np.float64) @ pooled)
-
-
 def top_eigenvector(gram):
     """Unit eigenvector of the largest eigenvalue of a symmetric matrix.
 
-    :func:`first_component` of documents pooled block by block: the Gram
+    the first right singular vector of documents pooled block by block: the Gram
     matrices of the blocks add up.
 
     Parameters

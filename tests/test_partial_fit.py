@@ -9,7 +9,7 @@ from sklearn.base import clone
 
 import sklearn_w2v._vectorizer as vectorizer_module
 from sklearn_w2v import KeyedVectors, Word2VecVectorizer
-from sklearn_w2v._pooling import smooth_idf
+from sklearn_w2v._pooling import document_frequency, idf_from_frequency
 from sklearn_w2v._text import encode_known
 from sklearn_w2v._vocabulary import keep_probabilities, noise_table
 
@@ -174,9 +174,9 @@ def test_tfidf_counts_the_documents_of_every_call():
     params = dict(PARAMS, pooling="tfidf")
     vectorizer = Word2VecVectorizer(**params).partial_fit(first).partial_fit(second)
     documents = [d.split() for d in first + second]
-    expected = smooth_idf(
-        *encode_known(documents, vectorizer.vocabulary_), len(vectorizer.wv_)
-    )
+    ids, offsets = encode_known(documents, vectorizer.vocabulary_)
+    frequency = document_frequency(ids, offsets, len(vectorizer.wv_))
+    expected = idf_from_frequency(frequency, len(offsets) - 1)
     assert_allclose(vectorizer.idf_, expected)
 
 

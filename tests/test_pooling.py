@@ -7,14 +7,25 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from sklearn_w2v._pooling import (
     POOLINGS,
-    first_component,
+    document_frequency,
+    idf_from_frequency,
     max_pool_documents,
     pool_documents,
     sif_weights,
-    smooth_idf,
+    top_eigenvector,
 )
 
 N_WORDS, N_COMPONENTS = 12, 5
+
+
+def smooth_idf(ids, offsets, n_words):
+    return idf_from_frequency(
+        document_frequency(ids, offsets, n_words), len(offsets) - 1
+    )
+
+
+def first_component(pooled):
+    return top_eigenvector(pooled.T.astype(np.float64) @ pooled)
 
 
 def _random_documents(seed=0, dtype=np.float32):
