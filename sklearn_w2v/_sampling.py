@@ -250,6 +250,61 @@ def group_contexts(tokens, docs, spans, window):
     return tokens[positions], tokens[slots], np.concatenate(valid), group_sizes
 
 
+def cbow_windows(tokens, docs, spans, window):
+    """Contexts of a run of centres, window after window, valid slots only.
+
+    The layout of CBOW, whose kernel sums each window's contexts into one
+    hidden vector and so needs no rectangular blocks: the contexts of
+    window ``j`` are ``contexts[indptr[j]:indptr[j + 1]]`` with ``indptr``
+    the running sum of ``n_contexts``, left contexts first.
+
+    Parameters
+    ----------
+    tokens : ndarray of shape (n_centers + 2 * window,), int32
+        Word ids of a stream slice; centre ``i`` sits at ``i + window``.
+    docs : ndarray of shape (n_centers + 2 * window,), int32
+        Document ids of the same slice, ``-1`` on padding.
+    spans : ndarray of shape (n_centers,)
+        Effective half-width of each centre's window, in ``[1, window]``.
+    window : int
+        Maximum half-width.
+
+    Returns
+    -------
+    centers : ndarray of shape (n_centers,), int32
+        Centre word ids, in stream order.
+    contexts : ndarray of shape (n_contexts.sum(),), int32
+        Context word ids inside each centre's span and document.
+    n_contexts : ndarray of shape (n_centers,), int
+        Number of contexts of each centre.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._sampling import cbow_windows
+    >>> tokens = np.array([9, 4, 5, 6, 9], dtype=np.int32)
+    >>> docs = np.array([-1, 0, 0, 1, -1], dtype=np.int32)
+    >>> centers, contexts, n_contexts = cbow_windows(
+    ...     tokens, docs, np.array([1, 1, 1]), 1)
+    >>> centers.tolist(), contexts.tolist(), n_contexts.tolist()
+    ([4, 5, 6], [5, 4], [1, 1, 0])
+    """
+    n_centers = len(spans)
+    offsets, distances = _window_offsets(window)
+    slots = np.arange(window, window + n_centers)[:, None] + offsets
+    inside = docs[slots] == docs[window : window + n_centers, None]
+    inside &= distances <= spans[:, None]
+    n_contexts = np.count_nonzero(inside, axis=1)
+    return tokens[window : window + n_centers], tokens[slots[inside]], n_contexts
+
+
+@functools.cache
+def _window_offsets(window):
+    """Offsets of the ``2 * window`` slots around a centre, and their distances."""
+    offsets = np.r_[-window:0, 1 : window + 1]
+    return offsets, np.abs(offsets)
+
+
 @functools.cache
 def _slot_offsets(span):
     """Offsets of the context slots of a window of half-width ``span``."""

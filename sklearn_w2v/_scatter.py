@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover
     _csc_matvecs = _csr_matvecs = None
 
 
-def segment_sums(indptr, columns, weights, W):
+def segment_sums(indptr, columns, weights, W, out=None):
     """Weighted sums of rows of ``W``, one per segment, without gathering them.
 
     Segment ``j`` is ``sum_k weights[k] * W[columns[k]]`` for ``k`` in
@@ -37,6 +37,8 @@ def segment_sums(indptr, columns, weights, W):
         Factor of each entry.
     W : ndarray of shape (n_rows, n_components), C-contiguous
         Rows to sum.
+    out : ndarray of shape (n_segments, n_components), C-contiguous, default=None
+        Where to write the sums (overwritten).
 
     Returns
     -------
@@ -53,8 +55,10 @@ def segment_sums(indptr, columns, weights, W):
     """
     n_segments = len(indptr) - 1
     weights = weights.astype(W.dtype, copy=False)
-    if _csr_matvecs is not None and W.flags.c_contiguous:
-        sums = np.zeros((n_segments, W.shape[1]), dtype=W.dtype)
+    if out is None:
+        out = np.empty((n_segments, W.shape[1]), dtype=W.dtype)
+    if _csr_matvecs is not None and W.flags.c_contiguous and out.flags.c_contiguous:
+        out[...] = 0.0
         _csr_matvecs(
             n_segments,
             len(W),
@@ -63,14 +67,15 @@ def segment_sums(indptr, columns, weights, W):
             columns.astype(np.int32, copy=False),
             weights,
             W.ravel(),
-            sums.ravel(),
+            out.ravel(),
         )
-        return sums
+        return out
     S = sp.csr_matrix((weights, columns, indptr), shape=(n_segments, len(W)))
-    return np.asarray(S @ W)
+    out[...] = S @ W
+    return out
 
 
-def scatter_add(W, rows, G, *, sources=None, weights=None):
+def scatter_add(W, rows, G, *, sources=None, counts=None, weights=None):
     """Add weighted rows of ``G`` to rows of ``W`` in place, summing repeats.
 
     For every entry ``k``: ``W[rows[k]] += weights[k] * G[sources[k]]``.
@@ -84,8 +89,11 @@ def scatter_add(W, rows, G, *, sources=None, weights=None):
     G : ndarray of shape (n_sources, n_components)
         Gradient rows, same dtype as ``W``.
     sources : ndarray of shape (n_entries,), int, default=None
-        Row of ``G`` of each entry, non-decreasing; ``None`` means
-        ``arange(n_entries)``.
+        Row of ``G`` of each entry, non-decreasing; ``None`` (and no
+        ``counts``) means ``arange(n_entries)``.
+    counts : ndarray of shape (n_sources,), int, default=None
+        Instead of ``sources``: the number of consecutive entries of each
+        row of ``G``, which kernels know without building ``sources``.
     weights : ndarray of shape (n_entries,), default=None
         Factor of each entry; ``None`` means 1.
 
@@ -102,7 +110,10 @@ def scatter_add(W, rows, G, *, sources=None, weights=None):
     n_sources, n_components = G.shape
     if n_entries == 0:
         return
-    if sources is None:
+    if counts is not None:
+        indptr = np.zeros(n_sources + 1, dtype=np.int32)
+        np.cumsum(counts, out=indptr[1:])
+    elif sources is None:
         indptr = np.arange(n_entries + 1, dtype=np.int32)
     else:
         indptr = np.zeros(n_sources + 1, dtype=np.int32)

@@ -76,9 +76,7 @@ def skipgram_softmax_update(W, contexts, valid, centers, group_sizes, learning_r
     return loss
 
 
-def cbow_softmax_update(
-    W, contexts, valid, centers, group_sizes, learning_rate, cbow_mean
-):
+def cbow_softmax_update(W, contexts, n_contexts, centers, learning_rate, cbow_mean):
     """Train CBOW with a full softmax on one minibatch, in place.
 
     As with the other output layers, every context word of a window takes
@@ -89,8 +87,11 @@ def cbow_softmax_update(
     W : ndarray of shape (2, n_words + 1, n_components), float32, C-contiguous
         Input vectors ``W[0]`` and output vectors ``W[1]``; row ``n_words``
         of each is padding.
-    contexts, valid, group_sizes
-        The minibatch layout of :func:`~sklearn_w2v._sampling.group_contexts`.
+    contexts : ndarray of shape (n_contexts.sum(),), int
+        Context words, window after window, as laid out by
+        :func:`~sklearn_w2v._sampling.cbow_windows`.
+    n_contexts : ndarray of shape (n_windows,), int
+        Number of contexts of each window.
     centers : ndarray of shape (n_windows,), int
         Centre word of each window.
     learning_rate : float
@@ -106,7 +107,7 @@ def cbow_softmax_update(
     """
     n_rows, n_components = W.shape[1:]
     n_words = n_rows - 1
-    h, n_contexts, widths = window_hidden(W[0], contexts, valid, group_sizes, cbow_mean)
+    h = window_hidden(W[0], contexts, n_contexts, cbow_mean)
     U = W[1, :n_words]
     logits = h @ U.T
     weight = (n_contexts > 0).astype(np.float32)
@@ -115,15 +116,12 @@ def cbow_softmax_update(
     dU = logits.T @ h
     window_curvature = curvature @ np.einsum("ij,ij->i", U, U)
     output_curvature = curvature.T @ np.einsum("ij,ij->i", h, h)
-    slot_weight = valid.astype(np.float32)
-    slot_window = np.repeat(np.arange(len(widths)), widths)
     scatter_add(
         W[0],
         contexts,
         dh,
-        sources=slot_window,
-        weights=slot_weight
-        * damped_weights(contexts, window_curvature[slot_window] * slot_weight),
+        counts=n_contexts,
+        weights=damped_weights(contexts, np.repeat(window_curvature, n_contexts)),
     )
     U += dU / np.maximum(output_curvature, 1.0)[:, None]
     return loss

@@ -21,6 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from ._cbow import cbow_logistic_update, cbow_update
 from ._sampling import (
+    cbow_windows,
     draw_negatives,
     group_contexts,
     stream_segments,
@@ -170,7 +171,7 @@ def copy_pretrained(W_in, keys, pretrained):
     return len(rows)
 
 
-def _negative_sampling_step(W, centers, contexts, valid, groups, rate, config, rng):
+def _negative_sampling_step(W, centers, layout, rate, config, rng):
     """One minibatch with negative sampling; returns its loss."""
     targets = np.empty((len(centers), config["n_negative"] + 1), np.int32)
     targets[:, 0] = centers
@@ -178,52 +179,72 @@ def _negative_sampling_step(W, centers, contexts, valid, groups, rate, config, r
         config["noise_table"], (len(centers), config["n_negative"]), rng
     )
     if config["algorithm"] == "skipgram":
-        return sgns_update(W, contexts, valid, targets, groups, rate)
-    return cbow_update(W, contexts, valid, targets, groups, rate, config["cbow_mean"])
+        contexts, valid, group_sizes = layout
+        return sgns_update(W, contexts, valid, targets, group_sizes, rate)
+    return cbow_update(W, *layout, targets, rate, config["cbow_mean"])
 
 
-def _hierarchical_softmax_step(W, centers, contexts, valid, groups, rate, config, rng):
+# Windows of a CBOW minibatch run in this many blocks of similar Huffman
+# path lengths, each padded to its longest path.
+_PATH_BLOCKS = 3
+
+
+def _hierarchical_softmax_step(W, centers, layout, rate, config, rng):
     """One minibatch with hierarchical softmax; returns its loss.
 
-    Huffman paths differ in length (frequent centres have short ones), and a
-    kernel call pads every path of its windows to the longest: windows with
-    paths up to the median length run apart from the others, which halves
-    the padding.
+    Huffman paths differ in length (frequent centres have short ones) and
+    the windows sharing a matrix product are padded to their longest path.
+    CBOW sorts its windows by path length into a few blocks of one kernel
+    call; skip-gram, whose windows are grouped by span, runs the windows
+    with paths up to the median length apart from the others.
     """
     points, codes, lengths = config["huffman"]
     path_lengths = lengths[centers]
-    spans = np.repeat(np.arange(1, len(groups) + 1), groups)
+
+    def layer(windows):
+        depth = path_lengths[windows].max()
+        block_centers = centers[windows]
+        # The inner nodes of each centre's path, label 1 - code.
+        return (
+            points[block_centers, :depth],
+            1.0 - 2.0 * codes[block_centers, :depth].astype(np.float32),
+            (np.arange(depth) < path_lengths[windows, None]).astype(np.float32),
+        )
+
+    if config["algorithm"] == "cbow":
+        order = np.argsort(path_lengths, kind="stable")
+        blocks = [
+            (windows, *layer(windows))
+            for windows in np.array_split(order, _PATH_BLOCKS)
+            if len(windows)
+        ]
+        return cbow_logistic_update(W, *layout, blocks, rate, config["cbow_mean"])
+
+    contexts, valid, group_sizes = layout
+    spans = np.repeat(np.arange(1, len(group_sizes) + 1), group_sizes)
     loss = 0.0
     split = np.median(path_lengths)
     for part in (path_lengths <= split, path_lengths > split):
         if not part.any():
             continue
-        depth = path_lengths[part].max()
-        part_centers = centers[part]
         slots = np.repeat(part, 2 * spans)
-        # Per window: the inner nodes of the centre's path, label 1 - code.
-        layer = (
-            points[part_centers, :depth],
-            1.0 - 2.0 * codes[part_centers, :depth].astype(np.float32),
-            (np.arange(depth) < path_lengths[part, None]).astype(np.float32),
-            np.bincount(spans[part], minlength=len(groups) + 1)[1:],
+        loss += skipgram_update(
+            W,
+            contexts[slots],
+            valid[slots],
+            *layer(part),
+            np.bincount(spans[part], minlength=len(group_sizes) + 1)[1:],
+            rate,
         )
-        if config["algorithm"] == "skipgram":
-            loss += skipgram_update(W, contexts[slots], valid[slots], *layer, rate)
-        else:
-            loss += cbow_logistic_update(
-                W, contexts[slots], valid[slots], *layer, rate, config["cbow_mean"]
-            )
     return loss
 
 
-def _softmax_step(W, centers, contexts, valid, groups, rate, config, rng):
+def _softmax_step(W, centers, layout, rate, config, rng):
     """One minibatch with the full softmax; returns its loss."""
     if config["algorithm"] == "skipgram":
-        return skipgram_softmax_update(W, contexts, valid, centers, groups, rate)
-    return cbow_softmax_update(
-        W, contexts, valid, centers, groups, rate, config["cbow_mean"]
-    )
+        contexts, valid, group_sizes = layout
+        return skipgram_softmax_update(W, contexts, valid, centers, group_sizes, rate)
+    return cbow_softmax_update(W, *layout, centers, rate, config["cbow_mean"])
 
 
 _STEPS = {
@@ -231,6 +252,9 @@ _STEPS = {
     "hierarchical_softmax": _hierarchical_softmax_step,
     "softmax": _softmax_step,
 }
+
+# CBOW lays out the windows of this many minibatches at a time.
+_LAYOUT_BATCHES = 32
 
 
 def _train_batches(W, tokens, docs, spans, starts, config, rng):
@@ -240,29 +264,55 @@ def _train_batches(W, tokens, docs, spans, starts, config, rng):
     decays linearly with the position of its first centre in the whole run:
     ``spans[0]`` is centre ``config["first_centre"]`` of an epoch of about
     ``config["epoch_centres"]`` centres.
+
+    Skip-gram groups the windows of each minibatch by span
+    (:func:`~sklearn_w2v._sampling.group_contexts`). CBOW needs no grouping
+    (:func:`~sklearn_w2v._sampling.cbow_windows`) and lays out runs of
+    minibatches at once, each minibatch then a slice.
     """
-    window = config["window"]
+    window, batch_size = config["window"], config["batch_size"]
     n_centers = len(spans)
     loss = 0.0
-    for start in starts:
-        stop = min(start + config["batch_size"], n_centers)
-        position = (config["first_centre"] + start) / config["epoch_centres"]
-        progress = (config["epoch"] + min(position, 1.0)) / config["epochs"]
-        learning_rate = config["learning_rate"] - progress * (
-            config["learning_rate"] - config["min_learning_rate"]
-        )
-        centers, contexts, valid, group_sizes = group_contexts(
-            tokens[start : stop + 2 * window],
-            docs[start : stop + 2 * window],
-            spans[start:stop],
-            window,
-        )
-        batch_loss = _STEPS[config["loss"]](
-            W, centers, contexts, valid, group_sizes, learning_rate, config, rng
-        )
-        if not math.isfinite(batch_loss):
-            _diverged(config["learning_rate"])
-        loss += batch_loss
+    for run in range(0, len(starts), _LAYOUT_BATCHES):
+        run_starts = starts[run : run + _LAYOUT_BATCHES]
+        first = run_starts[0]
+        last = min(run_starts[-1] + batch_size, n_centers)
+        if config["algorithm"] == "cbow":
+            run_centers, run_contexts, run_n_contexts = cbow_windows(
+                tokens[first : last + 2 * window],
+                docs[first : last + 2 * window],
+                spans[first:last],
+                window,
+            )
+            indptr = np.zeros(len(run_n_contexts) + 1, dtype=np.intp)
+            np.cumsum(run_n_contexts, out=indptr[1:])
+        for start in run_starts:
+            stop = min(start + batch_size, n_centers)
+            position = (config["first_centre"] + start) / config["epoch_centres"]
+            progress = (config["epoch"] + min(position, 1.0)) / config["epochs"]
+            learning_rate = config["learning_rate"] - progress * (
+                config["learning_rate"] - config["min_learning_rate"]
+            )
+            if config["algorithm"] == "cbow":
+                begin, end = start - first, stop - first
+                centers = run_centers[begin:end]
+                layout = (
+                    run_contexts[indptr[begin] : indptr[end]],
+                    run_n_contexts[begin:end],
+                )
+            else:
+                centers, *layout = group_contexts(
+                    tokens[start : stop + 2 * window],
+                    docs[start : stop + 2 * window],
+                    spans[start:stop],
+                    window,
+                )
+            batch_loss = _STEPS[config["loss"]](
+                W, centers, layout, learning_rate, config, rng
+            )
+            if not math.isfinite(batch_loss):
+                _diverged(config["learning_rate"])
+            loss += batch_loss
     return loss
 
 

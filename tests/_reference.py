@@ -47,6 +47,32 @@ def group_contexts(tokens, docs, spans, window):
     return centers, contexts, valid, group_sizes
 
 
+def cbow_layout(contexts, valid, group_sizes):
+    """The CBOW layout of a ``group_contexts`` batch: valid contexts, per window."""
+    kept, n_contexts = [], []
+    for slots in window_slots(group_sizes):
+        window_contexts = [int(contexts[s]) for s in slots if valid[s]]
+        kept.extend(window_contexts)
+        n_contexts.append(len(window_contexts))
+    return np.array(kept, dtype=np.int32), np.array(n_contexts, dtype=np.int64)
+
+
+def cbow_windows(tokens, docs, spans, window):
+    """Brute-force ``cbow_windows``: centres in order, contexts in span and document."""
+    centers, contexts, n_contexts = [], [], []
+    for i, span in enumerate(spans):
+        p = i + window
+        centers.append(int(tokens[p]))
+        inside = [
+            int(tokens[p + offset])
+            for offset in [*range(-span, 0), *range(1, span + 1)]
+            if docs[p + offset] == docs[p]
+        ]
+        contexts.extend(inside)
+        n_contexts.append(len(inside))
+    return centers, contexts, n_contexts
+
+
 # ---------------------------------------------------------------------------
 # Scalar helpers
 # ---------------------------------------------------------------------------

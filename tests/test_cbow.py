@@ -16,7 +16,11 @@ def _step(W, contexts, valid, targets, group_sizes, learning_rate, cbow_mean):
     """Run the kernel on a copy; return the new weights and the loss."""
     W = W.copy()
     loss = cbow_update(
-        W, contexts, valid, targets, group_sizes, learning_rate, cbow_mean
+        W,
+        *ref.cbow_layout(contexts, valid, group_sizes),
+        targets,
+        learning_rate,
+        cbow_mean,
     )
     return W, loss
 
@@ -206,10 +210,8 @@ def test_loss_decreases_and_padding_stays_zero(seed, cbow_mean):
         np.random.default_rng(seed), word_range=8
     )
     W = W.copy()
-    losses = [
-        cbow_update(W, contexts, valid, targets, sizes, 0.05, cbow_mean)
-        for _ in range(30)
-    ]
+    layout = ref.cbow_layout(contexts, valid, sizes)
+    losses = [cbow_update(W, *layout, targets, 0.05, cbow_mean) for _ in range(30)]
     assert np.all(np.diff(losses) < 0)
     assert losses[-1] < 0.7 * losses[0]
     assert_array_equal(W[:, -1], 0.0)

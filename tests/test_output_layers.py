@@ -64,9 +64,10 @@ def test_huffman_paths_start_at_the_root_and_are_padded():
             assert np.array_equal(points[i, : common + 1], points[j, : common + 1])
 
 
-def _hs_batch(rng, algorithm_rows=12):
+def _hs_batch(rng, algorithm_rows=12, counts=None):
     W, contexts, valid, targets, sizes = ref.random_batch(rng, word_range=6)
-    counts = np.sort(rng.integers(1, 100, algorithm_rows))[::-1]
+    if counts is None:
+        counts = np.sort(rng.integers(1, 100, algorithm_rows))[::-1]
     points, codes, lengths = huffman_tree(counts)
     centers = targets[:, 0]
     layer_targets = points[centers]
@@ -103,8 +104,46 @@ def test_cbow_hierarchical_softmax_equals_reference(seed, cbow_mean):
     )
     new = W.copy()
     loss = cbow_logistic_update(
-        new, contexts, valid, targets, signs, weights, sizes, 0.3, cbow_mean
+        new,
+        *ref.cbow_layout(contexts, valid, sizes),
+        [(slice(None), targets, signs, weights)],
+        0.3,
+        cbow_mean,
     )
+    assert loss == pytest.approx(expected_loss, rel=1e-5)
+    assert_allclose(new, expected, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("cbow_mean", [True, False])
+def test_cbow_blocks_of_windows_equal_one_padded_block(seed, cbow_mean):
+    # Windows split into blocks in a shuffled order, each padded only to its
+    # own longest path, give the update of one block padded to the longest.
+    rng = np.random.default_rng(seed)
+    # Halving counts make a comb-shaped tree: paths of lengths 1 to 11.
+    W, contexts, valid, targets, signs, weights, sizes = _hs_batch(
+        rng, counts=2 ** np.arange(12)[::-1]
+    )
+    expected, expected_loss = ref.logistic_step(
+        W, contexts, valid, targets, signs, weights, sizes, "cbow", 0.3, cbow_mean
+    )
+    lengths = weights.sum(axis=1).astype(int)
+    assert len(set(lengths.tolist())) > 1
+    order = rng.permutation(len(targets))
+    blocks = []
+    for windows in np.array_split(order, 3):
+        depth = lengths[windows].max()
+        blocks.append(
+            (
+                windows,
+                targets[windows, :depth],
+                signs[windows, :depth],
+                weights[windows, :depth],
+            )
+        )
+    new = W.copy()
+    layout = ref.cbow_layout(contexts, valid, sizes)
+    loss = cbow_logistic_update(new, *layout, blocks, 0.3, cbow_mean)
     assert loss == pytest.approx(expected_loss, rel=1e-5)
     assert_allclose(new, expected, rtol=1e-4, atol=1e-5)
 
@@ -138,7 +177,8 @@ def test_softmax_equals_reference(seed, algorithm):
     if algorithm == "skipgram":
         loss = skipgram_softmax_update(new, contexts, valid, centers, sizes, 0.5)
     else:
-        loss = cbow_softmax_update(new, contexts, valid, centers, sizes, 0.5, True)
+        layout = ref.cbow_layout(contexts, valid, sizes)
+        loss = cbow_softmax_update(new, *layout, centers, 0.5, True)
     assert loss == pytest.approx(expected_loss, rel=1e-5)
     assert_allclose(new, expected, rtol=1e-4, atol=1e-5)
 

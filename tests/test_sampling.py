@@ -6,6 +6,7 @@ import pytest
 from numpy.testing import assert_array_equal
 
 from sklearn_w2v._sampling import (
+    cbow_windows,
     draw_negatives,
     draw_spans,
     group_contexts,
@@ -153,6 +154,21 @@ def test_group_contexts_of_a_slice_in_the_middle_of_a_stream(seed):
     )
     for array, values in zip(got, expected, strict=True):
         assert array.tolist() == values
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("window", [1, 3, 5])
+def test_cbow_windows_matches_brute_force(seed, window):
+    rng = np.random.default_rng(seed)
+    ids, doc_ids = _random_corpus(rng)
+    tokens, docs = subsample_stream(ids, doc_ids, np.ones(8), window, 8, rng)
+    spans = rng.integers(1, window + 1, len(ids))
+    centers, contexts, n_contexts = cbow_windows(tokens, docs, spans, window)
+    expected = ref.cbow_windows(tokens, docs, spans, window)
+    assert_array_equal(centers, expected[0])
+    assert_array_equal(contexts, expected[1])
+    assert_array_equal(n_contexts, expected[2])
+    assert 0 < n_contexts.sum() < 2 * spans.sum()  # some slots cross documents
 
 
 @pytest.mark.parametrize("seed", SEEDS)

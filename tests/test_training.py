@@ -128,19 +128,25 @@ def recorded_batches(monkeypatch):
     calls = []
 
     def recorder(kernel, algorithm):
-        def wrapped(W, contexts, valid, targets, group_sizes, learning_rate, *rest):
+        def wrapped(W, *args):
+            # skip-gram: contexts, valid, targets, group_sizes, learning_rate;
+            # CBOW: contexts, n_contexts, targets, learning_rate, cbow_mean.
+            if algorithm == "skipgram":
+                *_, targets, group_sizes, learning_rate = args
+                rest = ()
+            else:
+                _, _, targets, learning_rate, *rest = args
+                group_sizes = None
             calls.append(
                 dict(
                     algorithm=algorithm,
                     targets=targets.copy(),
-                    group_sizes=np.array(group_sizes),
+                    group_sizes=group_sizes,
                     learning_rate=learning_rate,
-                    rest=rest,
+                    rest=tuple(rest),
                 )
             )
-            return kernel(
-                W, contexts, valid, targets, group_sizes, learning_rate, *rest
-            )
+            return kernel(W, *args)
 
         return wrapped
 
