@@ -253,7 +253,8 @@ _STEPS = {
     "softmax": _softmax_step,
 }
 
-# CBOW lays out the windows of this many minibatches at a time.
+# CBOW lays out the windows of this many consecutive minibatches at a time,
+# and parallel jobs take turns over runs of this many minibatches.
 _LAYOUT_BATCHES = 32
 
 
@@ -273,8 +274,17 @@ def _train_batches(W, tokens, docs, spans, starts, config, rng):
     window, batch_size = config["window"], config["batch_size"]
     n_centers = len(spans)
     loss = 0.0
-    for run in range(0, len(starts), _LAYOUT_BATCHES):
-        run_starts = starts[run : run + _LAYOUT_BATCHES]
+    # Runs of at most _LAYOUT_BATCHES consecutive minibatches.
+    breaks = np.flatnonzero(np.diff(starts) != batch_size) + 1
+    runs = [
+        run_starts
+        for contiguous in np.split(starts, breaks)
+        for run_starts in np.split(
+            contiguous, np.arange(_LAYOUT_BATCHES, len(contiguous), _LAYOUT_BATCHES)
+        )
+        if len(run_starts)
+    ]
+    for run_starts in runs:
         first = run_starts[0]
         last = min(run_starts[-1] + batch_size, n_centers)
         if config["algorithm"] == "cbow":
@@ -459,11 +469,12 @@ def _run_epochs(W, corpus, config, job, rng):
             seed=config["epoch_seeds"][epoch],
         )
         for tokens, docs, spans, first_centre in segments:
-            # Jobs interleave minibatches so the learning rate decays evenly;
-            # segments hold whole minibatches, so batch k is global.
+            # Jobs take turns over runs of minibatches, so the learning rate
+            # decays evenly and a job lays out only its own runs; segments
+            # hold whole minibatches, so batch k is global.
             starts = np.arange(0, len(spans), batch_size)
             batch = first_centre // batch_size + np.arange(len(starts))
-            starts = starts[batch % n_jobs == job]
+            starts = starts[batch // _LAYOUT_BATCHES % n_jobs == job]
             segment_config = {**config, "first_centre": first_centre}
             # Groups end at tenths of the epoch, where verbose=2 reports.
             tenth = (first_centre + starts) * 10 // config["epoch_centres"]
