@@ -27,6 +27,30 @@ import numpy as np
 #: Tokens per block written and per chunk read back (about 4 MiB of int32).
 CHUNK_TOKENS = 1 << 20
 
+#: Training reads a spool of at most this many in-vocabulary tokens once and
+#: keeps its chunks (8 bytes a token, 128 MiB at most) instead of reading it
+#: again every epoch, in every parallel job.
+IN_MEMORY_TOKENS = 1 << 24
+
+
+def training_corpus(spool, n_tokens):
+    """The chunks of a spool, held in memory if there are at most ``IN_MEMORY_TOKENS``.
+
+    Parameters
+    ----------
+    spool : CorpusSpool
+        The encoded corpus.
+    n_tokens : int
+        Its number of in-vocabulary tokens.
+
+    Returns
+    -------
+    corpus : CorpusSpool or list of (ids, doc_ids)
+        Re-iterable chunks: the list read once, or the spool itself, read
+        again at every iteration.
+    """
+    return list(spool) if n_tokens <= IN_MEMORY_TOKENS else spool
+
 
 class CorpusSpool:
     """Count and encode a stream of token lists into temporary files; read it back.

@@ -171,13 +171,11 @@ def copy_pretrained(W_in, keys, pretrained):
     return len(rows)
 
 
-def _negative_sampling_step(W, centers, layout, rate, config, rng):
+def _negative_sampling_step(W, centers, layout, negatives, rate, config):
     """One minibatch with negative sampling; returns its loss."""
     targets = np.empty((len(centers), config["n_negative"] + 1), np.int32)
     targets[:, 0] = centers
-    targets[:, 1:] = draw_negatives(
-        config["noise_table"], (len(centers), config["n_negative"]), rng
-    )
+    targets[:, 1:] = negatives
     if config["algorithm"] == "skipgram":
         contexts, valid, group_sizes = layout
         return sgns_update(W, contexts, valid, targets, group_sizes, rate)
@@ -189,7 +187,7 @@ def _negative_sampling_step(W, centers, layout, rate, config, rng):
 _PATH_BLOCKS = 3
 
 
-def _hierarchical_softmax_step(W, centers, layout, rate, config, rng):
+def _hierarchical_softmax_step(W, centers, layout, negatives, rate, config):
     """One minibatch with hierarchical softmax; returns its loss.
 
     Huffman paths differ in length (frequent centres have short ones) and
@@ -239,7 +237,7 @@ def _hierarchical_softmax_step(W, centers, layout, rate, config, rng):
     return loss
 
 
-def _softmax_step(W, centers, layout, rate, config, rng):
+def _softmax_step(W, centers, layout, negatives, rate, config):
     """One minibatch with the full softmax; returns its loss."""
     if config["algorithm"] == "skipgram":
         contexts, valid, group_sizes = layout
@@ -269,7 +267,9 @@ def _train_batches(W, tokens, docs, spans, starts, config, rng):
     Skip-gram groups the windows of each minibatch by span
     (:func:`~sklearn_w2v._sampling.group_contexts`). CBOW needs no grouping
     (:func:`~sklearn_w2v._sampling.cbow_windows`) and lays out runs of
-    minibatches at once, each minibatch then a slice.
+    minibatches at once, each minibatch then a slice. The noise words of a
+    run are drawn at once too: one long gather from the noise table costs
+    less than many short ones.
     """
     window, batch_size = config["window"], config["batch_size"]
     n_centers = len(spans)
@@ -296,6 +296,11 @@ def _train_batches(W, tokens, docs, spans, starts, config, rng):
             )
             indptr = np.zeros(len(run_n_contexts) + 1, dtype=np.intp)
             np.cumsum(run_n_contexts, out=indptr[1:])
+        run_negatives = None
+        if config["loss"] == "negative_sampling":
+            run_negatives = draw_negatives(
+                config["noise_table"], (last - first, config["n_negative"]), rng
+            )
         for start in run_starts:
             stop = min(start + batch_size, n_centers)
             position = (config["first_centre"] + start) / config["epoch_centres"]
@@ -303,8 +308,9 @@ def _train_batches(W, tokens, docs, spans, starts, config, rng):
             learning_rate = config["learning_rate"] - progress * (
                 config["learning_rate"] - config["min_learning_rate"]
             )
+            begin, end = start - first, stop - first
+            negatives = None if run_negatives is None else run_negatives[begin:end]
             if config["algorithm"] == "cbow":
-                begin, end = start - first, stop - first
                 centers = run_centers[begin:end]
                 layout = (
                     run_contexts[indptr[begin] : indptr[end]],
@@ -318,7 +324,7 @@ def _train_batches(W, tokens, docs, spans, starts, config, rng):
                     window,
                 )
             batch_loss = _STEPS[config["loss"]](
-                W, centers, layout, learning_rate, config, rng
+                W, centers, layout, negatives, learning_rate, config
             )
             if not math.isfinite(batch_loss):
                 _diverged(config["learning_rate"])

@@ -20,7 +20,7 @@ from ._sklearn_compat import (
     _fit_context,
 )
 from ._softmax import MAX_SOFTMAX_WORDS
-from ._spool import CorpusSpool
+from ._spool import CorpusSpool, training_corpus
 from ._training import copy_pretrained, extend_weights, make_generator, train
 from ._vocabulary import (
     extend_vocabulary,
@@ -570,7 +570,7 @@ class Word2VecVectorizer(
             copy_pretrained(W[0, new], index_to_key[new], self.init_vectors)
         loss_curve, n_words_trained = train(
             W,
-            spool,
+            training_corpus(spool, int(counts_in_X.sum())),
             word_counts=counts_in_X,
             keep_prob=keep_probabilities(word_counts, self.subsample),
             noise_table=noise_table(word_counts, self.ns_exponent),

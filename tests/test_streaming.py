@@ -235,6 +235,29 @@ def test_chunk_size_does_not_change_the_fit(documents, chunk_tokens, algorithm):
         assert_array_equal(X_chunked, X)
 
 
+@pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
+def test_small_corpora_are_read_once_with_the_same_fit(
+    documents, monkeypatch, algorithm
+):
+    reads = []
+    original_iter = CorpusSpool.__iter__
+
+    def counting_iter(self):
+        reads.append(1)
+        yield from original_iter(self)
+
+    monkeypatch.setattr(CorpusSpool, "__iter__", counting_iter)
+    params = _params(algorithm=algorithm, epochs=3)
+    in_memory = Word2VecVectorizer(**params).fit(documents)
+    assert len(reads) == 1
+    monkeypatch.setattr(spool_module, "IN_MEMORY_TOKENS", 0)
+    reads.clear()
+    from_disk = Word2VecVectorizer(**params).fit(documents)
+    assert len(reads) == 3  # once per epoch
+    assert_array_equal(from_disk.wv_.vectors, in_memory.wv_.vectors)
+    assert_array_equal(from_disk.output_vectors_, in_memory.output_vectors_)
+
+
 @pytest.mark.parametrize("pooling", ["tfidf", "sif"])
 def test_pooling_statistics_over_blocks(documents, chunk_tokens, pooling):
     one_block = Word2VecVectorizer(**_params(pooling=pooling)).fit(documents)
