@@ -13,6 +13,8 @@ valid contexts of the windows one after the other (``contexts``) and the
 number of each window's contexts (``n_contexts``).
 """
 
+import functools
+
 import numpy as np
 
 from ._scatter import scatter_add, segment_sums
@@ -24,7 +26,9 @@ from ._sgns import (
 )
 
 
-def cbow_update(W, contexts, n_contexts, targets, learning_rate, cbow_mean):
+def cbow_update(
+    W, contexts, n_contexts, targets, learning_rate, cbow_mean, target_weight=None
+):
     """Train CBOW with negative sampling on one minibatch, in place.
 
     Parameters
@@ -43,6 +47,10 @@ def cbow_update(W, contexts, n_contexts, targets, learning_rate, cbow_mean):
         Step size.
     cbow_mean : bool
         Average (True) or sum (False) the context vectors.
+    target_weight : ndarray of shape (n_windows, n_negative + 1), float32, \
+            default=None
+        The weights of :func:`~sklearn_w2v._sgns.negative_sampling_layer`,
+        if already computed.
 
     Returns
     -------
@@ -50,10 +58,19 @@ def cbow_update(W, contexts, n_contexts, targets, learning_rate, cbow_mean):
         Negative log-likelihood of the minibatch before the update, over the
         windows with at least one context.
     """
-    block = (slice(None), targets, *negative_sampling_layer(targets))
+    signs = _label_signs(targets.shape[1])
+    if target_weight is None:
+        target_weight = negative_sampling_layer(targets)[1]
+    block = (slice(None), targets, signs, target_weight)
     return cbow_logistic_update(
         W, contexts, n_contexts, [block], learning_rate, cbow_mean
     )
+
+
+@functools.cache
+def _label_signs(n_targets):
+    """Signs of negative sampling's labels: the centre word, then noise words."""
+    return negative_sampling_layer(np.zeros((1, n_targets), dtype=np.int32))[0]
 
 
 def window_hidden(W_in, contexts, n_contexts, cbow_mean, out=None):

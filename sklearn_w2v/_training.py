@@ -26,7 +26,7 @@ from ._sampling import (
     group_contexts,
     stream_segments,
 )
-from ._sgns import sgns_update, skipgram_update
+from ._sgns import negative_sampling_layer, sgns_update, skipgram_update
 from ._softmax import cbow_softmax_update, skipgram_softmax_update
 
 # Forked processes share the weights without the interpreter lock; elsewhere
@@ -172,14 +172,19 @@ def copy_pretrained(W_in, keys, pretrained):
 
 
 def _negative_sampling_step(W, centers, layout, negatives, rate, config):
-    """One minibatch with negative sampling; returns its loss."""
+    """One minibatch with negative sampling; returns its loss.
+
+    For CBOW, ``negatives`` holds the whole target block of the minibatch:
+    its centres, noise words and their weights.
+    """
+    if config["algorithm"] == "cbow":
+        targets, weights = negatives
+        return cbow_update(W, *layout, targets, rate, config["cbow_mean"], weights)
     targets = np.empty((len(centers), config["n_negative"] + 1), np.int32)
     targets[:, 0] = centers
     targets[:, 1:] = negatives
-    if config["algorithm"] == "skipgram":
-        contexts, valid, group_sizes = layout
-        return sgns_update(W, contexts, valid, targets, group_sizes, rate)
-    return cbow_update(W, *layout, targets, rate, config["cbow_mean"])
+    contexts, valid, group_sizes = layout
+    return sgns_update(W, contexts, valid, targets, group_sizes, rate)
 
 
 # Windows of a CBOW minibatch run in this many blocks of similar Huffman
@@ -301,6 +306,14 @@ def _train_batches(W, tokens, docs, spans, starts, config, rng):
             run_negatives = draw_negatives(
                 config["noise_table"], (last - first, config["n_negative"]), rng
             )
+            if config["algorithm"] == "cbow":
+                # The target block of the run: centres, then noise words.
+                run_targets = np.empty(
+                    (last - first, config["n_negative"] + 1), np.int32
+                )
+                run_targets[:, 0] = run_centers
+                run_targets[:, 1:] = run_negatives
+                run_weights = negative_sampling_layer(run_targets)[1]
         for start in run_starts:
             stop = min(start + batch_size, n_centers)
             position = (config["first_centre"] + start) / config["epoch_centres"]
@@ -310,6 +323,8 @@ def _train_batches(W, tokens, docs, spans, starts, config, rng):
             )
             begin, end = start - first, stop - first
             negatives = None if run_negatives is None else run_negatives[begin:end]
+            if run_negatives is not None and config["algorithm"] == "cbow":
+                negatives = (run_targets[begin:end], run_weights[begin:end])
             if config["algorithm"] == "cbow":
                 centers = run_centers[begin:end]
                 layout = (

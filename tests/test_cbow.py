@@ -7,6 +7,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from sklearn_w2v._cbow import cbow_update
 from sklearn_w2v._sampling import draw_negatives, group_contexts, subsample_stream
+from sklearn_w2v._sgns import negative_sampling_layer
 from sklearn_w2v._vocabulary import noise_table
 
 SEEDS = [0, 1, 2]
@@ -229,3 +230,17 @@ def test_mean_and_sum_agree_with_one_context_per_window():
     total, total_loss = _step(W, contexts, valid, targets, sizes, 0.1, False)
     assert_array_equal(mean, total)
     assert mean_loss == total_loss
+
+
+def test_precomputed_target_weights_give_the_same_update():
+    W, contexts, valid, targets, sizes = ref.random_batch(
+        np.random.default_rng(6), word_range=5
+    )
+    targets[0, 2] = targets[0, 0]  # a noise word equal to its centre is skipped
+    layout = ref.cbow_layout(contexts, valid, sizes)
+    default, precomputed = W.copy(), W.copy()
+    loss = cbow_update(default, *layout, targets, 0.1, True)
+    weights = negative_sampling_layer(targets)[1]
+    assert weights[0, 2] == 0.0
+    assert cbow_update(precomputed, *layout, targets, 0.1, True, weights) == loss
+    assert_array_equal(precomputed, default)

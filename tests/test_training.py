@@ -130,12 +130,14 @@ def recorded_batches(monkeypatch):
     def recorder(kernel, algorithm):
         def wrapped(W, *args):
             # skip-gram: contexts, valid, targets, group_sizes, learning_rate;
-            # CBOW: contexts, n_contexts, targets, learning_rate, cbow_mean.
+            # CBOW: contexts, n_contexts, targets, learning_rate, cbow_mean,
+            # target_weight.
             if algorithm == "skipgram":
                 *_, targets, group_sizes, learning_rate = args
                 rest = ()
             else:
                 _, _, targets, learning_rate, *rest = args
+                rest = rest[:1]
                 group_sizes = None
             calls.append(
                 dict(
