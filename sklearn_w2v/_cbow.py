@@ -58,12 +58,17 @@ def cbow_update(
         Negative log-likelihood of the minibatch before the update, over the
         windows with at least one context.
     """
-    signs = _label_signs(targets.shape[1])
     if target_weight is None:
         target_weight = negative_sampling_layer(targets)[1]
-    block = (slice(None), targets, signs, target_weight)
     return cbow_logistic_update(
-        W, contexts, n_contexts, [block], learning_rate, cbow_mean
+        W,
+        contexts,
+        n_contexts,
+        targets,
+        _label_signs(targets.shape[1]),
+        target_weight,
+        learning_rate,
+        cbow_mean,
     )
 
 
@@ -113,15 +118,23 @@ def window_hidden(W_in, contexts, n_contexts, cbow_mean, out=None):
     return segment_sums(indptr, contexts, slot_weight, W_in, out=out)
 
 
-def cbow_logistic_update(W, contexts, n_contexts, blocks, learning_rate, cbow_mean):
+def cbow_logistic_update(
+    W,
+    contexts,
+    n_contexts,
+    targets,
+    signs,
+    target_weight,
+    learning_rate,
+    cbow_mean,
+):
     """Train CBOW with binary logistic outputs on one minibatch, in place.
 
-    Each window's hidden vector is scored against its output rows: the
-    centre word and noise words (negative sampling) or the inner nodes of
-    the centre word's Huffman path (hierarchical softmax). Windows whose
-    numbers of output rows differ come in blocks, each padded to its own
-    longest row list; the hidden vectors, the damping and the scatter-add
-    are shared by all blocks.
+    Each window's hidden vector is scored against its output rows
+    ``targets[j]``: the centre word and noise words (negative sampling) or
+    the inner nodes of the centre word's Huffman path padded to the longest
+    (hierarchical softmax; :func:`cbow_path_update` takes the paths
+    unpadded).
 
     Parameters
     ----------
@@ -132,13 +145,74 @@ def cbow_logistic_update(W, contexts, n_contexts, blocks, learning_rate, cbow_me
         Context words, window after window.
     n_contexts : ndarray of shape (n_windows,), int
         Number of contexts of each window.
-    blocks : list of (windows, targets, signs, target_weight)
-        Disjoint groups of windows covering all of them: ``windows`` a slice
-        or an index array into the windows; ``targets`` of shape
-        ``(n_block, n_targets)``, the output rows of each; ``signs``, of
-        shape ``(n_block, n_targets)`` or ``(1, n_targets)``, ``+1`` for a
-        target of label 1 and ``-1`` for label 0; ``target_weight``, of
-        shape ``(n_block, n_targets)``, 0 for a target to skip.
+    targets : ndarray of shape (n_windows, n_targets), int
+        Output rows of each window.
+    signs : ndarray of shape (n_windows, n_targets) or (1, n_targets), float32
+        ``+1`` for a target of label 1, ``-1`` for label 0; one row serves
+        all windows.
+    target_weight : ndarray of shape (n_windows, n_targets), float32
+        0 for a target to skip.
+    learning_rate : float
+        Step size.
+    cbow_mean : bool
+        Average (True) or sum (False) the context vectors.
+
+    Returns
+    -------
+    loss : float
+        Negative log-likelihood of the minibatch before the update, over the
+        windows with at least one context.
+    """
+    n_windows, n_targets = targets.shape
+    n_components = W.shape[2]
+    # One gradient block for both matrices, so one scatter serves both:
+    # output rows take the hidden vectors h, input rows the errors dh.
+    grad = np.empty((2 * n_windows, n_components), dtype=np.float32)
+    h, dh = grad[:n_windows], grad[n_windows:]
+    window_hidden(W[0], contexts, n_contexts, cbow_mean, out=h)
+    Z = np.take(W[1], targets, axis=0)
+    logits = row_dots(Z, h[:, None, :])
+    weight = target_weight * (n_contexts > 0)[:, None]
+    loss, curvature = label_gradients(logits, weight, learning_rate, signs)
+    np.matmul(logits[:, None, :], Z, out=dh[:, None, :])
+    _apply_cbow_step(
+        W,
+        contexts,
+        n_contexts,
+        grad,
+        targets.ravel(),
+        np.full(n_windows, n_targets),
+        logits.ravel(),
+        (curvature * row_dots(h, h)[:, None]).ravel(),
+        row_dots(curvature, row_dots(Z, Z)),
+    )
+    return loss
+
+
+def cbow_path_update(
+    W, contexts, n_contexts, nodes, signs, path_lengths, learning_rate, cbow_mean
+):
+    """Train CBOW with hierarchical softmax on one minibatch, in place.
+
+    Each window's hidden vector is scored against the inner nodes of its
+    centre word's Huffman path, taken unpadded: the paths of all windows one
+    after the other.
+
+    Parameters
+    ----------
+    W : ndarray of shape (2, n_rows + 1, n_components), float32, C-contiguous
+        Input vectors ``W[0]`` and inner-node vectors ``W[1]``; the last row
+        of each is padding.
+    contexts : ndarray of shape (n_contexts.sum(),), int
+        Context words, window after window.
+    n_contexts : ndarray of shape (n_windows,), int
+        Number of contexts of each window.
+    nodes : ndarray of shape (path_lengths.sum(),), int
+        Inner nodes of each window's path, window after window.
+    signs : ndarray of shape (path_lengths.sum(),), float32
+        ``+1`` for a node of label 1 (code 0), ``-1`` for label 0.
+    path_lengths : ndarray of shape (n_windows,), int
+        Number of nodes of each window.
     learning_rate : float
         Step size.
     cbow_mean : bool
@@ -151,60 +225,68 @@ def cbow_logistic_update(W, contexts, n_contexts, blocks, learning_rate, cbow_me
         windows with at least one context.
     """
     n_windows = len(n_contexts)
-    n_rows, n_components = W.shape[1:]
-    n_outputs = sum(targets.size for _, targets, _, _ in blocks)
-    block_sizes = [len(targets) for _, targets, _, _ in blocks]
-    # One gradient block for both matrices, so one scatter serves both:
-    # output rows take the hidden vectors of their windows, block by block,
-    # and input rows the errors of theirs.
-    grad = np.empty((sum(block_sizes) + n_windows, n_components), dtype=np.float32)
-    dh = grad[-n_windows:] if n_windows else grad[:0]
-    single = len(blocks) == 1 and blocks[0][0] == slice(None)
-    h = window_hidden(
-        W[0], contexts, n_contexts, cbow_mean, out=grad[:n_windows] if single else None
+    n_components = W.shape[2]
+    grad = np.empty((2 * n_windows, n_components), dtype=np.float32)
+    h, dh = grad[:n_windows], grad[n_windows:]
+    window_hidden(W[0], contexts, n_contexts, cbow_mean, out=h)
+    window_of_node = np.repeat(np.arange(n_windows), path_lengths)
+    Z = np.take(W[1], nodes, axis=0)
+    logits = row_dots(Z, np.take(h, window_of_node, axis=0))[None]
+    weight = np.repeat((n_contexts > 0).astype(np.float32), path_lengths)[None]
+    loss, curvature = label_gradients(logits, weight, learning_rate, signs[None])
+    logits, curvature = logits[0], curvature[0]
+    # dh of a window: its nodes' rows weighted by their factors.
+    indptr = np.zeros(n_windows + 1, dtype=np.int32)
+    np.cumsum(path_lengths, out=indptr[1:])
+    segment_sums(indptr, np.arange(len(nodes), dtype=np.int32), logits, Z, out=dh)
+    window_curvature = np.zeros(n_windows, dtype=np.float32)
+    has_nodes = path_lengths > 0
+    window_curvature[has_nodes] = np.add.reduceat(
+        curvature * row_dots(Z, Z), indptr[:-1][has_nodes]
     )
-    has_contexts = n_contexts > 0
-
-    rows = np.empty(n_outputs + len(contexts), dtype=np.int32)
-    entry_curvature = np.empty(len(rows), dtype=np.float32)
-    output_weights = np.empty(n_outputs, dtype=np.float32)
-    window_curvature = np.empty(n_windows, dtype=np.float32)
-    counts = np.empty(len(grad), dtype=np.intp)
-    loss = 0.0
-    entry = source = 0
-    for (windows, targets, signs, target_weight), n_block in zip(
-        blocks, block_sizes, strict=True
-    ):
-        n_targets = targets.shape[1]
-        block_entries = slice(entry, entry + n_block * n_targets)
-        block_h = h if single else h[windows]
-        if not single:
-            grad[source : source + n_block] = block_h
-        Z = np.take(W[1], targets, axis=0)
-        logits = row_dots(Z, block_h[:, None, :])
-        weight = target_weight * has_contexts[windows, None]
-        block_loss, curvature = label_gradients(logits, weight, learning_rate, signs)
-        loss += block_loss
-        if single:
-            np.matmul(logits[:, None, :], Z, out=dh[:, None, :])
-        else:
-            dh[windows] = np.matmul(logits[:, None, :], Z)[:, 0, :]
-        np.add(targets.ravel(), n_rows, out=rows[block_entries])
-        np.multiply(
-            curvature,
-            row_dots(block_h, block_h)[:, None],
-            out=entry_curvature[block_entries].reshape(n_block, n_targets),
-        )
-        window_curvature[windows] = row_dots(curvature, row_dots(Z, Z))
-        output_weights[block_entries] = logits.ravel()
-        counts[source : source + n_block] = n_targets
-        entry += n_block * n_targets
-        source += n_block
-
-    rows[n_outputs:] = contexts
-    entry_curvature[n_outputs:] = np.repeat(window_curvature, n_contexts)
-    counts[source:] = n_contexts
-    weights = damped_weights(rows, entry_curvature)
-    weights[:n_outputs] *= output_weights
-    scatter_add(W.reshape(-1, n_components), rows, grad, counts=counts, weights=weights)
+    _apply_cbow_step(
+        W,
+        contexts,
+        n_contexts,
+        grad,
+        nodes,
+        path_lengths,
+        logits,
+        curvature * row_dots(h, h)[window_of_node],
+        window_curvature,
+    )
     return loss
+
+
+def _apply_cbow_step(
+    W,
+    contexts,
+    n_contexts,
+    grad,
+    outputs,
+    n_outputs,
+    output_factors,
+    output_curvature,
+    window_curvature,
+):
+    """Add a CBOW minibatch's damped steps to both matrices, in one scatter.
+
+    ``grad`` holds the hidden vectors ``h`` of the windows, then their
+    errors ``dh``. Output row ``outputs[k]`` of window ``j`` (the windows'
+    rows one after the other, ``n_outputs[j]`` each) takes
+    ``output_factors[k] * h[j]``; every context of window ``j`` takes
+    ``dh[j]`` undivided. Each row's summed step is damped by its summed
+    curvature (:func:`~sklearn_w2v._sgns.damped_weights`).
+    """
+    n_rows, n_components = W.shape[1:]
+    n_entries = len(outputs)
+    rows = np.empty(n_entries + len(contexts), dtype=np.int32)
+    np.add(outputs, n_rows, out=rows[:n_entries])
+    rows[n_entries:] = contexts
+    entry_curvature = np.empty(len(rows), dtype=np.float32)
+    entry_curvature[:n_entries] = output_curvature
+    entry_curvature[n_entries:] = np.repeat(window_curvature, n_contexts)
+    weights = damped_weights(rows, entry_curvature)
+    weights[:n_entries] *= output_factors
+    counts = np.concatenate([n_outputs, n_contexts])
+    scatter_add(W.reshape(-1, n_components), rows, grad, counts=counts, weights=weights)

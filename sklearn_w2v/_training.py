@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
-from ._cbow import cbow_logistic_update, cbow_update
+from ._cbow import cbow_path_update, cbow_update
 from ._sampling import (
     cbow_windows,
     draw_negatives,
@@ -187,22 +187,28 @@ def _negative_sampling_step(W, centers, layout, negatives, rate, config):
     return sgns_update(W, contexts, valid, targets, group_sizes, rate)
 
 
-# Windows of a CBOW minibatch run in this many blocks of similar Huffman
-# path lengths, each padded to its longest path.
-_PATH_BLOCKS = 3
-
-
 def _hierarchical_softmax_step(W, centers, layout, negatives, rate, config):
     """One minibatch with hierarchical softmax; returns its loss.
 
-    Huffman paths differ in length (frequent centres have short ones) and
-    the windows sharing a matrix product are padded to their longest path.
-    CBOW sorts its windows by path length into a few blocks of one kernel
-    call; skip-gram, whose windows are grouped by span, runs the windows
-    with paths up to the median length apart from the others.
+    Huffman paths differ in length (frequent centres have short ones). CBOW
+    takes the paths unpadded. Skip-gram, whose windows are grouped by span
+    and share a matrix product per group, pads paths to the longest, and
+    runs the windows with paths up to the median length apart from the
+    others.
     """
     points, codes, lengths = config["huffman"]
     path_lengths = lengths[centers]
+    if config["algorithm"] == "cbow":
+        on_path = np.arange(points.shape[1]) < path_lengths[:, None]
+        return cbow_path_update(
+            W,
+            *layout,
+            points[centers][on_path],
+            1.0 - 2.0 * codes[centers][on_path].astype(np.float32),
+            path_lengths,
+            rate,
+            config["cbow_mean"],
+        )
 
     def layer(windows):
         depth = path_lengths[windows].max()
@@ -213,15 +219,6 @@ def _hierarchical_softmax_step(W, centers, layout, negatives, rate, config):
             1.0 - 2.0 * codes[block_centers, :depth].astype(np.float32),
             (np.arange(depth) < path_lengths[windows, None]).astype(np.float32),
         )
-
-    if config["algorithm"] == "cbow":
-        order = np.argsort(path_lengths, kind="stable")
-        blocks = [
-            (windows, *layer(windows))
-            for windows in np.array_split(order, _PATH_BLOCKS)
-            if len(windows)
-        ]
-        return cbow_logistic_update(W, *layout, blocks, rate, config["cbow_mean"])
 
     contexts, valid, group_sizes = layout
     spans = np.repeat(np.arange(1, len(group_sizes) + 1), group_sizes)

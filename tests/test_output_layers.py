@@ -8,7 +8,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from sklearn_w2v import Word2VecVectorizer
-from sklearn_w2v._cbow import cbow_logistic_update
+from sklearn_w2v._cbow import cbow_logistic_update, cbow_path_update
 from sklearn_w2v._sgns import skipgram_update
 from sklearn_w2v._softmax import cbow_softmax_update, skipgram_softmax_update
 from sklearn_w2v._vocabulary import huffman_tree
@@ -106,7 +106,9 @@ def test_cbow_hierarchical_softmax_equals_reference(seed, cbow_mean):
     loss = cbow_logistic_update(
         new,
         *ref.cbow_layout(contexts, valid, sizes),
-        [(slice(None), targets, signs, weights)],
+        targets,
+        signs,
+        weights,
         0.3,
         cbow_mean,
     )
@@ -116,34 +118,28 @@ def test_cbow_hierarchical_softmax_equals_reference(seed, cbow_mean):
 
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("cbow_mean", [True, False])
-def test_cbow_blocks_of_windows_equal_one_padded_block(seed, cbow_mean):
-    # Windows split into blocks in a shuffled order, each padded only to its
-    # own longest path, give the update of one block padded to the longest.
+def test_cbow_unpadded_paths_equal_the_padded_reference(seed, cbow_mean):
     rng = np.random.default_rng(seed)
     # Halving counts make a comb-shaped tree: paths of lengths 1 to 11.
     W, contexts, valid, targets, signs, weights, sizes = _hs_batch(
         rng, counts=2 ** np.arange(12)[::-1]
     )
+    lengths = weights.sum(axis=1).astype(int)
+    assert len(set(lengths.tolist())) > 1
     expected, expected_loss = ref.logistic_step(
         W, contexts, valid, targets, signs, weights, sizes, "cbow", 0.3, cbow_mean
     )
-    lengths = weights.sum(axis=1).astype(int)
-    assert len(set(lengths.tolist())) > 1
-    order = rng.permutation(len(targets))
-    blocks = []
-    for windows in np.array_split(order, 3):
-        depth = lengths[windows].max()
-        blocks.append(
-            (
-                windows,
-                targets[windows, :depth],
-                signs[windows, :depth],
-                weights[windows, :depth],
-            )
-        )
+    on_path = weights > 0
     new = W.copy()
-    layout = ref.cbow_layout(contexts, valid, sizes)
-    loss = cbow_logistic_update(new, *layout, blocks, 0.3, cbow_mean)
+    loss = cbow_path_update(
+        new,
+        *ref.cbow_layout(contexts, valid, sizes),
+        targets[on_path],
+        signs[on_path],
+        lengths,
+        0.3,
+        cbow_mean,
+    )
     assert loss == pytest.approx(expected_loss, rel=1e-5)
     assert_allclose(new, expected, rtol=1e-4, atol=1e-5)
 
