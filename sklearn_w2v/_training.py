@@ -196,7 +196,8 @@ def _hierarchical_softmax_step(W, centers, layout, negatives, rate, config):
     runs the windows with paths up to the median length apart from the
     others.
     """
-    points, codes, lengths = config["huffman"]
+    # Per word: the inner nodes of its path and their signs, 1 - 2 * code.
+    points, signs, lengths = config["huffman"]
     path_lengths = lengths[centers]
     if config["algorithm"] == "cbow":
         on_path = np.arange(points.shape[1]) < path_lengths[:, None]
@@ -204,7 +205,7 @@ def _hierarchical_softmax_step(W, centers, layout, negatives, rate, config):
             W,
             *layout,
             points[centers][on_path],
-            1.0 - 2.0 * codes[centers][on_path].astype(np.float32),
+            signs[centers][on_path],
             path_lengths,
             rate,
             config["cbow_mean"],
@@ -213,10 +214,9 @@ def _hierarchical_softmax_step(W, centers, layout, negatives, rate, config):
     def layer(windows):
         depth = path_lengths[windows].max()
         block_centers = centers[windows]
-        # The inner nodes of each centre's path, label 1 - code.
         return (
             points[block_centers, :depth],
-            1.0 - 2.0 * codes[block_centers, :depth].astype(np.float32),
+            signs[block_centers, :depth],
             (np.arange(depth) < path_lengths[windows, None]).astype(np.float32),
         )
 
@@ -425,6 +425,9 @@ def train(
     n_words_trained : int
         Centre words trained over all epochs, after subsampling.
     """
+    if huffman is not None:
+        points, codes, lengths = huffman
+        huffman = (points, (1.0 - 2.0 * codes).astype(np.float32), lengths)
     config = {
         "algorithm": algorithm,
         "loss": loss,
