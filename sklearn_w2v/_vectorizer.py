@@ -154,8 +154,8 @@ class Word2VecVectorizer(
         to its tokens.
     n_jobs : int, default=None
         Jobs training minibatches concurrently on shared weights (Hogwild,
-        as gensim's ``workers``): forked processes on Linux, threads
-        elsewhere. ``None`` means 1, ``-1`` all cores. Results are
+        as gensim's ``workers``), taking turns over runs of 32 consecutive
+        minibatches: forked processes on Linux, threads elsewhere. ``None`` means 1, ``-1`` all cores. Results are
         bit-reproducible only with one job. Inside an outer parallel loop
         (``GridSearchCV(n_jobs=...)``, ``cross_validate``, a Dask cluster)
         keep 1, so that the jobs do not oversubscribe the cores.
@@ -216,9 +216,10 @@ class Word2VecVectorizer(
     word, as the C tool does.
 
     Training runs in minibatches of ``batch_size`` centre words, vectorized
-    over windows: the ``K`` noise words of a window are shared by its
-    context words (Ji et al., 2016), which keeps the expected gradient and
-    turns each window into one small matrix product.
+    over windows: for skip-gram the ``K`` noise words of a window are shared
+    by its context words (Ji et al., 2016), which keeps the expected
+    gradient and turns each window into one small matrix product; for CBOW
+    the hidden vectors of a minibatch are one sparse matrix product.
 
     **Corpora larger than memory.** ``fit`` takes any corpus that can be
     iterated over more than once: a list, a :class:`LineCorpus` (one
@@ -231,7 +232,9 @@ class Word2VecVectorizer(
     reads the file back in chunks of about a million tokens, and windows
     reach across chunk boundaries, so memory holds the model, the word
     counts and a few chunk-sized buffers, never the corpus; documents of any
-    length are trained in full (gensim truncates them at 10,000 tokens).
+    length are trained in full (gensim truncates them at 10,000 tokens). A
+    corpus of at most 16M in-vocabulary tokens is read back once and kept
+    (8 bytes a token) instead of once per epoch and job.
     The result does not depend on the chunking: with ``n_jobs=1`` and a
     fixed ``random_state`` two fits are bit-identical. The learning rate
     decays over the expected number of centre words per epoch
