@@ -68,24 +68,45 @@ def _describe_os_error(exc, path):
     return f"cannot read {path}: {reason}"
 
 
-def _read_corpus(paths, analyzer, decode_error):
-    """Tokenise every non-blank line of the corpus files: one document each."""
-    documents = []
-    for path in paths:
-        try:
-            with _open_text(path, errors=decode_error) as lines:
-                for line in lines:
-                    tokens = analyzer(line)
-                    if tokens:
-                        documents.append(tokens)
-        except UnicodeDecodeError as exc:
-            raise CommandError(
-                f"{path} is not UTF-8 text ({exc.reason}); use --decode-error "
-                "replace or ignore to read it anyway"
-            ) from None
-        except (OSError, EOFError) as exc:
-            raise CommandError(_describe_os_error(exc, path)) from None
-    return documents
+class _CorpusFiles:
+    """The lines of the corpus files, read again at every pass, never held.
+
+    Like :class:`~sklearn_w2v.LineCorpus`, and it remembers the file being
+    read, so that an error names it.
+    """
+
+    def __init__(self, paths, decode_error):
+        self.paths = [Path(path) for path in paths]
+        self.decode_error = decode_error
+        self.current = None
+        for path in self.paths:
+            if not path.is_file():
+                raise CommandError(
+                    _describe_os_error(FileNotFoundError(2, "No such file"), path)
+                )
+
+    def __iter__(self):
+        from sklearn_w2v import LineCorpus
+
+        for path in self.paths:
+            self.current = path
+            yield from LineCorpus(path, decode_error=self.decode_error)
+
+
+class _CountingAnalyzer:
+    """An analyser that counts the non-empty documents and their tokens."""
+
+    def __init__(self, analyzer):
+        self.analyzer = analyzer
+        self.n_lines = self.n_documents = self.n_tokens = 0
+
+    def __call__(self, document):
+        self.n_lines += 1
+        tokens = self.analyzer(document)
+        if tokens:
+            self.n_documents += 1
+            self.n_tokens += len(tokens)
+        return tokens
 
 
 def _is_binary(path, args):
@@ -192,6 +213,11 @@ def _build_analyzer(args):
 
 
 def _estimator_params(args):
+    init_vectors = None
+    if args.init_vectors is not None:
+        init_vectors = _load_vectors(
+            argparse.Namespace(vectors=args.init_vectors, binary=None, limit=None)
+        )
     return dict(
         algorithm=args.algorithm,
         n_components=args.n_components,
@@ -209,6 +235,8 @@ def _estimator_params(args):
         shrink_windows=args.shrink_windows,
         batch_size=args.batch_size,
         word_vectors=args.word_vectors,
+        max_vocab_size=args.max_vocab_size,
+        init_vectors=init_vectors,
         n_jobs=args.n_jobs,
         random_state=args.seed,
         verbose=args.verbose,
@@ -225,24 +253,34 @@ def _train(args):
     output = Path(args.output)
     if not output.parent.is_dir():
         raise CommandError(f"cannot write {output}: no directory {output.parent}")
-    vectorizer = Word2VecVectorizer(**_estimator_params(args))
+    analyzer = _CountingAnalyzer(_build_analyzer(args))
+    vectorizer = Word2VecVectorizer(analyzer=analyzer, **_estimator_params(args))
     # Bad values are reported before the corpus is read, not after.
     vectorizer._validate_params()
+    corpus = _CorpusFiles(args.corpus, args.decode_error)
 
+    # The files are read once to count and encode their words (never held in
+    # memory), then the estimator trains on its encoded copy.
     started = time.perf_counter()
-    documents = _read_corpus(args.corpus, _build_analyzer(args), args.decode_error)
-    if not documents:
-        raise CommandError("the corpus holds no tokens: every line is blank")
-    n_tokens = sum(map(len, documents))
-    log(
-        f"Read {len(documents):,} documents, {n_tokens:,} tokens in "
-        f"{time.perf_counter() - started:.1f}s."
-    )
-    started = time.perf_counter()
-    vectorizer.fit(documents)
+    try:
+        vectorizer.fit(corpus)
+    except UnicodeDecodeError as exc:
+        raise CommandError(
+            f"{corpus.current} is not UTF-8 text ({exc.reason}); use "
+            "--decode-error replace or ignore to read it anyway"
+        ) from None
+    except (OSError, EOFError) as exc:
+        raise CommandError(_describe_os_error(exc, corpus.current)) from None
+    except ValueError:
+        if analyzer.n_lines and not analyzer.n_tokens:
+            raise CommandError(
+                "the corpus holds no tokens: every line is blank"
+            ) from None
+        raise
     elapsed = time.perf_counter() - started
     log(
-        f"Trained {args.algorithm} vectors for {len(vectorizer.wv_):,} words in "
+        f"Read {analyzer.n_documents:,} documents, {analyzer.n_tokens:,} tokens; "
+        f"trained {args.algorithm} vectors for {len(vectorizer.wv_):,} words in "
         f"{elapsed:.1f}s ({vectorizer.n_words_trained_ / elapsed:,.0f} words/s "
         "after subsampling)."
     )
@@ -437,6 +475,8 @@ _NUMERIC_OPTIONS = [
     (("--min-learning-rate",), _NON_NEGATIVE_FLOAT, 1e-4, "RATE",
      "final learning rate"),
     (("--batch-size",), _POSITIVE_INT, 512, "N", "centre words per minibatch"),
+    (("--max-vocab-size",), _POSITIVE_INT, None, "N",
+     "prune the rarest words while counting whenever more than N are held"),
     (("--n-jobs", "--threads"), _n_jobs, 1, "N",
      "parallel training jobs, -1 for all cores"),
     (("--seed",), int, None, "N", "random seed: runs with --n-jobs 1 repeat exactly"),
@@ -479,6 +519,12 @@ def _add_model_options(group):
         choices=["input", "output", "sum"],
         default="input",
         help="which learned vectors to write (default: %(default)s)",
+    )
+    group.add_argument(
+        "--init-vectors",
+        metavar="PATH",
+        help="start the words found in these word2vec vectors from them "
+        "(binary if PATH ends in .bin)",
     )
 
 

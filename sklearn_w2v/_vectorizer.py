@@ -155,8 +155,9 @@ class Word2VecVectorizer(
     n_jobs : int, default=None
         Jobs training minibatches concurrently on shared weights (Hogwild,
         as gensim's ``workers``), taking turns over runs of 32 consecutive
-        minibatches: forked processes on Linux, threads elsewhere. ``None`` means 1, ``-1`` all cores. Results are
-        bit-reproducible only with one job. Inside an outer parallel loop
+        minibatches: forked processes on Linux, threads elsewhere. ``None``
+        means 1, ``-1`` all cores. Results are bit-reproducible only with
+        one job. Inside an outer parallel loop
         (``GridSearchCV(n_jobs=...)``, ``cross_validate``, a Dask cluster)
         keep 1, so that the jobs do not oversubscribe the cores.
     random_state : int, RandomState instance or None, default=None

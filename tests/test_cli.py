@@ -238,3 +238,58 @@ def test_corpus_not_utf8_suggests_decode_error(tmp_path, capsys):
     assert "use --decode-error" in capsys.readouterr().err
     assert main([*argv, "--decode-error", "replace", "--split"]) == 0
     assert "caf\ufffd" in KeyedVectors.load_word2vec_format(output)
+
+
+def test_init_vectors_start_the_words_they_hold(corpus, tmp_path, capsys):
+    init = KeyedVectors(["cat", "dog"], np.full((2, 8), 0.5, dtype=np.float32))
+    init_path = tmp_path / "init.txt"
+    init.save_word2vec_format(init_path)
+    output = tmp_path / "v.txt"
+    # A learning rate too small to move the vectors visibly.
+    argv = ["train", str(corpus), "-o", str(output), *TRAIN_FAST, "-q"]
+    argv += ["--learning-rate", "1e-9", "--min-learning-rate", "0"]
+    assert main([*argv, "--init-vectors", str(init_path)]) == 0
+    kv = KeyedVectors.load_word2vec_format(output)
+    np.testing.assert_allclose(kv["cat"], 0.5, atol=1e-6)
+    np.testing.assert_allclose(kv["dog"], 0.5, atol=1e-6)
+    others = [word for word in kv.index_to_key if word not in ("cat", "dog")]
+    assert np.abs(kv[others]).max() <= 1 / 8  # random initial range
+
+
+def test_init_vectors_of_another_size_is_one_line_error(corpus, tmp_path, capsys):
+    init = KeyedVectors(["cat"], np.ones((1, 4), dtype=np.float32))
+    init_path = tmp_path / "init.txt"
+    init.save_word2vec_format(init_path)
+    argv = ["train", str(corpus), "-o", str(tmp_path / "v.txt"), *TRAIN_FAST, "-q"]
+    assert main([*argv, "--init-vectors", str(init_path)]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "init_vectors has vector_size=4 but n_components=8" in err
+
+
+def test_max_vocab_size_prunes_while_counting(corpus, tmp_path):
+    output = tmp_path / "v.txt"
+    argv = ["train", str(corpus), "-o", str(output), *TRAIN_FAST, "-q"]
+    assert main(argv) == 0
+    n_words = len(KeyedVectors.load_word2vec_format(output))
+    assert main([*argv, "--max-vocab-size", "15"]) == 0
+    assert len(KeyedVectors.load_word2vec_format(output)) < n_words
+
+
+def test_train_reads_the_corpus_without_holding_it(corpus, tmp_path, monkeypatch):
+    # The estimator is given the files, not a list of their documents.
+    import sklearn_w2v._cli as cli
+    from sklearn_w2v import Word2VecVectorizer
+
+    seen = []
+    original_fit = Word2VecVectorizer.fit
+
+    def recording_fit(self, X, y=None):
+        seen.append(X)
+        return original_fit(self, X, y)
+
+    monkeypatch.setattr(Word2VecVectorizer, "fit", recording_fit)
+    argv = ["train", str(corpus), "-o", str(tmp_path / "v.txt"), *TRAIN_FAST, "-q"]
+    assert cli.main(argv) == 0
+    assert isinstance(seen[0], cli._CorpusFiles)
+    assert not isinstance(seen[0], list)
