@@ -26,7 +26,6 @@ from ._pooling import (
 )
 from ._sklearn_compat import Interval, StrOptions
 from ._text import (
-    analyze_documents,
     build_analyzer,
     encode_known,
     iter_analyzed,
@@ -66,27 +65,9 @@ class _PoolingVectorizer(
         "analyzer": [StrOptions({"word"}), callable],
     }
 
-    def _analyze(self, X):
-        analyzer = build_analyzer(self.get_params(deep=False))
-        return analyze_documents(X, analyzer, self.input)
-
     def _iter_analyzed(self, X):
         analyzer = build_analyzer(self.get_params(deep=False))
         return iter_analyzed(X, analyzer, self.input)
-
-    def _check_documents(self, documents):
-        if not documents:
-            raise ValueError(
-                f"{type(self).__name__}.fit needs at least one document; X is empty."
-            )
-
-    def _fit_pooling(self, ids, offsets):
-        """Learn the statistics of ``pooling`` from the known tokens of X.
-
-        ``ids`` and ``offsets`` are as returned by
-        :func:`~sklearn_w2v._text.encode_known`.
-        """
-        self._fit_pooling_blocks([(ids, offsets)])
 
     def _fit_pooling_blocks(self, blocks, seen=None):
         """Learn the statistics of ``pooling`` from blocks of documents.

@@ -4,10 +4,10 @@ import warnings
 
 import numpy as np
 
-from ._base import _PoolingVectorizer
+from ._base import TRANSFORM_BATCH_TOKENS, _PoolingVectorizer
 from ._keyed_vectors import KeyedVectors
 from ._sklearn_compat import _fit_context
-from ._text import encode_known
+from ._text import encode_known, iter_batches
 
 
 class EmbeddingVectorizer(_PoolingVectorizer):
@@ -176,7 +176,7 @@ class EmbeddingVectorizer(_PoolingVectorizer):
         self : EmbeddingVectorizer
             The fitted vectorizer.
         """
-        self._fit_documents(self._analyze(X))
+        self._fit_documents(X)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -198,19 +198,30 @@ class EmbeddingVectorizer(_PoolingVectorizer):
         X_new : ndarray of shape (n_documents, vector_size), float32
             Pooled document vectors.
         """
-        ids, offsets = self._fit_documents(self._analyze(X))
-        return self._pool(ids, offsets)
+        blocks = self._fit_documents(X)
+        return np.concatenate([self._pool(ids, offsets) for ids, offsets in blocks])
 
-    def _fit_documents(self, documents):
-        self._check_documents(documents)
+    def _fit_documents(self, X):
+        """Encode X batch by batch and learn the pooling; return the batches.
+
+        Only the word ids of the known tokens are kept, never the documents.
+        """
         if len(self.vectors) == 0:
             raise ValueError("vectors holds no word; there is nothing to pool.")
         self.wv_ = self.vectors
         self.vocabulary_ = self.vectors.key_to_index
-        ids, offsets = encode_known(documents, self.vocabulary_)
-        if len(ids) == 0:
+        blocks, n_documents, n_tokens = [], 0, 0
+        for batch in iter_batches(self._iter_analyzed(X), TRANSFORM_BATCH_TOKENS):
+            blocks.append(encode_known(batch, self.vocabulary_, n_documents))
+            n_documents += len(batch)
+            n_tokens += sum(map(len, batch))
+        if n_documents == 0:
+            raise ValueError(
+                f"{type(self).__name__}.fit needs at least one document; X is empty."
+            )
+        if not any(len(ids) for ids, _ in blocks):
             message = (
-                f"None of the {sum(map(len, documents))} tokens of X is in "
+                f"None of the {n_tokens} tokens of X is in "
                 "vectors; check that the analysis (lowercase, token_pattern, "
                 "...) matches how the vectors were trained."
             )
@@ -224,6 +235,9 @@ class EmbeddingVectorizer(_PoolingVectorizer):
                 UserWarning,
                 stacklevel=4,
             )
-        self.word_counts_ = np.bincount(ids, minlength=len(self.wv_)).astype(np.int64)
-        self._fit_pooling(ids, offsets)
-        return ids, offsets
+        counts = np.zeros(len(self.wv_), dtype=np.int64)
+        for ids, _ in blocks:
+            counts += np.bincount(ids, minlength=len(self.wv_))
+        self.word_counts_ = counts
+        self._fit_pooling_blocks(blocks)
+        return blocks

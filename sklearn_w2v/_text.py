@@ -59,46 +59,14 @@ def _describe(document):
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def analyze_documents(X, analyzer, input="content"):
-    """Turn an iterable of documents into a list of token lists.
-
-    Parameters
-    ----------
-    X : iterable
-        Raw documents (str, or bytes, files or file names as ``input`` says)
-        or pre-tokenised documents (list or tuple of str).
-    analyzer : callable
-        Maps one raw document to its tokens.
-    input : {'content', 'file', 'filename'}, default='content'
-        What a raw document is, as in CountVectorizer.
-
-    Returns
-    -------
-    documents : list of list of str
-
-    Raises
-    ------
-    ValueError
-        If ``X`` is a single string or holds no document.
-    TypeError
-        If a document is neither raw text nor a sequence of strings; the
-        message names its index.
-
-    Examples
-    --------
-    >>> from sklearn_w2v._text import analyze_documents
-    >>> analyze_documents(["a b", ["c", "d"]], str.split)
-    [['a', 'b'], ['c', 'd']]
-    """
-    return list(iter_analyzed(X, analyzer, input))
-
-
 def iter_analyzed(X, analyzer, input="content", check_tokens=True):
-    """Analyse documents one at a time, as :func:`analyze_documents` does.
+    """Analyse documents one at a time into token lists.
 
     ``X`` itself is checked at once (a bare string or a non-iterable raises
     here); each document is read, checked and analysed only when the
     returned iterator reaches it, so that a corpus is never held whole.
+    A document that is neither raw text nor a sequence of strings raises
+    TypeError naming its index.
 
     Parameters
     ----------

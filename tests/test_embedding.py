@@ -285,3 +285,24 @@ def test_no_known_token_warns_or_raises_for_sif(topic_vectors):
     assert_array_equal(X, 0)
     with pytest.raises(ValueError, match="pooling='sif' needs them"):
         EmbeddingVectorizer(topic_vectors, pooling="sif").fit(["zebra unicorn"])
+
+
+@pytest.mark.parametrize("pooling", POOLINGS)
+def test_fit_reads_batches_with_the_same_result(
+    topic_vectors, topic_corpus, pooling, monkeypatch
+):
+    # fit encodes X a batch at a time, keeping word ids, not documents;
+    # the batches do not change what it learns.
+    import sklearn_w2v._embedding as embedding
+
+    documents = topic_corpus[0]
+    whole = EmbeddingVectorizer(topic_vectors, pooling=pooling)
+    X_whole = whole.fit_transform(documents)
+    monkeypatch.setattr(embedding, "TRANSFORM_BATCH_TOKENS", 7)
+    batched = EmbeddingVectorizer(topic_vectors, pooling=pooling)
+    X_batched = batched.fit_transform(iter(documents))
+    assert_array_equal(batched.word_counts_, whole.word_counts_)
+    assert_allclose(X_batched, X_whole, rtol=1e-5, atol=1e-6)
+    for name in ("idf_", "sif_component_"):
+        if hasattr(whole, name):
+            assert_allclose(getattr(batched, name), getattr(whole, name), rtol=1e-6)

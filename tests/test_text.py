@@ -11,9 +11,9 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn_w2v import Word2VecVectorizer
 from sklearn_w2v._text import (
     ANALYZER_PARAMS,
-    analyze_documents,
     build_analyzer,
     encode_known,
+    iter_analyzed,
 )
 
 DOCUMENTS = [
@@ -21,6 +21,10 @@ DOCUMENTS = [
     "x y zz 42 and the dog",
     "",
 ]
+
+
+def list_analyzed(X, analyzer, input="content"):
+    return list(iter_analyzed(X, analyzer, input))
 
 
 def test_analyzer_params_are_count_vectorizer_defaults():
@@ -66,10 +70,10 @@ def test_build_analyzer_needs_every_analyzer_param():
         build_analyzer(params)
 
 
-def test_analyze_documents_raw_and_pre_tokenised():
+def test_iter_analyzed_raw_and_pre_tokenised():
     analyzer = build_analyzer(ANALYZER_PARAMS)
     X = ["The cat sat", ["As", "is"], ("a", "tuple"), b"bytes too", []]
-    assert analyze_documents(X, analyzer) == [
+    assert list_analyzed(X, analyzer) == [
         ["the", "cat", "sat"],
         ["As", "is"],
         ("a", "tuple"),
@@ -78,25 +82,25 @@ def test_analyze_documents_raw_and_pre_tokenised():
     ]
 
 
-def test_analyze_documents_accepts_any_iterable():
+def test_iter_analyzed_accepts_any_iterable():
     expected = [["a", "b"], ["c"]]
-    assert analyze_documents(iter(["a b", "c"]), str.split) == expected
-    assert analyze_documents(("a b", "c"), str.split) == expected
-    assert analyze_documents(np.array(["a b", "c"]), str.split) == expected
-    assert analyze_documents([], str.split) == []
+    assert list_analyzed(iter(["a b", "c"]), str.split) == expected
+    assert list_analyzed(("a b", "c"), str.split) == expected
+    assert list_analyzed(np.array(["a b", "c"]), str.split) == expected
+    assert list_analyzed([], str.split) == []
 
 
 @pytest.mark.parametrize("X", ["a string", b"some bytes"])
-def test_analyze_documents_rejects_bare_string(X):
+def test_iter_analyzed_rejects_bare_string(X):
     message = "Iterable over raw text documents expected, string object received."
     with pytest.raises(ValueError, match=re.escape(message)):
-        analyze_documents(X, str.split)
+        list_analyzed(X, str.split)
 
 
 @pytest.mark.parametrize("X", [None, 3, 2.5])
-def test_analyze_documents_rejects_non_iterable(X):
+def test_iter_analyzed_rejects_non_iterable(X):
     with pytest.raises(TypeError, match=f"got {type(X).__name__} object"):
-        analyze_documents(X, str.split)
+        list_analyzed(X, str.split)
 
 
 @pytest.mark.parametrize(
@@ -111,34 +115,34 @@ def test_analyze_documents_rejects_non_iterable(X):
         (["a", b"b"], "Document 2 is a pre-tokenised list holding a bytes token"),
     ],
 )
-def test_analyze_documents_bad_document_names_index(bad, message):
+def test_iter_analyzed_bad_document_names_index(bad, message):
     with pytest.raises(TypeError, match=re.escape(message)):
-        analyze_documents(["a", ["b"], bad, "c"], str.split)
+        list_analyzed(["a", ["b"], bad, "c"], str.split)
 
 
-def test_analyze_documents_truncates_long_reprs():
+def test_iter_analyzed_truncates_long_reprs():
     with pytest.raises(TypeError) as excinfo:
-        analyze_documents([["ok", 10**100]], str.split)
+        list_analyzed([["ok", 10**100]], str.split)
     assert "..." in str(excinfo.value)
     assert str(10**100) not in str(excinfo.value)
 
 
-def test_analyze_documents_file_objects_only_with_input_file():
+def test_iter_analyzed_file_objects_only_with_input_file():
     analyzer = build_analyzer(dict(ANALYZER_PARAMS, input="file"))
     files = [io.StringIO("The cat"), io.BytesIO(b"the DOG")]
-    assert analyze_documents(files, analyzer, input="file") == [
+    assert list_analyzed(files, analyzer, input="file") == [
         ["the", "cat"],
         ["the", "dog"],
     ]
     with pytest.raises(TypeError, match="Document 0 is StringIO"):
-        analyze_documents([io.StringIO("The cat")], analyzer)
+        list_analyzed([io.StringIO("The cat")], analyzer)
 
 
-def test_analyze_documents_filenames(tmp_path):
+def test_iter_analyzed_filenames(tmp_path):
     path = tmp_path / "doc.txt"
     path.write_text("Hello wörld", encoding="utf-8")
     analyzer = build_analyzer(dict(ANALYZER_PARAMS, input="filename"))
-    assert analyze_documents([str(path)], analyzer, input="filename") == [
+    assert list_analyzed([str(path)], analyzer, input="filename") == [
         ["hello", "wörld"]
     ]
 
