@@ -13,7 +13,8 @@ from typing import NamedTuple
 import numpy as np
 from scipy import stats
 
-from sklearn_w2v._keyed_vectors import _open, _top_candidates
+from sklearn_w2v._keyed_vectors import _top_candidates
+from sklearn_w2v._word2vec_format import open_vectors_file
 
 __all__ = [
     "AnalogyResult",
@@ -387,7 +388,7 @@ def _lines(path_or_lines):
             "pass text.splitlines() instead."
         )
     if isinstance(path_or_lines, (str, os.PathLike)):
-        with _open(path_or_lines, "rb") as fin:
+        with open_vectors_file(path_or_lines, "rb") as fin:
             for line in fin:
                 yield line.decode("utf8")
     else:
