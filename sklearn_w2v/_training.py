@@ -254,8 +254,39 @@ _STEPS = {
 }
 
 # CBOW lays out the windows of this many consecutive minibatches at a time,
-# and parallel jobs take turns over runs of this many minibatches.
+# and parallel jobs take turns over runs of at most this many minibatches.
 _LAYOUT_BATCHES = 32
+
+
+def turn_length(epoch_centres, batch_size, n_jobs):
+    """Consecutive minibatches a parallel job trains before the next one's turn.
+
+    Long turns let a job lay out its minibatches together; turns are kept
+    short enough that every job has at least 16 per epoch, so that small
+    corpora are shared evenly too.
+
+    Parameters
+    ----------
+    epoch_centres : float
+        Expected centre words per epoch.
+    batch_size : int
+        Centre words per minibatch.
+    n_jobs : int
+        Parallel jobs.
+
+    Returns
+    -------
+    n_batches : int
+        Between 1 and 32.
+
+    Examples
+    --------
+    >>> from sklearn_w2v._training import turn_length
+    >>> turn_length(1_300_000, 512, 2), turn_length(20_000, 512, 2)
+    (32, 1)
+    """
+    n_batches = epoch_centres / batch_size
+    return int(min(max(n_batches // (16 * n_jobs), 1), _LAYOUT_BATCHES))
 
 
 def _train_batches(W, tokens, docs, spans, starts, config, rng):
@@ -443,6 +474,9 @@ def train(
         "noise_table": noise_table,
         "keep_prob": keep_prob,
         "epoch_centres": max(float(np.dot(word_counts, keep_prob)), 1.0),
+        "turn_length": turn_length(
+            max(float(np.dot(word_counts, keep_prob)), 1.0), batch_size, n_jobs
+        ),
         "verbose": verbose,
         "epoch_callback": epoch_callback,
         "n_jobs": n_jobs,
@@ -495,7 +529,7 @@ def _run_epochs(W, corpus, config, job, rng):
             # hold whole minibatches, so batch k is global.
             starts = np.arange(0, len(spans), batch_size)
             batch = first_centre // batch_size + np.arange(len(starts))
-            starts = starts[batch // _LAYOUT_BATCHES % n_jobs == job]
+            starts = starts[batch // config["turn_length"] % n_jobs == job]
             segment_config = {**config, "first_centre": first_centre}
             # Groups end at tenths of the epoch, where verbose=2 reports.
             tenth = (first_centre + starts) * 10 // config["epoch_centres"]

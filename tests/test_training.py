@@ -307,3 +307,16 @@ def test_divergence_never_returns_non_finite_weights_silently(algorithm):
     except FloatingPointError:
         return
     assert np.all(np.isfinite(W))
+
+
+@pytest.mark.parametrize("n_centres", [3_000, 20_000, 200_000, 2_000_000])
+@pytest.mark.parametrize("n_jobs", [2, 3])
+def test_jobs_share_the_minibatches_of_an_epoch_evenly(n_centres, n_jobs):
+    batch_size = 64
+    turn = training.turn_length(n_centres, batch_size, n_jobs)
+    assert 1 <= turn <= 32
+    batch = np.arange(-(-n_centres // batch_size))
+    shares = np.bincount(batch // turn % n_jobs, minlength=n_jobs)
+    # Every job trains, and no job more than 1/16 of the epoch beyond another.
+    assert shares.min() > 0
+    assert shares.max() - shares.min() <= max(turn, len(batch) / 16)
