@@ -296,20 +296,30 @@ def _train_batches(W, tokens, docs, spans, starts, config, rng):
     decays linearly with the position of its first centre in the whole run:
     ``spans[0]`` is centre ``config["first_centre"]`` of an epoch of about
     ``config["epoch_centres"]`` centres.
-
-    Skip-gram groups the windows of each minibatch by span
-    (:func:`~sklearn_w2v._sampling.group_contexts`). CBOW needs no grouping
-    (:func:`~sklearn_w2v._sampling.cbow_windows`) and lays out runs of
-    minibatches at once, each minibatch then a slice. The noise words of a
-    run are drawn at once too: one long gather from the noise table costs
-    less than many short ones.
     """
-    window, batch_size = config["window"], config["batch_size"]
-    n_centers = len(spans)
+    batch_size = config["batch_size"]
     loss = 0.0
-    # Runs of at most _LAYOUT_BATCHES consecutive minibatches.
+    for run_starts in _runs(starts, batch_size):
+        minibatch = _lay_out_run(tokens, docs, spans, run_starts, config, rng)
+        for start in run_starts:
+            position = (config["first_centre"] + start) / config["epoch_centres"]
+            progress = (config["epoch"] + min(position, 1.0)) / config["epochs"]
+            learning_rate = config["learning_rate"] - progress * (
+                config["learning_rate"] - config["min_learning_rate"]
+            )
+            batch_loss = _STEPS[config["loss"]](
+                W, *minibatch(start), learning_rate, config
+            )
+            if not math.isfinite(batch_loss):
+                _diverged(config["learning_rate"])
+            loss += batch_loss
+    return loss
+
+
+def _runs(starts, batch_size):
+    """Split minibatch starts into runs of at most _LAYOUT_BATCHES consecutive ones."""
     breaks = np.flatnonzero(np.diff(starts) != batch_size) + 1
-    runs = [
+    return [
         run_starts
         for contiguous in np.split(starts, breaks)
         for run_starts in np.split(
@@ -317,62 +327,72 @@ def _train_batches(W, tokens, docs, spans, starts, config, rng):
         )
         if len(run_starts)
     ]
-    for run_starts in runs:
-        first = run_starts[0]
-        last = min(run_starts[-1] + batch_size, n_centers)
-        if config["algorithm"] == "cbow":
-            run_centers, run_contexts, run_n_contexts = cbow_windows(
-                tokens[first : last + 2 * window],
-                docs[first : last + 2 * window],
-                spans[first:last],
+
+
+def _lay_out_run(tokens, docs, spans, run_starts, config, rng):
+    """Lay out a run of consecutive minibatches; return a function of a start.
+
+    The function maps the start of a minibatch of the run to the arguments
+    of its step: ``(centers, layout, negatives)``. Skip-gram groups the
+    windows of each minibatch by span
+    (:func:`~sklearn_w2v._sampling.group_contexts`). CBOW needs no grouping
+    (:func:`~sklearn_w2v._sampling.cbow_windows`) and lays out the whole run
+    at once, each minibatch then a slice. The noise words of a run are drawn
+    at once too: one long gather from the noise table costs less than many
+    short ones.
+    """
+    window, batch_size = config["window"], config["batch_size"]
+    n_negative, n_centers = config["n_negative"], len(spans)
+    first = run_starts[0]
+    last = min(run_starts[-1] + batch_size, n_centers)
+    negatives = None
+    if config["loss"] == "negative_sampling":
+        negatives = draw_negatives(
+            config["noise_table"], (last - first, n_negative), rng
+        )
+
+    if config["algorithm"] == "skipgram":
+
+        def minibatch(start):
+            stop = min(start + batch_size, n_centers)
+            centers, *layout = group_contexts(
+                tokens[start : stop + 2 * window],
+                docs[start : stop + 2 * window],
+                spans[start:stop],
                 window,
             )
-            indptr = np.zeros(len(run_n_contexts) + 1, dtype=np.intp)
-            np.cumsum(run_n_contexts, out=indptr[1:])
-        run_negatives = None
-        if config["loss"] == "negative_sampling":
-            run_negatives = draw_negatives(
-                config["noise_table"], (last - first, config["n_negative"]), rng
-            )
-            if config["algorithm"] == "cbow":
-                # The target block of the run: centres, then noise words.
-                run_targets = np.empty(
-                    (last - first, config["n_negative"] + 1), np.int32
-                )
-                run_targets[:, 0] = run_centers
-                run_targets[:, 1:] = run_negatives
-                run_weights = negative_sampling_layer(run_targets)[1]
-        for start in run_starts:
-            stop = min(start + batch_size, n_centers)
-            position = (config["first_centre"] + start) / config["epoch_centres"]
-            progress = (config["epoch"] + min(position, 1.0)) / config["epochs"]
-            learning_rate = config["learning_rate"] - progress * (
-                config["learning_rate"] - config["min_learning_rate"]
-            )
-            begin, end = start - first, stop - first
-            negatives = None if run_negatives is None else run_negatives[begin:end]
-            if run_negatives is not None and config["algorithm"] == "cbow":
-                negatives = (run_targets[begin:end], run_weights[begin:end])
-            if config["algorithm"] == "cbow":
-                centers = run_centers[begin:end]
-                layout = (
-                    run_contexts[indptr[begin] : indptr[end]],
-                    run_n_contexts[begin:end],
-                )
-            else:
-                centers, *layout = group_contexts(
-                    tokens[start : stop + 2 * window],
-                    docs[start : stop + 2 * window],
-                    spans[start:stop],
-                    window,
-                )
-            batch_loss = _STEPS[config["loss"]](
-                W, centers, layout, negatives, learning_rate, config
-            )
-            if not math.isfinite(batch_loss):
-                _diverged(config["learning_rate"])
-            loss += batch_loss
-    return loss
+            noise = None
+            if negatives is not None:
+                noise = negatives[start - first : stop - first]
+            return centers, layout, noise
+
+        return minibatch
+
+    centers, contexts, n_contexts = cbow_windows(
+        tokens[first : last + 2 * window],
+        docs[first : last + 2 * window],
+        spans[first:last],
+        window,
+    )
+    indptr = np.zeros(len(n_contexts) + 1, dtype=np.intp)
+    np.cumsum(n_contexts, out=indptr[1:])
+    if negatives is not None:
+        # The target block of the run: centres, then noise words.
+        targets = np.empty((last - first, n_negative + 1), np.int32)
+        targets[:, 0] = centers
+        targets[:, 1:] = negatives
+        negatives = (targets, negative_sampling_layer(targets)[1])
+
+    def minibatch(start):
+        begin = start - first
+        end = min(begin + batch_size, last - first)
+        layout = (contexts[indptr[begin] : indptr[end]], n_contexts[begin:end])
+        noise = None
+        if negatives is not None:
+            noise = (negatives[0][begin:end], negatives[1][begin:end])
+        return centers[begin:end], layout, noise
+
+    return minibatch
 
 
 def _diverged(learning_rate):
