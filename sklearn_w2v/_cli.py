@@ -109,31 +109,29 @@ class _CountingAnalyzer:
         return tokens
 
 
-def _is_binary(path, args):
-    """The word2vec format to use: as the options say, else by file name."""
-    if args.binary is not None:
-        return args.binary
+def _is_binary(path, binary=None):
+    """The word2vec format to use: ``binary`` if given, else by file name."""
+    if binary is not None:
+        return binary
     suffixes = Path(path).suffixes
     if suffixes and suffixes[-1] in (".gz", ".bz2"):
         suffixes = suffixes[:-1]
     return bool(suffixes) and suffixes[-1] == ".bin"
 
 
-def _load_vectors(args):
+def _load_vectors(path, binary=None, limit=None):
     from sklearn_w2v import KeyedVectors
 
-    binary = _is_binary(args.vectors, args)
+    binary = _is_binary(path, binary)
     try:
-        return KeyedVectors.load_word2vec_format(
-            args.vectors, binary=binary, limit=args.limit
-        )
+        return KeyedVectors.load_word2vec_format(path, binary=binary, limit=limit)
     except (OSError, EOFError) as exc:
-        raise CommandError(_describe_os_error(exc, args.vectors)) from None
+        raise CommandError(_describe_os_error(exc, path)) from None
     except ValueError as exc:
         kind = "binary" if binary else "text"
         hint = "" if binary else "; if it is in the binary format, add --binary"
         raise CommandError(
-            f"cannot read {args.vectors} as {kind} word2vec vectors: "
+            f"cannot read {path} as {kind} word2vec vectors: "
             f"{str(exc).rstrip('.')}{hint}"
         ) from None
 
@@ -215,9 +213,7 @@ def _build_analyzer(args):
 def _estimator_params(args):
     init_vectors = None
     if args.init_vectors is not None:
-        init_vectors = _load_vectors(
-            argparse.Namespace(vectors=args.init_vectors, binary=None, limit=None)
-        )
+        init_vectors = _load_vectors(args.init_vectors)
     return dict(
         algorithm=args.algorithm,
         n_components=args.n_components,
@@ -284,7 +280,7 @@ def _train(args):
         f"{elapsed:.1f}s ({vectorizer.n_words_trained_ / elapsed:,.0f} words/s "
         "after subsampling)."
     )
-    binary = _is_binary(output, args)
+    binary = _is_binary(output, args.binary)
     try:
         vectorizer.wv_.save_word2vec_format(output, binary=binary)
     except OSError as exc:
@@ -299,14 +295,14 @@ def _train(args):
 
 
 def _similar(args):
-    kv = _load_vectors(args)
+    kv = _load_vectors(args.vectors, args.binary, args.limit)
     _check_known(kv, [args.word], args.vectors)
     _print_scores(kv.most_similar(args.word, topn=args.topn))
     return 0
 
 
 def _analogy(args):
-    kv = _load_vectors(args)
+    kv = _load_vectors(args.vectors, args.binary, args.limit)
     _check_known(kv, [args.a, args.b, args.c], args.vectors)
     query = kv.most_similar_cosmul if args.method == "3cosmul" else kv.most_similar
     _print_scores(query(positive=[args.b, args.c], negative=[args.a], topn=args.topn))
@@ -318,7 +314,7 @@ def _evaluate(args):
 
     if args.analogies is None and args.pairs is None:
         args.parser.error("give --analogies FILE, --pairs FILE or both")
-    kv = _load_vectors(args)
+    kv = _load_vectors(args.vectors, args.binary, args.limit)
     options = {"case_insensitive": not args.case_sensitive}
     if args.restrict_vocab is not None:
         options["restrict_vocab"] = args.restrict_vocab

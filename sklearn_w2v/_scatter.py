@@ -75,10 +75,13 @@ def segment_sums(indptr, columns, weights, W, out=None):
     return out
 
 
-def scatter_add(W, rows, G, *, sources=None, counts=None, weights=None):
+def scatter_add(W, rows, G, *, counts=None, weights=None):
     """Add weighted rows of ``G`` to rows of ``W`` in place, summing repeats.
 
-    For every entry ``k``: ``W[rows[k]] += weights[k] * G[sources[k]]``.
+    The entries are grouped by row of ``G``, in order: the first
+    ``counts[0]`` entries add row 0 of ``G``, the next ``counts[1]`` row 1,
+    and so on; entry ``k`` of row ``j`` does
+    ``W[rows[k]] += weights[k] * G[j]``.
 
     Parameters
     ----------
@@ -88,12 +91,9 @@ def scatter_add(W, rows, G, *, sources=None, counts=None, weights=None):
         Target row of each entry; repeats accumulate.
     G : ndarray of shape (n_sources, n_components)
         Gradient rows, same dtype as ``W``.
-    sources : ndarray of shape (n_entries,), int, default=None
-        Row of ``G`` of each entry, non-decreasing; ``None`` (and no
-        ``counts``) means ``arange(n_entries)``.
     counts : ndarray of shape (n_sources,), int, default=None
-        Instead of ``sources``: the number of consecutive entries of each
-        row of ``G``, which kernels know without building ``sources``.
+        Number of consecutive entries of each row of ``G``; ``None`` means
+        one entry per row.
     weights : ndarray of shape (n_entries,), default=None
         Factor of each entry; ``None`` means 1.
 
@@ -110,14 +110,11 @@ def scatter_add(W, rows, G, *, sources=None, counts=None, weights=None):
     n_sources, n_components = G.shape
     if n_entries == 0:
         return
-    if counts is not None:
-        indptr = np.zeros(n_sources + 1, dtype=np.int32)
-        np.cumsum(counts, out=indptr[1:])
-    elif sources is None:
+    if counts is None:
         indptr = np.arange(n_entries + 1, dtype=np.int32)
     else:
         indptr = np.zeros(n_sources + 1, dtype=np.int32)
-        np.cumsum(np.bincount(sources, minlength=n_sources), out=indptr[1:])
+        np.cumsum(counts, out=indptr[1:])
     if weights is None:
         weights = np.ones(n_entries, dtype=W.dtype)
     weights = weights.astype(W.dtype, copy=False)

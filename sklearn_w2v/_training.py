@@ -479,6 +479,7 @@ def train(
     if huffman is not None:
         points, codes, lengths = huffman
         huffman = (points, (1.0 - 2.0 * codes).astype(np.float32), lengths)
+    epoch_centres = max(float(np.dot(word_counts, keep_prob)), 1.0)
     config = {
         "algorithm": algorithm,
         "loss": loss,
@@ -493,10 +494,8 @@ def train(
         "batch_size": batch_size,
         "noise_table": noise_table,
         "keep_prob": keep_prob,
-        "epoch_centres": max(float(np.dot(word_counts, keep_prob)), 1.0),
-        "turn_length": turn_length(
-            max(float(np.dot(word_counts, keep_prob)), 1.0), batch_size, n_jobs
-        ),
+        "epoch_centres": epoch_centres,
+        "turn_length": turn_length(epoch_centres, batch_size, n_jobs),
         "verbose": verbose,
         "epoch_callback": epoch_callback,
         "n_jobs": n_jobs,
