@@ -645,7 +645,7 @@ class Word2VecVectorizer(
             vectors = self.output_vectors_
         else:
             vectors = self.input_vectors_ + self.output_vectors_
-        self.wv_ = KeyedVectors(index_to_key, vectors)
+        self.wv_ = KeyedVectors(index_to_key, vectors, counts=self.word_counts_)
 
 
 def _epoch_tasks(context, estimator, documents):
