@@ -188,6 +188,33 @@ class PairwiseMixin:
             normed = normed[[self.get_index(word) for word in other_words]]
         return 1.0 - normed @ query.astype(normed.dtype)
 
+    @staticmethod
+    def cosine_similarities(vector_1, vectors_all):
+        """Cosine similarities of one vector with each row of a matrix.
+
+        Parameters
+        ----------
+        vector_1 : array-like of shape (vector_size,)
+            A vector.
+        vectors_all : array-like of shape (n_vectors, vector_size)
+            Vectors to compare with.
+
+        Returns
+        -------
+        ndarray of shape (n_vectors,), float64
+            The similarities (0 for a zero vector).
+
+        Examples
+        --------
+        >>> from sklearn_w2v import KeyedVectors
+        >>> sims = KeyedVectors.cosine_similarities([1, 0], [[2, 0], [1, 1]])
+        >>> sims.round(3).tolist()
+        [1.0, 0.707]
+        """
+        return unit_rows(np.asarray(vectors_all, dtype=np.float64)) @ unit_rows(
+            np.asarray(vector_1, dtype=np.float64)
+        )
+
     def closer_than(self, key1, key2):
         """Keys closer to `key1` than `key2` is, in row order.
 

@@ -331,6 +331,31 @@ class VectorStore:
                     values[rows[~new]] = extras[attr][~new]
             self._vecattrs[attr] = values
 
+    def add_vector(self, key, vector):
+        """Append one key and its vector (or keep the existing one); its row.
+
+        Parameters
+        ----------
+        key : str
+            The key.
+        vector : array-like of shape (vector_size,)
+            Its vector.
+
+        Returns
+        -------
+        int
+            The row of `key`.
+
+        Examples
+        --------
+        >>> from sklearn_w2v import KeyedVectors
+        >>> kv = KeyedVectors(["a"], [[1.0, 0.0]])
+        >>> kv.add_vector("b", [0.0, 1.0])
+        1
+        """
+        self.add_vectors([key], [vector])
+        return self.key_to_index[key]
+
     def get_vecattr(self, key, attr):
         """Value of the per-key attribute `attr` (such as ``'count'``) of `key`.
 

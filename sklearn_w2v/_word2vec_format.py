@@ -10,6 +10,7 @@ import gzip
 import numbers
 import os
 import stat
+from contextlib import contextmanager
 from itertools import chain
 
 import numpy as np
@@ -287,20 +288,31 @@ def _parse_values(values, line_numbers, vector_size, datatype):
 def read_vocab(path, encoding, unicode_errors):
     """Word counts of a vocabulary file ``"word count"`` per line (``-save-vocab``)."""
     counts = {}
-    with open_vectors_file(path, "rb") as fin:
+    with _naming(path), open_vectors_file(path, "rb") as fin:
         for line_no, line in _text_lines(fin, encoding, unicode_errors):
             parts = line.split()
             if len(parts) != 2 or not (parts[1].isascii() and parts[1].isdigit()):
                 raise ValueError(
-                    f"{os.fspath(path)}: line {line_no}: expected 'word count', "
+                    f"line {line_no}: expected 'word count', "
                     f"got {_shorten(line.encode())!r}."
                 )
             if parts[0] in counts:
-                raise ValueError(
-                    f"{os.fspath(path)}: line {line_no}: duplicate word {parts[0]!r}."
-                )
+                raise ValueError(f"line {line_no}: duplicate word {parts[0]!r}.")
             counts[parts[0]] = int(parts[1])
     return counts
+
+
+@contextmanager
+def _naming(path):
+    """Re-raise a ValueError, or a compressed file's EOFError, naming the file."""
+    try:
+        yield
+    except EOFError as exc:
+        raise ValueError(
+            f"{os.fspath(path)}: compressed data ends early ({exc})."
+        ) from exc
+    except ValueError as exc:
+        raise ValueError(f"{os.fspath(path)}: {exc}") from exc
 
 
 def read_word2vec(
@@ -312,25 +324,20 @@ def read_word2vec(
     """
     counts = None if fvocab is None else read_vocab(fvocab, encoding, unicode_errors)
     name = os.fspath(path)
-    try:
-        if binary and no_header:
-            raise ValueError(
-                "no_header=True works only with text files: binary ones always "
-                "have a header."
+    if binary and no_header:
+        raise ValueError(
+            f"{name}: no_header=True works only with text files: binary ones always "
+            "have a header."
+        )
+    with _naming(path), open_vectors_file(path, "rb") as fin:
+        if binary:
+            keys, vectors = read_binary(
+                fin, limit, encoding, unicode_errors, datatype, _plain_size(name)
             )
-        with open_vectors_file(path, "rb") as fin:
-            if binary:
-                keys, vectors = read_binary(
-                    fin, limit, encoding, unicode_errors, datatype, _plain_size(name)
-                )
-            else:
-                keys, vectors = read_text(
-                    fin, limit, encoding, unicode_errors, datatype, no_header
-                )
-    except EOFError as exc:
-        raise ValueError(f"{name}: compressed data ends early ({exc}).") from exc
-    except ValueError as exc:
-        raise ValueError(f"{name}: {exc}") from exc
+        else:
+            keys, vectors = read_text(
+                fin, limit, encoding, unicode_errors, datatype, no_header
+            )
     if counts is not None:
         missing = next((key for key in keys if key not in counts), None)
         if missing is not None:
