@@ -88,9 +88,13 @@ class PairwiseMixin:
         return cosine(mean1, self[ws2].astype(np.float64).mean(axis=0))
 
     def get_mean_vector(
-        self, keys, weights=None, pre_normalize=True, post_normalize=False,
+        self,
+        keys,
+        weights=None,
+        pre_normalize=True,
+        post_normalize=False,
         ignore_missing=True,
-    ):  # fmt: skip
+    ):
         """Weighted mean of the vectors of `keys`, as gensim computes it.
 
         ``sum(w_i * v_i) / sum(|w_i|)`` over the known keys (and raw vectors),

@@ -145,8 +145,8 @@ def query_terms(positives, negatives, get_index, normed, unit):
     weighted = False
     for positive, negative in zip(positives, negatives, strict=True):
         excluded, signed_rows = [], ([], [])
-        for sign, rows, group in ((1.0, signed_rows[0], positive),
-                                  (-1.0, signed_rows[1], negative)):  # fmt: skip
+        groups = ((1.0, signed_rows[0], positive), (-1.0, signed_rows[1], negative))
+        for sign, rows, group in groups:
             for term in as_terms(group):
                 scale = 1.0
                 if _weighted(term):
