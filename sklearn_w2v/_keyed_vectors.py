@@ -281,32 +281,6 @@ class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, VectorStore):
         """
         return self._query(positives, negatives, "3cosmul", topn, restrict_vocab)
 
-    def similar_by_word(self, word, topn=10, restrict_vocab=None):
-        """Keys most similar to `word`, itself excluded.
-
-        Parameters
-        ----------
-        word : str
-            A key of the vocabulary.
-        topn : int or None, default=10
-            Number of results. ``None`` returns all similarities.
-        restrict_vocab : int or None, default=None
-            Search only the first `restrict_vocab` keys.
-
-        Returns
-        -------
-        list of (str, float) or ndarray of shape (n_searched,)
-            ``(key, cosine similarity)`` pairs, most similar first.
-
-        Examples
-        --------
-        >>> from sklearn_w2v import KeyedVectors
-        >>> kv = KeyedVectors(["cat", "dog", "car"], [[1, 0.2], [0.9, 0.4], [0.1, 1]])
-        >>> [word for word, _ in kv.similar_by_word("car")]
-        ['dog', 'cat']
-        """
-        return self.most_similar([word], topn=topn, restrict_vocab=restrict_vocab)
-
     def similar_by_vector(self, vector, topn=10, restrict_vocab=None):
         """Keys whose vectors are most similar to `vector`.
 
@@ -335,9 +309,7 @@ class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, VectorStore):
         return self.most_similar([vector], topn=topn, restrict_vocab=restrict_vocab)
 
     def similar_by_key(self, key, topn=10, restrict_vocab=None):
-        """Keys most similar to `key`, itself excluded (gensim's name).
-
-        The same as :meth:`similar_by_word`.
+        """Keys most similar to `key`, itself excluded; also ``similar_by_word``.
 
         Parameters
         ----------
@@ -357,10 +329,14 @@ class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, VectorStore):
         --------
         >>> from sklearn_w2v import KeyedVectors
         >>> kv = KeyedVectors(["cat", "dog", "car"], [[1, 0.2], [0.9, 0.4], [0.1, 1]])
-        >>> [word for word, _ in kv.similar_by_key("cat", topn=1)]
-        ['dog']
+        >>> [word for word, _ in kv.similar_by_key("car")]
+        ['dog', 'cat']
+        >>> kv.similar_by_word("car") == kv.similar_by_key("car")
+        True
         """
         return self.most_similar([key], topn=topn, restrict_vocab=restrict_vocab)
+
+    similar_by_word = similar_by_key
 
     def relative_cosine_similarity(self, wa, wb, topn=10):
         """Similarity of `wa` and `wb` relative to `wa`'s `topn` nearest keys.

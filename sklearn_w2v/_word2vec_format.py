@@ -1,8 +1,9 @@
-"""Reading and writing the word2vec text and binary formats (and GloVe's).
+"""The word2vec text and binary formats (and GloVe's), and vocabulary files.
 
-Used by :meth:`KeyedVectors.save_word2vec_format` and
-:meth:`KeyedVectors.load_word2vec_format`; files are read in chunks, and a
-malformed file raises ValueError naming the line or byte offset.
+Readers and writers, and the mixin that gives KeyedVectors its
+``save_word2vec_format`` and ``load_word2vec_format``. Files are read in chunks;
+nothing is allocated on the word of a header; a malformed file raises a one-line
+ValueError naming the file and the line, byte offset or entry.
 """
 
 import bz2
@@ -448,6 +449,7 @@ class Word2VecFormatMixin:
         dog 8
         cat 3
         """
+        _check_fvocab(fvocab)
         order = np.arange(len(self))
         if sort_attr in self._vecattrs:
             order = np.argsort(-self._vecattrs[sort_attr], kind="stable")
@@ -542,9 +544,17 @@ class Word2VecFormatMixin:
                 "datatype must be float16, float32 or float64, "
                 f"got {np.dtype(datatype)}."
             )
-        if fvocab is not None and not isinstance(fvocab, (str, os.PathLike)):
-            raise TypeError(f"fvocab must be a path or None, got {fvocab!r}.")
+        _check_fvocab(fvocab)
         keys, vectors, counts = read_word2vec(
             fname, fvocab, binary, encoding, unicode_errors, limit, datatype, no_header
         )
         return cls(keys, vectors, counts=counts, dtype=datatype)
+
+
+def _check_fvocab(fvocab):
+    # fvocab comes second, as in gensim: catch a `binary` passed in its place
+    if fvocab is not None and not isinstance(fvocab, (str, os.PathLike)):
+        raise TypeError(
+            f"fvocab must be a path or None, got {fvocab!r}; the second argument is "
+            "the vocabulary file, as in gensim: pass binary by keyword."
+        )

@@ -43,9 +43,12 @@ def test_positional_fvocab_writes_text_and_a_vocabulary(tmp_path):
     assert [loaded.get_vecattr(k, "count") for k in KEYS] == [50, 20, 20, 7]
 
 
-def test_positional_fvocab_must_be_a_path():
-    with pytest.raises(TypeError, match="fvocab must be a path"):
+def test_positional_fvocab_must_be_a_path(tmp_path):
+    with pytest.raises(TypeError, match="fvocab must be a path or None, got True"):
         KeyedVectors.load_word2vec_format(DATA / "tiny.bin", True)
+    with pytest.raises(TypeError, match="pass binary by keyword"):
+        KeyedVectors(KEYS, VECTORS).save_word2vec_format(tmp_path / "v.bin", True)
+    assert not (tmp_path / "v.bin").exists()
 
 
 @pytest.mark.parametrize("binary", [False, True])
