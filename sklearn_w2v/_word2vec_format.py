@@ -102,17 +102,9 @@ def _add_key(keys, first_seen, key, unit, position):
 def read_binary(fin, limit, encoding, unicode_errors, datatype, file_size=None):
     """Keys and vectors of a binary file; `file_size` (if known) bounds the header."""
     header = fin.readline(1024)
-    n_declared, vector_size = _binary_header(header)
+    n_declared, vector_size = _binary_header(header, limit, file_size)
     n_keys = n_declared if limit is None else min(n_declared, limit)
     n_bytes = 4 * vector_size
-    # Never allocate what the header claims: it may be garbage. Each entry needs
-    # at least a one-byte key, a space and its values.
-    if file_size is not None and n_keys > (file_size - len(header)) // (n_bytes + 2):
-        raise ValueError(
-            f"the header {header.decode('ascii').strip()!r} declares {n_declared} "
-            f"vectors of dimension {vector_size}, but the {file_size - len(header)} "
-            f"bytes after it hold at most {(file_size - len(header)) // (n_bytes + 2)}."
-        )
     keys, first_seen, blocks = [], {}, []
     block, filled = np.empty((0, vector_size), dtype=datatype), 0
     buffer, pos, offset, eof = b"", 0, len(header), False  # offset: of buffer[0]
@@ -162,14 +154,27 @@ def read_binary(fin, limit, encoding, unicode_errors, datatype, file_size=None):
     return keys, np.concatenate(blocks)
 
 
-def _binary_header(header):
+def _binary_header(header, limit, file_size):
+    """``(n_declared, vector_size)``, checked against `file_size` if known."""
     size = _parse_header(header.decode("ascii", "replace"))
     if size is None or not header.endswith(b"\n"):
         raise ValueError(
             "does not look like a word2vec file: line 1 should be a header "
             f"'<count> <dimension>', got {_shorten(header)!r}."
         )
-    _check_vector_size(size[1], "line 1")
+    n_declared, vector_size = size
+    _check_vector_size(vector_size, "line 1")
+    # Never allocate what a header claims: it may be garbage. Each entry needs
+    # at least a one-byte key, a space and its values.
+    n_read = n_declared if limit is None else min(n_declared, limit)
+    if file_size is not None:
+        room = (file_size - len(header)) // (4 * vector_size + 2)
+        if n_read > room:
+            raise ValueError(
+                f"the header {header.decode('ascii').strip()!r} declares "
+                f"{n_declared} vectors of dimension {vector_size}, but the "
+                f"{file_size - len(header)} bytes after it hold at most {room}."
+            )
     return size
 
 
