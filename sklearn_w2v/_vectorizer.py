@@ -1,17 +1,16 @@
 """Word2VecVectorizer: word2vec as a scikit-learn transformer."""
 
+import copy
 import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from itertools import repeat
 from numbers import Integral, Real
 
 import numpy as np
 from joblib import effective_n_jobs
 
 from ._base import _PoolingVectorizer
-from ._corpus import check_reiterable
 from ._keyed_vectors import KeyedVectors
 from ._sklearn_compat import (
     CallbackSupportMixin,
@@ -23,7 +22,8 @@ from ._softmax import MAX_SOFTMAX_WORDS
 from ._spool import CorpusSpool, training_corpus
 from ._training import copy_pretrained, extend_weights, make_generator, train
 from ._vocabulary import (
-    extend_vocabulary,
+    PreviousFit,
+    grow_vocabulary,
     huffman_tree,
     keep_probabilities,
     noise_table,
@@ -222,11 +222,11 @@ class Word2VecVectorizer(
     gradient and turns each window into one small matrix product; for CBOW
     the hidden vectors of a minibatch are one sparse matrix product.
 
-    **Corpora larger than memory.** ``fit`` takes any corpus that can be
-    iterated over more than once: a list, a :class:`LineCorpus` (one
-    document per line of plain, gzip, bz2 or xz files), or an object whose
-    ``__iter__`` starts over; one-shot iterators such as generators are
-    refused. The corpus is read once: a counting pass analyses the
+    **Corpora larger than memory.** ``fit`` takes any iterable corpus: a
+    list, a :class:`LineCorpus` (one document per line of plain, gzip, bz2
+    or xz files), a generator; ``fit_transform`` and ``partial_fit`` too
+    (gensim needs a corpus that can be iterated over again for each epoch).
+    The corpus is read once: a counting pass analyses the
     documents one at a time, counts the words and writes their provisional
     ids and the document lengths to a temporary file (deleted when ``fit``
     returns; ``tempfile`` chooses where, ``TMPDIR`` sets it). Each epoch
@@ -401,9 +401,9 @@ class Word2VecVectorizer(
         ----------
         X : iterable of str or of list of str
             Raw documents (analysed like CountVectorizer does) or
-            pre-tokenised documents (lists or tuples of str, used as is);
-            an iterable that starts over at each iteration, such as a list
-            or a :class:`LineCorpus`, not a one-shot iterator.
+            pre-tokenised documents (lists or tuples of str, used as is).
+            Read once, so any iterable works: a list, a
+            :class:`LineCorpus`, a generator.
         y : None
             Ignored.
 
@@ -412,7 +412,7 @@ class Word2VecVectorizer(
         self : Word2VecVectorizer
             The fitted vectorizer.
         """
-        with self._training(X, "fit", reset=True):
+        with self._training(X, "fit", previous=None):
             return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -422,8 +422,7 @@ class Word2VecVectorizer(
         Equivalent to ``fit(X).transform(X)`` with the same ``random_state``
         (see ``max_vocab_size`` for the one exception), but the documents are
         read and analysed once: the pooling reads the encoded copy of the
-        corpus made for training. Like ``fit``, it needs a corpus that can be
-        iterated over more than once.
+        corpus made for training, so a generator works here too.
 
         Parameters
         ----------
@@ -437,7 +436,7 @@ class Word2VecVectorizer(
         X_new : ndarray of shape (n_documents, n_components), float32
             Pooled document vectors.
         """
-        with self._training(X, "fit_transform", reset=True) as spool:
+        with self._training(X, "fit_transform", previous=None) as spool:
             return np.concatenate(
                 [self._pool(ids, offsets) for ids, offsets in spool.documents()]
             )
@@ -449,7 +448,8 @@ class Word2VecVectorizer(
         On an unfitted vectorizer this is ``fit``. Later calls add the words
         that ``X`` holds ``min_count`` times or more to the vocabulary (old
         words keep their rows), then train ``epochs`` passes over ``X`` from
-        the current vectors; see Notes.
+        the current vectors; see Notes. If the call fails, the vectorizer is
+        left as it was before it.
 
         Parameters
         ----------
@@ -463,13 +463,12 @@ class Word2VecVectorizer(
         self : Word2VecVectorizer
             The updated vectorizer.
         """
-        reset = not hasattr(self, "wv_")
-        if not reset:
-            self._check_continuable()
-        with self._training(X, "partial_fit", reset=reset):
+        previous = self._previous_fit() if hasattr(self, "wv_") else None
+        with self._training(X, "partial_fit", previous=previous):
             return self
 
-    def _check_continuable(self):
+    def _previous_fit(self):
+        """The fitted state that ``partial_fit`` goes on from."""
         tree_outputs = len(self.output_vectors_) < len(self.wv_)
         if self.loss == "hierarchical_softmax" or tree_outputs:
             raise ValueError(
@@ -483,10 +482,20 @@ class Word2VecVectorizer(
                 f"n_components={self.n_components} but the fitted vectors have "
                 f"{self.wv_.vector_size} components; partial_fit cannot change it."
             )
+        return PreviousFit(
+            index_to_key=self.wv_.index_to_key,
+            word_counts=self.word_counts_,
+            W_in=self.input_vectors_,
+            W_out=self.output_vectors_,
+            # A copy: a failed call must not move the generator on.
+            rng=copy.deepcopy(self._rng),
+            loss_curve=self.loss_curve_,
+            n_words_trained=self.n_words_trained_,
+            document_frequency=getattr(self, "_document_frequency", None),
+        )
 
-    def _check_loss(self, word_counts):
-        """Validate ``loss`` against the vocabulary; Huffman tree if needed."""
-        n_words = len(word_counts)
+    def _check_output_layer(self, n_words):
+        """Validate ``loss`` and ``word_vectors`` against the vocabulary size."""
         if self.loss == "softmax" and n_words > MAX_SOFTMAX_WORDS:
             megabytes = self.batch_size * 2 * self.window * n_words * 4 / 2**20
             raise ValueError(
@@ -497,24 +506,22 @@ class Word2VecVectorizer(
                 "words: set max_features (or raise min_count), or use "
                 "loss='negative_sampling' or 'hierarchical_softmax'."
             )
-        if self.loss != "hierarchical_softmax":
-            return None
-        if self.word_vectors != "input":
+        if self.loss == "hierarchical_softmax" and self.word_vectors != "input":
             raise ValueError(
                 f"word_vectors={self.word_vectors!r} needs one output vector per "
                 "word; with loss='hierarchical_softmax' the output matrix holds "
                 "the Huffman tree's inner nodes. Use word_vectors='input'."
             )
-        return huffman_tree(word_counts)
 
     @contextmanager
-    def _training(self, X, method, *, reset):
+    def _training(self, X, method, *, previous):
         """Count and encode X, train on it; yield its encoded copy, then delete it.
 
-        ``reset`` starts from an empty vocabulary (``fit``); otherwise the
-        fitted vocabulary and vectors are extended (``partial_fit``).
+        ``previous`` is the fitted state to go on from (``partial_fit``), or
+        None to start from an empty vocabulary. Every fitted attribute is
+        built on a copy of the estimator and set at once at the end, so that
+        after any failure the previous model is whole and usable.
         """
-        check_reiterable(X, method)
         if (
             self.init_vectors is not None
             and self.init_vectors.vector_size != self.n_components
@@ -523,13 +530,21 @@ class Word2VecVectorizer(
                 f"init_vectors has vector_size={self.init_vectors.vector_size} but "
                 f"n_components={self.n_components}; they must be equal."
             )
+        if previous is None:
+            previous = PreviousFit.empty(
+                self.n_components, make_generator(self.random_state)
+            )
         # Cleanup errors are ignored: on Windows, files that an interrupted
         # epoch left open cannot be removed yet.
         with tempfile.TemporaryDirectory(
             prefix="sklearn_w2v-", ignore_cleanup_errors=True
         ) as directory:
             spool = self._count(X, directory, method)
-            self._train_on(spool, X, reset)
+            fitted, context = self._train_on(spool, X, previous)
+            vars(self).update(vars(fitted))
+            context.call_on_fit_task_end(
+                estimator=self, X=X, reconstruction_attributes={}
+            )
             yield spool
 
     def _count(self, X, directory, method):
@@ -552,25 +567,39 @@ class Word2VecVectorizer(
             )
         return spool
 
-    def _train_on(self, spool, X, reset):
-        if reset:
-            keys, old_counts = [], np.zeros(0, dtype=np.int64)
-            W_in = W_out = np.zeros((0, self.n_components), dtype=np.float32)
-            rng = make_generator(self.random_state)
-        else:
-            keys, old_counts = self.wv_.index_to_key, self.word_counts_
-            W_in, W_out, rng = self.input_vectors_, self.output_vectors_, self._rng
-        index_to_key, counts_in_X = self._extend_vocabulary(spool, keys)
+    def _train_on(self, spool, X, previous):
+        """Train from ``previous`` on the spool; return a fitted copy of self.
+
+        Also returns the callback context of the fit, whose end the caller
+        reports once the copy's attributes are committed.
+        """
+        index_to_key, rows, counts_in_X = grow_vocabulary(
+            previous.index_to_key,
+            list(spool.slots),
+            spool.counts,
+            min_count=self.min_count,
+            max_features=self.max_features,
+        )
+        if not index_to_key:
+            raise ValueError(
+                f"min_count={self.min_count} leaves an empty vocabulary: no token "
+                f"occurs {self.min_count} times or more."
+            )
+        spool.map_slots(rows)
+        n_old, n_words = len(previous.index_to_key), len(index_to_key)
         word_counts = counts_in_X.copy()
-        word_counts[: len(keys)] += old_counts
-        huffman = self._check_loss(word_counts)
+        word_counts[:n_old] += previous.word_counts
+        self._check_output_layer(n_words)
+        huffman = None
+        if self.loss == "hierarchical_softmax":
+            huffman = huffman_tree(word_counts)
 
         context = self._init_callback_context(max_subtasks=self.epochs)
         context.call_on_fit_task_begin(estimator=self, X=X)
-        n_words = len(index_to_key)
-        W = extend_weights(W_in, W_out, n_words - len(keys), rng)
+        rng = previous.rng
+        W = extend_weights(previous.W_in, previous.W_out, n_words - n_old, rng)
         if self.init_vectors is not None:
-            new = slice(len(keys), n_words)
+            new = slice(n_old, n_words)
             copy_pretrained(W[0, new], index_to_key[new], self.init_vectors)
         loss_curve, n_words_trained = train(
             W,
@@ -581,6 +610,7 @@ class Word2VecVectorizer(
             algorithm=self.algorithm,
             window=self.window,
             shrink_windows=self.shrink_windows,
+            longest_document=spool.longest_document,
             n_negative=self.n_negative,
             loss=self.loss,
             huffman=huffman,
@@ -594,44 +624,15 @@ class Word2VecVectorizer(
             verbose=self.verbose,
             epoch_callback=_epoch_tasks(context, self, X),
         )
-        if not reset:
-            loss_curve = np.concatenate([self.loss_curve_, loss_curve])
-            n_words_trained += self.n_words_trained_
-        self.loss_curve_, self.n_words_trained_ = loss_curve, n_words_trained
-        self._rng = rng  # partial_fit goes on drawing from it
-        self.word_counts_ = word_counts
-        self._set_vectors(W, index_to_key)
+        fitted = copy.copy(self)
+        fitted.loss_curve_ = np.concatenate([previous.loss_curve, loss_curve])
+        fitted.n_words_trained_ = previous.n_words_trained + n_words_trained
+        fitted._rng = rng  # partial_fit goes on drawing from it
+        fitted.word_counts_ = word_counts
+        fitted._set_vectors(W, index_to_key)
         # Pooling statistics come from the in-vocabulary tokens of X.
-        seen = None if reset else getattr(self, "_document_frequency", None)
-        self._fit_pooling_blocks(spool.documents(), seen)
-        context.call_on_fit_task_end(estimator=self, X=X, reconstruction_attributes={})
-
-    def _extend_vocabulary(self, spool, keys):
-        """Add X's frequent new words to ``keys``; map the spool's slots to rows.
-
-        Returns the extended ``index_to_key`` and the occurrences in X of
-        each of its words.
-        """
-        words = list(spool.slots)
-        vocabulary = self.vocabulary_ if keys else {}
-        rows, joining = extend_vocabulary(
-            spool.counts,
-            np.fromiter(map(vocabulary.get, words, repeat(-1)), dtype=np.int64),
-            n_rows=len(keys),
-            min_count=self.min_count,
-            max_features=self.max_features,
-        )
-        n_words = len(keys) + len(joining)
-        if n_words == 0:
-            raise ValueError(
-                f"min_count={self.min_count} leaves an empty vocabulary: no token "
-                f"occurs {self.min_count} times or more."
-            )
-        spool.map_slots(rows)
-        counts_in_X = np.zeros(n_words, dtype=np.int64)
-        counted = rows >= 0
-        counts_in_X[rows[counted]] = spool.counts[counted]
-        return list(keys) + [words[i] for i in joining], counts_in_X
+        fitted._fit_pooling_blocks(spool.documents(), previous.document_frequency)
+        return fitted, context
 
     def _set_vectors(self, W, index_to_key):
         n_words = len(index_to_key)
