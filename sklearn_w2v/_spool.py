@@ -17,6 +17,8 @@ vocabulary is known, the slot-to-row map of the last generation is carried
 back through the prunings, giving each generation its own map.
 """
 
+import sys
+import time
 from array import array
 from pathlib import Path
 
@@ -119,14 +121,17 @@ class CorpusSpool:
     def _path(self, name):
         return self.directory / name
 
-    def write(self, documents):
+    def write(self, documents, verbose=0):
         """Encode, count and append token lists, flushing every ~CHUNK_TOKENS tokens.
 
         Parameters
         ----------
         documents : iterable of list of str
             Token lists, read once.
+        verbose : int, default=0
+            From 2, print a line on stderr when done.
         """
+        started = time.perf_counter()
         slot_buffer, length_buffer = array("i"), array("q")
         files = (self._path("tokens.int32"), self._path("lengths.int64"))
         with open(files[0], "ab") as token_file, open(files[1], "ab") as length_file:
@@ -149,6 +154,14 @@ class CorpusSpool:
                     # Counting documents too bounds a run of empty documents.
                     flush()
             flush()
+        if verbose >= 2:
+            pruned = f" after {self.n_prunings} prunings" if self.n_prunings else ""
+            print(
+                f"counted {self.n_tokens:,} tokens of {self.n_documents:,} "
+                f"documents: {len(self.slots):,} distinct words{pruned}, "
+                f"{time.perf_counter() - started:.1f}s",
+                file=sys.stderr,
+            )
 
     def _flush(self, slot_buffer, length_buffer, token_file, length_file):
         if not length_buffer:

@@ -1,9 +1,7 @@
 """Word2VecVectorizer: word2vec as a scikit-learn transformer."""
 
 import copy
-import sys
 import tempfile
-import time
 from contextlib import contextmanager
 from numbers import Integral, Real
 
@@ -17,6 +15,7 @@ from ._sklearn_compat import (
     Interval,
     StrOptions,
     _fit_context,
+    epoch_tasks,
 )
 from ._softmax import MAX_SOFTMAX_WORDS
 from ._spool import CorpusSpool, training_corpus
@@ -184,7 +183,12 @@ class Word2VecVectorizer(
         ``partial_fit`` calls since ``fit``).
     loss_curve_ : ndarray of shape (epochs * n_calls,), float64
         Mean training loss per trained centre word in each epoch, computed
-        in float64; ``partial_fit`` appends the epochs of each call.
+        in float64; ``partial_fit`` appends the epochs of each call. The
+        scales of the two algorithms differ by design: a skip-gram centre
+        word sums the losses of its whole window (up to ``2 * window``
+        predictions, each with ``n_negative`` noise words, about 15 with the
+        defaults), a CBOW centre word makes one prediction (about 2 to 3).
+        Compare curves of one algorithm only.
     n_words_trained_ : int
         Centre words trained over all epochs (of all calls), after
         subsampling.
@@ -222,42 +226,14 @@ class Word2VecVectorizer(
     gradient and turns each window into one small matrix product; for CBOW
     the hidden vectors of a minibatch are one sparse matrix product.
 
-    **Corpora larger than memory.** ``fit`` takes any iterable corpus: a
-    list, a :class:`LineCorpus` (one document per line of plain, gzip, bz2
-    or xz files), a generator; ``fit_transform`` and ``partial_fit`` too
-    (gensim needs a corpus that can be iterated over again for each epoch).
-    The corpus is read once: a counting pass analyses the
-    documents one at a time, counts the words and writes their provisional
-    ids and the document lengths to a temporary file (deleted when ``fit``
-    returns; ``tempfile`` chooses where, ``TMPDIR`` sets it). Each epoch
-    reads the file back in chunks of about a million tokens, and windows
-    reach across chunk boundaries, so memory holds the model, the word
-    counts and a few chunk-sized buffers, never the corpus; documents of any
-    length are trained in full (gensim truncates them at 10,000 tokens). A
-    corpus of at most 16M in-vocabulary tokens is read back once and kept
-    (8 bytes a token) instead of once per epoch and job.
-    The result does not depend on the chunking: with ``n_jobs=1`` and a
-    fixed ``random_state`` two fits are bit-identical. The learning rate
-    decays over the expected number of centre words per epoch
-    (``sum(count * keep_probability)``), as an epoch's exact number is known
-    only at its end.
-
-    **partial_fit.** The first call (or any call after ``fit``) goes on from
-    the fitted state; on an unfitted vectorizer it is ``fit``. A later call
-    counts the words of its documents, adds their counts to
-    ``word_counts_``, and appends the new words counted ``min_count`` times
-    or more in these documents (occurrences in earlier calls' documents of
-    words left out are not remembered, as in gensim's
-    ``build_vocab(update=True)``), with random input vectors and zero output
-    vectors as in ``fit``; the vectors of known words are kept, and the
-    subsampling and noise laws use the updated counts. It then trains
-    ``epochs`` passes over the new documents, the learning rate decaying
-    from ``learning_rate`` to ``min_learning_rate`` again (gensim's
-    ``train`` on new sentences). ``idf_`` counts the documents of all calls;
-    ``sif_component_`` is learned again from each call's documents.
-    ``loss='hierarchical_softmax'`` cannot be continued: its output vectors
-    are the inner nodes of a Huffman tree built from the word counts, which
-    new documents change.
+    **Corpora larger than memory.** ``fit`` reads its corpus once, so any
+    iterable works (a list, a :class:`LineCorpus`, a generator): a counting
+    pass writes the word ids to a temporary file that every epoch reads back
+    in chunks, so memory holds the model, never the corpus, and the result
+    does not depend on the chunking. ``partial_fit`` adds the new frequent
+    words of its documents and trains ``epochs`` passes over them, the
+    learning rate decaying again; ``loss='hierarchical_softmax'`` cannot be
+    continued. Both are described in the user guide, :ref:`streaming`.
 
     With scikit-learn >= 1.9, ``set_callbacks`` attaches
     :mod:`sklearn.callback` callbacks (such as
@@ -412,7 +388,7 @@ class Word2VecVectorizer(
         self : Word2VecVectorizer
             The fitted vectorizer.
         """
-        with self._training(X, "fit", previous=None):
+        with self._fitting(X, "fit", previous=None):
             return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -436,7 +412,7 @@ class Word2VecVectorizer(
         X_new : ndarray of shape (n_documents, n_components), float32
             Pooled document vectors.
         """
-        with self._training(X, "fit_transform", previous=None) as spool:
+        with self._fitting(X, "fit_transform", previous=None) as spool:
             return np.concatenate(
                 [self._pool(ids, offsets) for ids, offsets in spool.documents()]
             )
@@ -464,7 +440,7 @@ class Word2VecVectorizer(
             The updated vectorizer.
         """
         previous = self._previous_fit() if hasattr(self, "wv_") else None
-        with self._training(X, "partial_fit", previous=previous):
+        with self._fitting(X, "partial_fit", previous=previous):
             return self
 
     def _previous_fit(self):
@@ -514,7 +490,7 @@ class Word2VecVectorizer(
             )
 
     @contextmanager
-    def _training(self, X, method, *, previous):
+    def _fitting(self, X, method, *, previous):
         """Count and encode X, train on it; yield its encoded copy, then delete it.
 
         ``previous`` is the fitted state to go on from (``partial_fit``), or
@@ -522,12 +498,10 @@ class Word2VecVectorizer(
         built on a copy of the estimator and set at once at the end, so that
         after any failure the previous model is whole and usable.
         """
-        if (
-            self.init_vectors is not None
-            and self.init_vectors.vector_size != self.n_components
-        ):
+        size = getattr(self.init_vectors, "vector_size", self.n_components)
+        if size != self.n_components:
             raise ValueError(
-                f"init_vectors has vector_size={self.init_vectors.vector_size} but "
+                f"init_vectors has vector_size={size} but "
                 f"n_components={self.n_components}; they must be equal."
             )
         if previous is None:
@@ -539,7 +513,13 @@ class Word2VecVectorizer(
         with tempfile.TemporaryDirectory(
             prefix="sklearn_w2v-", ignore_cleanup_errors=True
         ) as directory:
-            spool = self._count(X, directory, method)
+            spool = CorpusSpool(directory, self.max_vocab_size)
+            spool.write(self._iter_analyzed(X), verbose=self.verbose)
+            if spool.n_documents == 0:
+                raise ValueError(
+                    f"{type(self).__name__}.{method} needs at least one "
+                    "document; X is empty."
+                )
             fitted, context = self._train_on(spool, X, previous)
             vars(self).update(vars(fitted))
             context.call_on_fit_task_end(
@@ -547,32 +527,8 @@ class Word2VecVectorizer(
             )
             yield spool
 
-    def _count(self, X, directory, method):
-        """The counting pass: analyse, count and encode X into ``directory``."""
-        started = time.perf_counter()
-        spool = CorpusSpool(directory, self.max_vocab_size)
-        spool.write(self._iter_analyzed(X))
-        if spool.n_documents == 0:
-            raise ValueError(
-                f"{type(self).__name__}.{method} needs at least one document; "
-                "X is empty."
-            )
-        if self.verbose >= 2:
-            pruned = f" after {spool.n_prunings} prunings" if spool.n_prunings else ""
-            print(
-                f"counted {spool.n_tokens:,} tokens of {spool.n_documents:,} "
-                f"documents: {len(spool.slots):,} distinct words{pruned}, "
-                f"{time.perf_counter() - started:.1f}s",
-                file=sys.stderr,
-            )
-        return spool
-
     def _train_on(self, spool, X, previous):
-        """Train from ``previous`` on the spool; return a fitted copy of self.
-
-        Also returns the callback context of the fit, whose end the caller
-        reports once the copy's attributes are committed.
-        """
+        """Train from ``previous`` on the spool; a fitted copy, callback context."""
         index_to_key, rows, counts_in_X = grow_vocabulary(
             previous.index_to_key,
             list(spool.slots),
@@ -580,11 +536,6 @@ class Word2VecVectorizer(
             min_count=self.min_count,
             max_features=self.max_features,
         )
-        if not index_to_key:
-            raise ValueError(
-                f"min_count={self.min_count} leaves an empty vocabulary: no token "
-                f"occurs {self.min_count} times or more."
-            )
         spool.map_slots(rows)
         n_old, n_words = len(previous.index_to_key), len(index_to_key)
         word_counts = counts_in_X.copy()
@@ -622,7 +573,7 @@ class Word2VecVectorizer(
             n_jobs=effective_n_jobs(self.n_jobs),
             rng=rng,
             verbose=self.verbose,
-            epoch_callback=_epoch_tasks(context, self, X),
+            epoch_callback=epoch_tasks(context, self, X),
         )
         fitted = copy.copy(self)
         fitted.loss_curve_ = np.concatenate([previous.loss_curve, loss_curve])
@@ -640,31 +591,8 @@ class Word2VecVectorizer(
         self.input_vectors_ = W[0, :n_words]
         # With hierarchical softmax the output rows are the n_words - 1 inner nodes.
         self.output_vectors_ = W[1, : n_words - (self.loss == "hierarchical_softmax")]
-        if self.word_vectors == "input":
-            vectors = self.input_vectors_
-        elif self.word_vectors == "output":
-            vectors = self.output_vectors_
-        else:
+        if self.word_vectors == "sum":
             vectors = self.input_vectors_ + self.output_vectors_
+        else:
+            vectors = getattr(self, f"{self.word_vectors}_vectors_")
         self.wv_ = KeyedVectors(index_to_key, vectors)
-
-
-def _epoch_tasks(context, estimator, documents):
-    """Begin the first epoch's callback task; return ``train``'s ``epoch_callback``.
-
-    ``train`` reports only the end of each epoch, so ending epoch ``k`` also
-    begins epoch ``k + 1``. The callbacks' request to stop (the return value
-    of ``on_fit_task_end``) is not honoured: every epoch runs, because the
-    learning rate decays over all of them.
-    """
-    epochs = estimator.epochs
-    tasks = [context.subcontext(task_name="epoch")]
-    tasks[0].call_on_fit_task_begin(estimator=estimator, X=documents)
-
-    def end_epoch(epoch, loss):
-        tasks.pop().call_on_fit_task_end(estimator=estimator, X=documents)
-        if epoch + 1 < epochs:
-            tasks.append(context.subcontext(task_name="epoch"))
-            tasks[-1].call_on_fit_task_begin(estimator=estimator, X=documents)
-
-    return end_epoch

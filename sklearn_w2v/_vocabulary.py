@@ -209,6 +209,11 @@ def grow_vocabulary(index_to_key, words, counts, *, min_count, max_features):
     counts_in_X : ndarray of shape (len(index_to_key),), int64
         Occurrences of each vocabulary word in this counting pass.
 
+    Raises
+    ------
+    ValueError
+        If the vocabulary would be empty.
+
     Examples
     --------
     >>> import numpy as np
@@ -231,6 +236,11 @@ def grow_vocabulary(index_to_key, words, counts, *, min_count, max_features):
         max_features=max_features,
     )
     index_to_key = list(index_to_key) + [words[i] for i in joining]
+    if not index_to_key:
+        raise ValueError(
+            f"min_count={min_count} leaves an empty vocabulary: no token occurs "
+            f"{min_count} times or more."
+        )
     counts_in_X = np.zeros(len(index_to_key), dtype=np.int64)
     counted = rows >= 0
     counts_in_X[rows[counted]] = counts[counted]

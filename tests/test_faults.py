@@ -59,6 +59,7 @@ def _alive(pid):
 
 
 @requires_fork
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
 def test_training_jobs_die_with_their_parent_and_never_run_its_code(tmp_path, signum):
     script = tmp_path / "fit.py"

@@ -45,6 +45,7 @@ def _known_rows(vectorizer, document):
 # Pipeline and model selection
 
 
+@pytest.mark.slow
 def test_pipeline_grid_search(topic_corpus):
     documents, labels = topic_corpus
     pipeline = Pipeline(
