@@ -46,7 +46,7 @@ def _documents(ids, offsets):
 
 
 def test_poolings_listed():
-    assert POOLINGS == ("mean", "sum", "max", "tfidf", "sif")
+    assert POOLINGS == ("mean", "sum", "max", "mean+max", "tfidf", "sif")
 
 
 @pytest.mark.parametrize("normalize", [None, "count", "weight"])
