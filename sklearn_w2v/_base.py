@@ -96,7 +96,8 @@ class _PoolingVectorizer(
             n_documents += len(offsets) - 1
             frequency += document_frequency(ids, offsets, n_words)
             pooled = sif_pool(ids, offsets, self.wv_.vectors, weights)
-            gram += pooled.T.astype(np.float64) @ pooled
+            pooled = pooled.astype(np.float64)
+            gram += pooled.T @ pooled
         self._document_frequency = (n_documents, frequency)
         self.idf_ = idf_from_frequency(frequency, n_documents)
         self.sif_component_ = top_eigenvector(gram)
@@ -104,16 +105,17 @@ class _PoolingVectorizer(
 
     def _check_pooling_fitted(self):
         """Refuse to pool with statistics learned for other parameters."""
+        # Vectorizers fitted before _sif_fitted_alpha existed had no choice.
+        fitted_alpha = getattr(self, "_sif_fitted_alpha", self.sif_alpha)
         if (
             self.pooling == "sif"
             and self.sif_remove_component
-            and self.sif_alpha != getattr(self, "_sif_fitted_alpha", None)
+            and self.sif_alpha != fitted_alpha
         ):
             raise NotFittedError(
-                f"sif_component_ was learned in fit with sif_alpha="
-                f"{getattr(self, '_sif_fitted_alpha', None)}, but sif_alpha="
-                f"{self.sif_alpha} now: call fit again before transform, or set "
-                "sif_remove_component=False."
+                f"sif_component_ was learned in fit with sif_alpha={fitted_alpha}, "
+                f"but sif_alpha={self.sif_alpha} now: call fit again before "
+                "transform, or set sif_remove_component=False."
             )
 
     def _pool(self, ids, offsets):
@@ -124,13 +126,6 @@ class _PoolingVectorizer(
             return pool_documents(ids, offsets, vectors)
         if self.pooling == "mean":
             return pool_documents(ids, offsets, vectors, normalize="count")
-        if self.pooling == "mean+max":
-            return np.hstack(
-                [
-                    pool_documents(ids, offsets, vectors, normalize="count"),
-                    max_pool_documents(ids, offsets, vectors),
-                ]
-            )
         if self.pooling == "tfidf":
             return pool_documents(
                 ids, offsets, vectors, word_weights=self.idf_, normalize="weight"
@@ -170,32 +165,7 @@ class _PoolingVectorizer(
     @property
     def _n_features_out(self):
         """Number of output features; unset (AttributeError) before ``fit``."""
-        return self.wv_.vector_size * (2 if self.pooling == "mean+max" else 1)
-
-    def get_feature_names_out(self, input_features=None):
-        """Get output feature names for transformation.
-
-        Parameters
-        ----------
-        input_features : array-like of str or None, default=None
-            Ignored: the features are dimensions of the word vectors.
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-            ``<class name><k>`` for dimension ``k`` of the pooled vectors;
-            with ``pooling='mean+max'``, ``<class name>_mean<k>`` then
-            ``<class name>_max<k>`` for the two halves.
-        """
-        names = super().get_feature_names_out(input_features)
-        if self.pooling != "mean+max":
-            return names
-        prefix = type(self).__name__.lower()
-        dimensions = range(self.wv_.vector_size)
-        return np.asarray(
-            [f"{prefix}_{half}{k}" for half in ("mean", "max") for k in dimensions],
-            dtype=object,
-        )
+        return self.wv_.vector_size
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

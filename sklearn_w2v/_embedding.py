@@ -26,15 +26,13 @@ class EmbeddingVectorizer(_PoolingVectorizer):
     vectors : KeyedVectors
         The word vectors. They are read, never modified or copied: ``wv_``
         is this object, and :func:`~sklearn.base.clone` shares it.
-    pooling : {'mean', 'sum', 'max', 'mean+max', 'tfidf', 'sif'}, \
-            default='mean'
+    pooling : {'mean', 'sum', 'max', 'tfidf', 'sif'}, default='mean'
         How ``transform`` combines the vectors of a document's words: their
-        mean, sum, element-wise maximum, the mean and the maximum side by
-        side (twice ``vector_size`` features), idf-weighted mean (idf
-        learned in ``fit`` with TfidfVectorizer's smooth formula), or smooth
-        inverse frequency weighting ``sif_alpha / (sif_alpha + p(w))``
-        followed by the removal of the first principal component learned in
-        ``fit`` (Arora, Liang and Ma, 2017). See Notes for ``p(w)``.
+        mean, sum, element-wise maximum, idf-weighted mean (idf learned in
+        ``fit`` with TfidfVectorizer's smooth formula), or smooth inverse
+        frequency weighting ``sif_alpha / (sif_alpha + p(w))`` followed by
+        the removal of the first principal component learned in ``fit``
+        (Arora, Liang and Ma, 2017). See Notes for ``p(w)``.
         ``fit`` learns the statistics of every pooling, so ``pooling`` can
         be changed with ``set_params`` without fitting again.
     sif_alpha : float, default=1e-3

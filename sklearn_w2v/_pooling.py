@@ -7,7 +7,7 @@ embedding matrix; max pooling is a ``reduceat`` over the ids of each document.
 import numpy as np
 import scipy.sparse as sp
 
-POOLINGS = ("mean", "sum", "max", "mean+max", "tfidf", "sif")
+POOLINGS = ("mean", "sum", "max", "tfidf", "sif")
 
 
 def pool_documents(ids, offsets, vectors, *, word_weights=None, normalize=None):
@@ -123,8 +123,11 @@ def document_frequency(ids, offsets, n_words):
     [1, 1, 0]
     """
     doc_index = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
-    pairs = np.unique(doc_index.astype(np.int64) * n_words + ids)
-    return np.bincount(pairs % n_words, minlength=n_words).astype(np.int64)
+    # Sorting then dropping repeats is several times faster than np.unique,
+    # whose hash table is slow on millions of distinct pairs.
+    pairs = np.sort(doc_index.astype(np.int64) * n_words + ids)
+    distinct = pairs[np.flatnonzero(np.diff(pairs, prepend=-1))]
+    return np.bincount(distinct % n_words, minlength=n_words).astype(np.int64)
 
 
 def idf_from_frequency(frequency, n_documents):

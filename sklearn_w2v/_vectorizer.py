@@ -108,12 +108,10 @@ class Word2VecVectorizer(
         computed from the same weights and summed; a few hundred words is as
         accurate as word-by-word updates and much faster, while several
         thousand can make frequent words' summed updates overshoot.
-    pooling : {'mean', 'sum', 'max', 'mean+max', 'tfidf', 'sif'}, \
-            default='mean'
+    pooling : {'mean', 'sum', 'max', 'tfidf', 'sif'}, default='mean'
         How ``transform`` combines the vectors of a document's words: their
-        mean, sum, element-wise maximum, the mean and the maximum side by
-        side (``2 * n_components`` features), idf-weighted mean (idf learned
-        in ``fit`` with TfidfVectorizer's smooth formula), or smooth inverse
+        mean, sum, element-wise maximum, idf-weighted mean (idf learned in
+        ``fit`` with TfidfVectorizer's smooth formula), or smooth inverse
         frequency weighting ``sif_alpha / (sif_alpha + p(w))`` followed by
         the removal of the first principal component learned in ``fit``
         (Arora, Liang and Ma, 2017). ``fit`` learns the statistics of every

@@ -188,48 +188,6 @@ def test_sif_alpha_changed_after_fit_asks_to_refit(pretrained):
     assert vectorizer.transform(QUERY_DOCUMENTS).shape == (5, 8)
 
 
-# mean+max pooling
-
-
-@pytest.mark.parametrize("Vectorizer", [Word2VecVectorizer, EmbeddingVectorizer])
-def test_mean_max_pooling_matches_per_document_loop(pretrained, Vectorizer):
-    documents, _ = make_topic_corpus(n_documents=30, seed=4)
-    if Vectorizer is Word2VecVectorizer:
-        vectorizer = Vectorizer(**FAST_PARAMS, pooling="mean+max").fit(documents)
-    else:
-        vectorizer = Vectorizer(pretrained.wv_, pooling="mean+max").fit(documents)
-    X = vectorizer.transform(QUERY_DOCUMENTS)
-    vectors = vectorizer.wv_.vectors.astype(np.float64)
-    d = vectors.shape[1]
-    assert X.shape == (len(QUERY_DOCUMENTS), 2 * d)
-    assert X.dtype == np.float32
-    for row, document in zip(X, QUERY_DOCUMENTS, strict=True):
-        ids = [
-            vectorizer.vocabulary_[w]
-            for w in document.split()
-            if w in vectorizer.vocabulary_
-        ]
-        if not ids:
-            assert_array_equal(row, 0.0)
-            continue
-        expected = np.concatenate([vectors[ids].mean(axis=0), vectors[ids].max(axis=0)])
-        assert_allclose(row, expected, rtol=1e-5, atol=1e-6)
-
-
-def test_mean_max_feature_names_name_both_halves(pretrained):
-    vectorizer = EmbeddingVectorizer(pretrained.wv_, pooling="mean+max")
-    names = vectorizer.fit(QUERY_DOCUMENTS).get_feature_names_out()
-    assert names.dtype == object
-    assert names.tolist() == [f"embeddingvectorizer_mean{k}" for k in range(8)] + [
-        f"embeddingvectorizer_max{k}" for k in range(8)
-    ]
-    assert len(names) == vectorizer.transform(QUERY_DOCUMENTS).shape[1]
-    vectorizer.set_params(pooling="mean")
-    assert vectorizer.get_feature_names_out().tolist() == [
-        f"embeddingvectorizer{k}" for k in range(8)
-    ]
-
-
 # Joining TF-IDF
 
 

@@ -184,7 +184,7 @@ def test_unknown_documents_transform_to_zero_rows(topic_corpus, fast_params, poo
     documents, _ = topic_corpus
     vectorizer = Word2VecVectorizer(**fast_params, pooling=pooling).fit(documents)
     X = vectorizer.transform(["zebra unicorn", "", [], ("qq",), "cat dog"])
-    assert X.shape == (5, 16 if pooling == "mean+max" else 8)
+    assert X.shape == (5, 8)
     assert np.all(np.isfinite(X))
     assert_array_equal(X[:4], 0.0)
     assert np.any(X[4] != 0)
@@ -486,7 +486,7 @@ def test_pooling_shape(topic_corpus, fast_params, pooling):
     documents, _ = topic_corpus
     vectorizer = Word2VecVectorizer(**fast_params, pooling=pooling).fit(documents)
     X = vectorizer.transform(QUERY_DOCUMENTS)
-    assert X.shape == (len(QUERY_DOCUMENTS), 16 if pooling == "mean+max" else 8)
+    assert X.shape == (len(QUERY_DOCUMENTS), 8)
     assert X.dtype == np.float32
     assert np.all(np.isfinite(X))
 
