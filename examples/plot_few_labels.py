@@ -117,6 +117,8 @@ for name, values in scores.items():
     ax.plot(n_labels, mean, marker="o", label=name)
     ax.fill_between(n_labels, mean - std, mean + std, alpha=0.2)
 ax.set_xscale("log")
+ax.set_xticks(n_labels, labels=[str(n) for n in n_labels])
+ax.minorticks_off()
 ax.set_xlabel("labelled passages (equal numbers per era)")
 ax.set_ylabel("test accuracy")
 ax.set_title("Era of State of the Union passages")
