@@ -13,6 +13,11 @@ shuffled folds, random_state=0) and the mean fit and score time per fold of
 
 Everything runs in one process (n_jobs=1), one fold after the other.
 
+Here the word vectors see only the labelled training folds, which is what a
+pipeline starting with Word2VecVectorizer does; bench_few_labels.py measures
+the workflow where word vectors help: pretrained on unlabelled text, frozen,
+with few labels, alone and beside TF-IDF.
+
 Usage: python benchmarks/bench_classification.py [--folds 5] [--algorithm cbow]
        [--n-components 100] [--epochs 5]
 """

@@ -13,6 +13,7 @@ from sklearn.base import (
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
 )
+from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ._pooling import (
@@ -21,6 +22,7 @@ from ._pooling import (
     idf_from_frequency,
     max_pool_documents,
     pool_documents,
+    sif_pool,
     sif_weights,
     top_eigenvector,
 )
@@ -70,34 +72,53 @@ class _PoolingVectorizer(
         return iter_analyzed(X, analyzer, self.input)
 
     def _fit_pooling_blocks(self, blocks, seen=None):
-        """Learn the statistics of ``pooling`` from blocks of documents.
+        """Learn the statistics of every pooling from blocks of documents.
 
-        ``blocks`` is a re-iterable of ``(ids, offsets)`` pairs as returned
-        by :func:`~sklearn_w2v._text.encode_known`, read once if ``pooling``
-        needs statistics. ``seen`` is ``(n_documents, document_frequency)``
-        of documents counted before (``partial_fit``), which ``idf_`` then
-        counts too; the pair including ``blocks`` is kept as
-        ``_document_frequency``.
+        ``blocks`` is an iterable of ``(ids, offsets)`` pairs as returned by
+        :func:`~sklearn_w2v._text.encode_known`, read once. ``seen`` is
+        ``(n_documents, document_frequency)`` of documents counted before
+        (``partial_fit``), which ``idf_`` then counts too; the pair including
+        ``blocks`` is kept as ``_document_frequency``.
+
+        Both statistics are learned whatever ``pooling`` is, so that
+        ``set_params(pooling=...)`` after ``fit`` pools without refitting
+        (as a grid search over the pooling of frozen vectors does); together
+        they cost about one ``transform`` of the fit documents.
         """
         n_words = len(self.wv_)
-        if self.pooling == "tfidf":
-            n_documents, frequency = 0, np.zeros(n_words, dtype=np.int64)
-            if seen is not None:
-                n_documents, frequency[: len(seen[1])] = seen
-            for ids, offsets in blocks:
-                n_documents += len(offsets) - 1
-                frequency += document_frequency(ids, offsets, n_words)
-            self._document_frequency = (n_documents, frequency)
-            self.idf_ = idf_from_frequency(frequency, n_documents)
-        elif self.pooling == "sif" and self.sif_remove_component:
-            # The Gram matrices of blocks of documents add up.
-            gram = np.zeros((self.wv_.vector_size,) * 2)
-            for ids, offsets in blocks:
-                pooled = self._pool(ids, offsets, remove_component=False)
-                gram += pooled.T.astype(np.float64) @ pooled
-            self.sif_component_ = top_eigenvector(gram)
+        n_documents, frequency = 0, np.zeros(n_words, dtype=np.int64)
+        if seen is not None:
+            n_documents, frequency[: len(seen[1])] = seen
+        weights = sif_weights(self.word_counts_, self.sif_alpha)
+        # The Gram matrices of blocks of documents add up.
+        gram = np.zeros((self.wv_.vector_size,) * 2)
+        for ids, offsets in blocks:
+            n_documents += len(offsets) - 1
+            frequency += document_frequency(ids, offsets, n_words)
+            pooled = sif_pool(ids, offsets, self.wv_.vectors, weights)
+            pooled = pooled.astype(np.float64)
+            gram += pooled.T @ pooled
+        self._document_frequency = (n_documents, frequency)
+        self.idf_ = idf_from_frequency(frequency, n_documents)
+        self.sif_component_ = top_eigenvector(gram)
+        self._sif_fitted_alpha = self.sif_alpha
 
-    def _pool(self, ids, offsets, remove_component=True):
+    def _check_pooling_fitted(self):
+        """Refuse to pool with statistics learned for other parameters."""
+        # Vectorizers fitted before _sif_fitted_alpha existed had no choice.
+        fitted_alpha = getattr(self, "_sif_fitted_alpha", self.sif_alpha)
+        if (
+            self.pooling == "sif"
+            and self.sif_remove_component
+            and self.sif_alpha != fitted_alpha
+        ):
+            raise NotFittedError(
+                f"sif_component_ was learned in fit with sif_alpha={fitted_alpha}, "
+                f"but sif_alpha={self.sif_alpha} now: call fit again before "
+                "transform, or set sif_remove_component=False."
+            )
+
+    def _pool(self, ids, offsets):
         vectors = self.wv_.vectors
         if self.pooling == "max":
             return max_pool_documents(ids, offsets, vectors)
@@ -109,17 +130,9 @@ class _PoolingVectorizer(
             return pool_documents(
                 ids, offsets, vectors, word_weights=self.idf_, normalize="weight"
             )
-        pooled = pool_documents(
-            ids,
-            offsets,
-            vectors,
-            word_weights=sif_weights(self.word_counts_, self.sif_alpha),
-            normalize="count",
-        )
-        if remove_component and self.sif_remove_component:
-            component = self.sif_component_.astype(pooled.dtype)
-            pooled -= np.outer(pooled @ component, component)
-        return pooled
+        weights = sif_weights(self.word_counts_, self.sif_alpha)
+        component = self.sif_component_ if self.sif_remove_component else None
+        return sif_pool(ids, offsets, vectors, weights, component)
 
     def transform(self, X):
         """Map each document to the pooled vectors of its known words.
@@ -136,6 +149,7 @@ class _PoolingVectorizer(
             row.
         """
         check_is_fitted(self, "wv_")
+        self._check_pooling_fitted()
         # Batches of documents bound the memory to the output's; encode_known
         # checks the token types of pre-tokenised documents.
         analyzer = build_analyzer(self.get_params(deep=False))

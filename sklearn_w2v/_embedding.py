@@ -33,6 +33,8 @@ class EmbeddingVectorizer(_PoolingVectorizer):
         frequency weighting ``sif_alpha / (sif_alpha + p(w))`` followed by
         the removal of the first principal component learned in ``fit``
         (Arora, Liang and Ma, 2017). See Notes for ``p(w)``.
+        ``fit`` learns the statistics of every pooling, so ``pooling`` can
+        be changed with ``set_params`` without fitting again.
     sif_alpha : float, default=1e-3
         Smoothing constant of ``pooling='sif'``.
     sif_remove_component : bool, default=True
@@ -72,10 +74,11 @@ class EmbeddingVectorizer(_PoolingVectorizer):
         Occurrences of each word of ``wv_`` among the tokens of the
         documents seen in ``fit``.
     idf_ : ndarray of shape (n_words,), float64
-        Inverse document frequencies, with ``pooling='tfidf'``.
+        Inverse document frequencies, used by ``pooling='tfidf'``.
     sif_component_ : ndarray of shape (vector_size,)
         The common component removed by ``pooling='sif'`` (unless
-        ``sif_remove_component=False``).
+        ``sif_remove_component=False``), learned with the ``sif_alpha`` of
+        ``fit``: changing ``sif_alpha`` afterwards needs a new ``fit``.
 
     See Also
     --------
@@ -159,9 +162,9 @@ class EmbeddingVectorizer(_PoolingVectorizer):
     def fit(self, X, y=None):
         """Learn the statistics of the pooling from documents.
 
-        Only ``pooling='tfidf'`` (document frequencies) and ``pooling='sif'``
-        (word probabilities and the common component) learn anything; the
-        vectors themselves are left as they are.
+        It learns the document frequencies of ``pooling='tfidf'`` and the
+        word probabilities and common component of ``pooling='sif'``,
+        whatever ``pooling`` is; the vectors themselves are left as they are.
 
         Parameters
         ----------

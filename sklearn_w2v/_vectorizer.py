@@ -113,7 +113,9 @@ class Word2VecVectorizer(
         ``fit`` with TfidfVectorizer's smooth formula), or smooth inverse
         frequency weighting ``sif_alpha / (sif_alpha + p(w))`` followed by
         the removal of the first principal component learned in ``fit``
-        (Arora, Liang and Ma, 2017).
+        (Arora, Liang and Ma, 2017). ``fit`` learns the statistics of every
+        pooling, so ``pooling`` can be changed with ``set_params`` without
+        training again.
     sif_alpha : float, default=1e-3
         Smoothing constant of ``pooling='sif'``.
     sif_remove_component : bool, default=True
@@ -193,10 +195,11 @@ class Word2VecVectorizer(
         Centre words trained over all epochs (of all calls), after
         subsampling.
     idf_ : ndarray of shape (n_words,), float64
-        Inverse document frequencies, with ``pooling='tfidf'``.
+        Inverse document frequencies, used by ``pooling='tfidf'``.
     sif_component_ : ndarray of shape (n_components,)
         The common component removed by ``pooling='sif'`` (unless
-        ``sif_remove_component=False``).
+        ``sif_remove_component=False``), learned with the ``sif_alpha`` of
+        ``fit``: changing ``sif_alpha`` afterwards needs a new ``fit``.
 
     See Also
     --------

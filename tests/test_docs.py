@@ -30,6 +30,7 @@ PAGES = [
     "user_guide/word2vec.html",
     "user_guide/algorithms.html",
     "user_guide/pooling.html",
+    "user_guide/few_labels.html",
     "user_guide/hyperparameters.html",
     "generated/sklearn_w2v.Word2VecVectorizer.html",
     "generated/sklearn_w2v.KeyedVectors.html",
@@ -38,6 +39,7 @@ PAGES = [
     "auto_examples/plot_why_word2vec_works.html",
     "auto_examples/plot_skipgram_vs_cbow.html",
     "auto_examples/plot_pooling_comparison.html",
+    "auto_examples/plot_few_labels.html",
 ]
 
 

@@ -166,6 +166,7 @@ def test_fit_sets_given_vectors_without_copy(topic_vectors, topic_corpus):
         "wv_",
         "vocabulary_",
         "word_counts_",
+        "idf_",
         "sif_component_",
     }
 

@@ -11,6 +11,7 @@ from sklearn_w2v._pooling import (
     idf_from_frequency,
     max_pool_documents,
     pool_documents,
+    sif_pool,
     sif_weights,
     top_eigenvector,
 )
@@ -181,3 +182,25 @@ def test_first_component_removal_leaves_orthogonal_rows():
     assert_allclose(abs(component[0]), 1.0, atol=0.05)
     removed = pooled - np.outer(pooled @ component, component)
     assert_allclose(removed @ component, 0.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("remove", [False, True])
+def test_sif_pool_matches_loop(remove):
+    ids, offsets, vectors, _ = _random_documents(seed=5)
+    counts = np.bincount(ids, minlength=N_WORDS)
+    weights = sif_weights(counts, 1e-2)
+    component = first_component(vectors) if remove else None
+    pooled = sif_pool(ids, offsets, vectors, weights, component)
+    V = vectors.astype(np.float64)
+    expected = np.zeros((len(offsets) - 1, N_COMPONENTS))
+    for k, document in enumerate(_documents(ids, offsets)):
+        if len(document):
+            expected[k] = weights[document] @ V[document] / len(document)
+        if remove:
+            expected[k] -= (expected[k] @ component) * component
+    assert pooled.dtype == np.float32
+    assert_allclose(pooled, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_sif_weights_of_no_counted_word_are_one():
+    assert_array_equal(sif_weights(np.zeros(3, dtype=np.int64), 1e-3), [1.0] * 3)

@@ -579,7 +579,6 @@ def test_sif_without_component_removal_is_the_weighted_mean(topic_corpus, fast_p
     params = dict(fast_params, pooling="sif", sif_alpha=1e-2)
     kept = Word2VecVectorizer(**params, sif_remove_component=False).fit(documents)
     removed = Word2VecVectorizer(**params).fit(documents)
-    assert not hasattr(kept, "sif_component_")
     counts = kept.word_counts_
     weights = 1e-2 / (1e-2 + counts / counts.sum())
     vectors = kept.wv_.vectors.astype(np.float64)
@@ -598,9 +597,10 @@ def test_sif_without_component_removal_is_the_weighted_mean(topic_corpus, fast_p
     )
 
 
-def test_pooling_statistics_only_for_their_pooling(fitted_vectorizer):
-    assert not hasattr(fitted_vectorizer, "idf_")
-    assert not hasattr(fitted_vectorizer, "sif_component_")
+def test_pooling_statistics_of_every_pooling(fitted_vectorizer):
+    assert fitted_vectorizer.pooling == "mean"
+    assert fitted_vectorizer.idf_.shape == (len(fitted_vectorizer.wv_),)
+    assert fitted_vectorizer.sif_component_.shape == (8,)
 
 
 # Randomness and threads
