@@ -496,11 +496,9 @@ class Word2VecVectorizer(
     def _fitting(self, X, method, *, previous):
         """Count and encode X, train on it; yield its encoded copy, then delete it.
 
-        ``previous`` is the fitted state to go on from (``partial_fit``), or
-        None to start from an empty vocabulary. Every fitted attribute is
-        built on a copy of the estimator and set at once at the end, so that
-        after any failure the previous model is whole and usable.
-        """
+        ``previous``: the fitted state to go on from, or None. The fitted
+        attributes are built on a copy and set at once, so that after any
+        failure the previous model is whole and usable."""
         size = getattr(self.init_vectors, "vector_size", self.n_components)
         if size != self.n_components:
             raise ValueError(
