@@ -84,23 +84,28 @@ FLAGS.update(
 )
 
 
-def _add_vectors_argument(parser):
-    parser.add_argument(
-        "vectors", metavar="VECTORS", help="word2vec file (.gz and .bz2 are read too)"
-    )
+def _add_format_options(parser, prefix, name):
+    """``--binary`` or ``--text``: the word2vec format, else guessed from a name."""
     form = parser.add_mutually_exclusive_group()
     form.add_argument(
         "--binary",
         action="store_true",
         default=None,
-        help="VECTORS is in the binary format (default when its name ends in .bin)",
+        help=f"{prefix} binary word2vec format (default when {name} ends in .bin)",
     )
     form.add_argument(
         "--text",
         dest="binary",
         action="store_false",
-        help="VECTORS is in the text format (default for other names)",
+        help=f"{prefix} text word2vec format (default for other names)",
     )
+
+
+def _add_vectors_argument(parser):
+    parser.add_argument(
+        "vectors", metavar="VECTORS", help="word2vec file (.gz and .bz2 are read too)"
+    )
+    _add_format_options(parser, "VECTORS is in the", "its name")
     parser.add_argument(
         "--limit",
         type=_POSITIVE_INT,
@@ -126,19 +131,7 @@ def _add_train_parser(commands):
     train.add_argument(
         "-o", "--output", required=True, metavar="PATH", help="vectors to write"
     )
-    form = train.add_mutually_exclusive_group()
-    form.add_argument(
-        "--binary",
-        action="store_true",
-        default=None,
-        help="binary word2vec format (default when PATH ends in .bin)",
-    )
-    form.add_argument(
-        "--text",
-        dest="binary",
-        action="store_false",
-        help="text word2vec format (default for other names)",
-    )
+    _add_format_options(train, "write the", "PATH")
     defaults = _default_params()
     _add_model_options(
         train.add_argument_group("Word2VecVectorizer's parameters"), defaults
@@ -157,19 +150,14 @@ def _add_train_parser(commands):
         metavar="REGEX",
         help="regular expression of a token (default: %(default)s)",
     )
-    text.add_argument(
-        "--no-lowercase",
-        dest="lowercase",
-        action="store_false",
-        default=defaults["lowercase"],
-        help="keep the case of the text",
-    )
-    text.add_argument(
-        "--decode-error",
-        choices=["strict", "replace", "ignore"],
-        default=defaults["decode_error"],
-        help="what to do with bytes that are not UTF-8 (default: %(default)s)",
-    )
+    _add_switch(
+        text, "--no-lowercase", "lowercase", defaults["lowercase"],
+        "keep the case of the text",
+    )  # fmt: skip
+    _add_choice(
+        text, "--decode-error", "decode_error", ["strict", "replace", "ignore"],
+        defaults["decode_error"], "what to do with bytes that are not UTF-8",
+    )  # fmt: skip
     output = train.add_argument_group("output")
     output.add_argument(
         "--verbose",
@@ -196,13 +184,26 @@ def _default_params():
     return Word2VecVectorizer().get_params()
 
 
-def _add_model_options(group, defaults):
+def _add_choice(group, flag, name, choices, default, help_):
+    """An option taking one of ``choices``, stored as ``name``."""
     group.add_argument(
-        "--algorithm",
-        choices=["skipgram", "cbow"],
-        default=defaults["algorithm"],
-        help="skip-gram or CBOW (default: %(default)s)",
+        flag, dest=name, choices=choices, default=default,
+        help=f"{help_} (default: %(default)s)",
+    )  # fmt: skip
+
+
+def _add_switch(group, flag, name, default, help_):
+    """A flag that sets the boolean ``name`` to False."""
+    group.add_argument(
+        flag, dest=name, action="store_false", default=default, help=help_
     )
+
+
+def _add_model_options(group, defaults):
+    _add_choice(
+        group, "--algorithm", "algorithm", ["skipgram", "cbow"],
+        defaults["algorithm"], "skip-gram or CBOW",
+    )  # fmt: skip
     for flags, name, type_, metavar, help_ in _MODEL_OPTIONS:
         if defaults[name] is not None:
             help_ += " (default: %(default)s)"
@@ -214,32 +215,23 @@ def _add_model_options(group, defaults):
             metavar=metavar,
             help=help_,
         )
-    group.add_argument(
-        "--loss",
-        choices=["negative_sampling", "hierarchical_softmax", "softmax"],
-        default=defaults["loss"],
-        help="output layer (default: %(default)s)",
-    )
-    group.add_argument(
-        "--cbow-sum",
-        dest="cbow_mean",
-        action="store_false",
-        default=defaults["cbow_mean"],
-        help="CBOW sums the context vectors instead of averaging them",
-    )
-    group.add_argument(
-        "--no-shrink-windows",
-        dest="shrink_windows",
-        action="store_false",
-        default=defaults["shrink_windows"],
-        help="always use the whole window instead of drawing its size",
-    )
-    group.add_argument(
-        "--word-vectors",
-        choices=["input", "output", "sum"],
-        default=defaults["word_vectors"],
-        help="which learned vectors to write (default: %(default)s)",
-    )
+    _add_choice(
+        group, "--loss", "loss",
+        ["negative_sampling", "hierarchical_softmax", "softmax"],
+        defaults["loss"], "output layer",
+    )  # fmt: skip
+    _add_switch(
+        group, "--cbow-sum", "cbow_mean", defaults["cbow_mean"],
+        "CBOW sums the context vectors instead of averaging them",
+    )  # fmt: skip
+    _add_switch(
+        group, "--no-shrink-windows", "shrink_windows", defaults["shrink_windows"],
+        "always use the whole window instead of drawing its size",
+    )  # fmt: skip
+    _add_choice(
+        group, "--word-vectors", "word_vectors", ["input", "output", "sum"],
+        defaults["word_vectors"], "which learned vectors to write",
+    )  # fmt: skip
     group.add_argument(
         "--init-vectors",
         metavar="PATH",

@@ -16,7 +16,7 @@ import sys
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
-from test_corpus import damaged, truncated_gzip
+from test_corpus import DAMAGED_FILES
 
 from sklearn_w2v import KeyedVectors
 from sklearn_w2v._cli import main
@@ -326,15 +326,7 @@ def corpus_bytes(topic_corpus, n_copies=40):
     return ("\n".join(lines) + "\n").encode()
 
 
-@pytest.mark.parametrize(
-    "name, make",
-    [
-        ("truncated.txt.gz", truncated_gzip),
-        ("corrupt.txt.gz", lambda data: damaged(gzip.compress, data)),
-        ("corrupt.txt.xz", lambda data: damaged(lzma.compress, data)),
-        ("corrupt.txt.bz2", lambda data: damaged(bz2.compress, data)),
-    ],
-)
+@pytest.mark.parametrize("name, make", DAMAGED_FILES)
 def test_damaged_compressed_corpus_is_one_line_error(
     name, make, topic_corpus, tmp_path, capsys
 ):

@@ -26,15 +26,17 @@ def truncated_gzip(data):
     return packed[: len(packed) // 2]
 
 
+# (file name, function making its bytes from the text)
+DAMAGED_FILES = [
+    ("truncated.txt.gz", truncated_gzip),
+    ("corrupt.txt.gz", lambda data: damaged(gzip.compress, data)),
+    ("corrupt.txt.xz", lambda data: damaged(lzma.compress, data)),
+    ("corrupt.txt.bz2", lambda data: damaged(bz2.compress, data)),
+]
+
+
 @pytest.mark.parametrize(
-    "name, make",
-    [
-        ("truncated.txt.gz", truncated_gzip),
-        ("corrupt.txt.gz", lambda data: damaged(gzip.compress, data)),
-        ("corrupt.txt.xz", lambda data: damaged(lzma.compress, data)),
-        ("corrupt.txt.bz2", lambda data: damaged(bz2.compress, data)),
-        ("not_gzip.txt.gz", lambda data: data),
-    ],
+    "name, make", [*DAMAGED_FILES, ("not_gzip.txt.gz", lambda data: data)]
 )
 def test_damaged_compressed_file_raises_value_error_naming_it(tmp_path, name, make):
     (tmp_path / "a.txt").write_text("first\nsecond\n")
