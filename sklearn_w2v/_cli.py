@@ -51,26 +51,26 @@ def _is_binary(path, binary=None):
 
 
 def _sniff_format(path):
-    """'binary' or 'text' if the start of ``path`` looks like vectors, else None.
+    """'binary', 'text' or 'neither': what the start of ``path`` looks like.
 
     A header of two integers followed by control bytes (float32 data) is
     binary; a header followed by text, or a word followed by numbers (a
-    headerless GloVe file), is text.
+    headerless GloVe file), is text. None if the file cannot be read.
     """
     try:
         with open_file(path, "rb") as file:
-            head = file.read(1 << 16)
+            first = file.readline(1 << 16)
+            rest = file.read(1 << 12)
     except _READ_ERRORS:
         return None
-    first, _, rest = head.partition(b"\n")
     fields = first.split()
     if len(fields) == 2 and all(field.isdigit() for field in fields):
         return "binary" if re.search(rb"[\x00-\x08\x0e-\x1f]", rest) else "text"
     try:
         [float(field) for field in fields[1:]]
     except ValueError:
-        return None
-    return "text" if len(fields) > 1 else None
+        return "neither"
+    return "text" if len(fields) > 1 else "neither"
 
 
 def _load_vectors(path, binary=None, limit=None):
@@ -86,19 +86,20 @@ def _load_vectors(path, binary=None, limit=None):
 
 
 def _describe_bad_vectors(exc, path, binary):
-    kind = "binary" if binary else "text"
+    if is_data_error(exc.__cause__):
+        return _describe_read_error(exc.__cause__, path)
     found = _sniff_format(path)
-    if found is None and Path(path).stat().st_size > 0:
+    if found == "neither" and Path(path).stat().st_size > 0:
         return (
             f"{path} does not look like word vectors: its first line is neither "
             "a header 'n_words vector_size' nor a word followed by numbers"
         )
+    kind = "binary" if binary else "text"
     hint = ""
-    if found is not None and found != kind:
+    if found in ("binary", "text") and found != kind:
         hint = f"; if it is in the {found} format, add --{found}"
-    return (
-        f"cannot read {path} as {kind} word2vec vectors: {str(exc).rstrip('.')}{hint}"
-    )
+    reason = str(exc).removeprefix(f"{path}: ").rstrip(".")
+    return f"cannot read {path} as {kind} word2vec vectors: {reason}{hint}"
 
 
 def _check_known(kv, words, path):
