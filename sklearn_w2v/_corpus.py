@@ -6,12 +6,63 @@ text files, plain or compressed.
 """
 
 import bz2
+import codecs
 import gzip
 import lzma
 import os
+import zlib
 from pathlib import Path
 
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+#: The advice given with an error of decoding, which the command line rewords.
+DECODE_HINT = "pass decode_error='replace' or 'ignore' to read it anyway"
+
+
+def open_file(path, mode="rb", *, encoding=None, errors=None, newline=None):
+    """Open a file, through gzip, bzip2 or xz if its name ends in .gz, .bz2 or .xz.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file; the suffix is compared without regard to case.
+    mode : str, default='rb'
+        As for :func:`open`: ``'rb'``, ``'wb'``, ``'rt'``, ``'wt'``...
+    encoding, errors, newline : str, default=None
+        As for :func:`open`, in text modes only.
+
+    Returns
+    -------
+    file : file object
+        Binary or text, as ``mode`` says; (de)compressing if the suffix says so.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sklearn_w2v._corpus import open_file
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     path = Path(directory) / "lines.txt.gz"
+    ...     with open_file(path, "wt", encoding="utf-8") as file:
+    ...         _ = file.write("one\\ntwo\\n")
+    ...     with open_file(path, "rb") as file:
+    ...         print(file.read(), path.read_bytes()[:2])
+    b'one\\ntwo\\n' b'\\x1f\\x8b'
+    """
+    opener = _OPENERS.get(Path(path).suffix.lower(), open)
+    return opener(path, mode, encoding=encoding, errors=errors, newline=newline)
+
+
+def is_data_error(exc):
+    """Whether ``exc`` says that compressed data is truncated or corrupt.
+
+    gzip raises EOFError (truncated), zlib.error or BadGzipFile, bzip2 an
+    OSError, xz an LZMAError; the OSErrors of data carry no ``errno``, unlike
+    those of the operating system (a full disk, a missing file).
+    """
+    if isinstance(exc, OSError):
+        return exc.errno is None
+    return isinstance(exc, (EOFError, zlib.error, lzma.LZMAError))
 
 
 class LineCorpus:
@@ -23,6 +74,9 @@ class LineCorpus:
     (gensim: ``LineSentence`` and ``PathLineSentences``, which yield token
     lists; here the vectorizer's analyser tokenises the lines). Blank lines
     are empty documents, so that the rows of ``transform`` match the lines.
+    A line that ``encoding`` cannot decode, or compressed data that is
+    truncated or corrupt, raises a ValueError naming the file, the line and
+    the document's number in the corpus.
 
     Parameters
     ----------
@@ -30,7 +84,8 @@ class LineCorpus:
         Files or directories. A file ending in ``.gz``, ``.bz2`` or ``.xz`` is
         decompressed as it is read. A directory stands for the files in it
         (not in its subdirectories, and not those whose name starts with a
-        dot), in the order of their names.
+        dot), in the order of their names; the current directory is ``'.'``,
+        and an empty path is an error.
     encoding : str, default='utf-8'
         Encoding of the files.
     decode_error : {'strict', 'ignore', 'replace'}, default='strict'
@@ -59,25 +114,46 @@ class LineCorpus:
     """
 
     def __init__(self, path, *, encoding="utf-8", decode_error="strict"):
-        if isinstance(path, (str, os.PathLike)):
+        if isinstance(path, (str, bytes, os.PathLike)):
             path = [path]
-        self.paths = [file for entry in path for file in _files(Path(entry))]
+        self.paths = [file for entry in path for file in _files(entry)]
         self.encoding = encoding
         self.decode_error = decode_error
 
     def __iter__(self):
+        n_before = 0  # documents in the files before this one
         for path in self.paths:
-            opener = _OPENERS.get(path.suffix.lower(), open)
-            # newline="\n": only "\n" ends a document; a stray "\r" does not.
-            with opener(
-                path,
-                "rt",
-                encoding=self.encoding,
-                errors=self.decode_error,
-                newline="\n",
-            ) as lines:
-                for line in lines:
-                    yield line.rstrip("\r\n")
+            n_lines = 0
+            try:
+                # newline="\n": only "\n" ends a document; a stray "\r" does not.
+                with open_file(
+                    path,
+                    "rt",
+                    encoding=self.encoding,
+                    errors=self.decode_error,
+                    newline="\n",
+                ) as lines:
+                    for line in lines:
+                        n_lines += 1
+                        yield line.rstrip("\r\n")
+            except UnicodeDecodeError as exc:
+                line, damage = _find_fault(path, self.encoding)
+                if damage is not None:
+                    raise _damaged(path, n_before, n_lines, damage) from damage
+                raise self._decode_error(path, n_before, line, exc) from exc
+            except (EOFError, zlib.error, lzma.LZMAError, OSError) as exc:
+                if not is_data_error(exc):
+                    raise
+                raise _damaged(path, n_before, n_lines, exc) from exc
+            n_before += n_lines
+
+    def _decode_error(self, path, n_before, line, exc):
+        """A ValueError naming the file and the line that cannot be decoded."""
+        where = "" if line is None else f", line {line} (document {n_before + line})"
+        return ValueError(
+            f"{path}{where}: cannot decode with encoding {self.encoding!r} "
+            f"({exc.reason}); {DECODE_HINT}."
+        )
 
     def __repr__(self):
         shown = ", ".join(repr(str(path)) for path in self.paths[:3])
@@ -85,7 +161,14 @@ class LineCorpus:
         return f"LineCorpus([{shown}{more}])"
 
 
-def _files(path):
+def _files(entry):
+    if not os.fspath(entry):
+        # Path("") is the current directory, which nobody means by an empty name.
+        raise ValueError(
+            "LineCorpus: empty path; give a file or a directory ('.' for the "
+            "current directory)."
+        )
+    path = Path(os.fsdecode(entry))
     if path.is_dir():
         return sorted(
             entry
@@ -95,3 +178,50 @@ def _files(path):
     if not path.is_file():
         raise FileNotFoundError(f"LineCorpus: no file or directory {str(path)!r}.")
     return [path]
+
+
+def _damaged(path, n_before, n_lines, exc):
+    """A ValueError saying that compressed ``path`` fails after ``n_lines`` lines."""
+    where = (
+        f"after line {n_lines} (document {n_before + n_lines})"
+        if n_lines
+        else "from its start"
+    )
+    return ValueError(
+        f"{path}: cannot decompress {where}: the file is truncated or corrupt ({exc})."
+    )
+
+
+def _find_fault(path, encoding):
+    """Read ``path`` again after a decoding error: where is it, and is it damage?
+
+    Text is decoded in blocks of many lines, so the error does not tell the
+    line; and damaged compressed data can decompress to garbage that fails
+    to decode before the decompressor notices the damage.
+
+    Returns
+    -------
+    line : int or None
+        Number of the first line that ``encoding`` cannot decode, if found.
+    damage : exception or None
+        The decompressor's error, if the compressed data is damaged.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    n_newlines, line = 0, None
+    try:
+        with open_file(path, "rb") as file:
+            # An incremental decoder takes any split of the bytes, even where
+            # "\n" is not one byte (UTF-16); each piece ends at a b"\n".
+            for piece in file:
+                if line is None:
+                    try:
+                        n_newlines += decoder.decode(piece).count("\n")
+                    except UnicodeDecodeError:
+                        line = n_newlines + 1
+            if line is None:
+                decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        line = n_newlines + 1
+    except (EOFError, zlib.error, lzma.LZMAError, OSError) as exc:
+        return line, exc if is_data_error(exc) else None
+    return line, None

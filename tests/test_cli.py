@@ -6,13 +6,17 @@ arguments and messages call ``main`` in-process instead.
 """
 
 import bz2
+import errno
 import gzip
+import lzma
 import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from numpy.testing import assert_array_equal
+from test_corpus import DAMAGED_FILES
 
 from sklearn_w2v import KeyedVectors
 from sklearn_w2v._cli import main
@@ -61,7 +65,8 @@ def test_train_writes_binary_vectors_and_reports_progress(trained, topic_corpus)
     assert process.returncode == 0, process.stderr
     assert "Wrote 20 vectors of dimension 8" in process.stdout
     assert "binary word2vec format" in process.stdout
-    assert "Read 60 documents, 780 tokens" in process.stderr
+    # 60 documents of 13 words, every word kept by --min-count 1.
+    assert "vectors for 20 words (780 tokens in the corpus)" in process.stderr
     assert "epoch 1/2" in process.stderr
     assert "epoch 2/2" in process.stderr
     kv = KeyedVectors.load_word2vec_format(output, binary=True)
@@ -136,9 +141,13 @@ def test_missing_corpus_is_one_line_error(tmp_path):
     )
 
 
-def test_bad_option_value_is_one_line_usage_error(corpus):
-    process = run("train", corpus, "-o", "v.bin", "--window", "0")
-    assert_one_line_error(process, 2, r"argument --window: must be >= 1, got 0")
+def test_bad_option_value_is_one_line_usage_error(corpus, tmp_path):
+    output = tmp_path / "v.bin"
+    process = run("train", corpus, "-o", output, "--window", "0")
+    assert_one_line_error(
+        process, 2, r"argument --window: must be an int in the range \[1, inf\), got 0"
+    )
+    assert not output.exists()
 
 
 def test_unknown_word_is_one_line_error(trained):
@@ -185,8 +194,6 @@ def test_help_of_each_command(command, capsys):
         (["train", "c.txt"], r"the following arguments are required: -o"),
         (["train", "c.txt", "-o", "v", "--epochs", "x"], r"invalid int value: 'x'"),
         (["train", "c.txt", "-o", "v", "--algorithm", "glove"], r"invalid choice"),
-        (["train", "c.txt", "-o", "v", "--subsample", "-1"], r"must be >= 0.0"),
-        (["train", "c.txt", "-o", "v", "--learning-rate", "0"], r"must be > 0.0"),
         (["train", "c.txt", "-o", "v", "--n-jobs", "0"], r"--n-jobs/--threads: must"),
         (["train", "c.txt", "-o", "v", "--binary", "--text"], r"not allowed with"),
         (["similar", "v.bin"], r"required: WORD"),
@@ -219,7 +226,6 @@ def test_runtime_errors_exit_1_with_one_line(trained, tmp_path, capsys):
             ["train", str(text_vectors), "-o", str(tmp_path / "x" / "v.bin")],
             "no directory",
         ),
-        (["train", str(text_vectors), "-o", "v", "--token-pattern", "("], "invalid"),
     ]
     for argv, message in cases:
         assert main(argv) == 1
@@ -278,8 +284,7 @@ def test_max_vocab_size_prunes_while_counting(corpus, tmp_path):
 
 def test_train_reads_the_corpus_without_holding_it(corpus, tmp_path, monkeypatch):
     # The estimator is given the files, not a list of their documents.
-    import sklearn_w2v._cli as cli
-    from sklearn_w2v import Word2VecVectorizer
+    from sklearn_w2v import LineCorpus, Word2VecVectorizer
 
     seen = []
     original_fit = Word2VecVectorizer.fit
@@ -290,6 +295,199 @@ def test_train_reads_the_corpus_without_holding_it(corpus, tmp_path, monkeypatch
 
     monkeypatch.setattr(Word2VecVectorizer, "fit", recording_fit)
     argv = ["train", str(corpus), "-o", str(tmp_path / "v.txt"), *TRAIN_FAST, "-q"]
-    assert cli.main(argv) == 0
-    assert isinstance(seen[0], cli._CorpusFiles)
-    assert not isinstance(seen[0], list)
+    assert main(argv) == 0
+    assert isinstance(seen[0], LineCorpus)
+    assert seen[0].paths == [corpus]
+
+
+def assert_main_fails(argv, capsys, pattern, status=1):
+    """``main(argv)`` returns ``status`` with one stderr line matching ``pattern``."""
+    assert main([str(arg) for arg in argv]) == status
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert re.search(pattern, lines[0]), lines[0]
+
+
+def assert_usage_error(argv, capsys, pattern):
+    """``main(argv)`` exits with status 2 and one stderr line matching ``pattern``."""
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(arg) for arg in argv])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert re.search(pattern, err), err
+
+
+def corpus_bytes(topic_corpus, n_copies=40):
+    """Varied text, so that a damaged middle falls inside compressed data."""
+    documents = topic_corpus[0] * n_copies
+    lines = (f"{document} {i}" for i, document in enumerate(documents))
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("name, make", DAMAGED_FILES)
+def test_damaged_compressed_corpus_is_one_line_error(
+    name, make, topic_corpus, tmp_path, capsys
+):
+    path = tmp_path / name
+    path.write_bytes(make(corpus_bytes(topic_corpus)))
+    output = tmp_path / "v.txt"
+    argv = ["train", path, "-o", output, *TRAIN_FAST, "-q"]
+    pattern = rf"^sklearn-w2v train: error: {re.escape(str(path))}: cannot "
+    assert_main_fails(argv, capsys, pattern + r"decompress .*truncated or corrupt")
+    assert not output.exists()
+
+
+def test_truncated_vectors_file_is_one_line_error_in_every_command(
+    trained, tmp_path, capsys
+):
+    _, vectors = trained
+    kv = KeyedVectors.load_word2vec_format(vectors, binary=True)
+    truncated = tmp_path / "vectors.txt.gz"
+    kv.save_word2vec_format(truncated)
+    truncated.write_bytes(truncated.read_bytes()[:-200])
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("cat\tdog\t9\ncat\tcar\t1\n")
+    message = rf"cannot read {re.escape(str(truncated))}: the file is truncated"
+    for argv in [
+        ["similar", truncated, "cat"],
+        ["analogy", truncated, "cat", "dog", "car"],
+        ["evaluate", truncated, "--pairs", pairs],
+        ["evaluate", vectors, "--pairs", truncated],
+        ["train", pairs, "-o", tmp_path / "v.txt", "--init-vectors", truncated],
+    ]:
+        assert_main_fails(argv, capsys, rf"^sklearn-w2v {argv[0]}: error: {message}")
+
+
+def test_absurd_header_is_one_line_error(tmp_path, capsys):
+    path = tmp_path / "absurd.bin"
+    path.write_bytes(b"1000000000000 3\ncat " + bytes(12))
+    assert_main_fails(["similar", path, "cat"], capsys, re.escape(str(path)))
+
+
+def test_memory_error_while_reading_is_one_line_error(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "vectors.txt"
+    path.write_text("1 2\ncat 1 0\n")
+
+    def load_word2vec_format(*args, **kwargs):
+        raise MemoryError("Unable to allocate 10.9 TiB for an array")
+
+    monkeypatch.setattr(KeyedVectors, "load_word2vec_format", load_word2vec_format)
+    pattern = rf"cannot read {re.escape(str(path))}: not enough memory \(Unable to"
+    assert_main_fails(["similar", path, "cat"], capsys, pattern)
+
+
+def test_similar_on_a_corpus_says_it_is_not_vectors(corpus, capsys):
+    pattern = rf"{re.escape(str(corpus))} does not look like word vectors"
+    assert_main_fails(["similar", corpus, "cat"], capsys, pattern)
+    assert_main_fails(["similar", corpus, "cat", "--binary"], capsys, pattern)
+
+
+def test_train_help_names_every_compression_and_directories(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert ".gz, .bz2 or .xz" in out
+    assert "directory" in out
+
+
+def test_train_on_a_directory_reads_its_files_in_name_order(
+    topic_corpus, tmp_path, capsys
+):
+    documents = topic_corpus[0]
+    directory = tmp_path / "corpus"
+    directory.mkdir()
+    first, second = directory / "a.txt", directory / "b.txt.xz"
+    first.write_text("\n".join(documents[:30]) + "\n")
+    with lzma.open(second, "wt", encoding="utf-8") as file:
+        file.write("\n".join(documents[30:]) + "\n")
+    (directory / ".notes").write_text("zebra zebra zebra\n")
+    from_directory, from_files = tmp_path / "dir.txt", tmp_path / "files.txt"
+    assert main(["train", str(directory), "-o", str(from_directory), *TRAIN_FAST]) == 0
+    argv = ["train", str(first), str(second), "-o", str(from_files), *TRAIN_FAST]
+    assert main(argv) == 0
+    kv = KeyedVectors.load_word2vec_format(from_directory)
+    assert set(kv.index_to_key) == set(" ".join(documents).split())
+    expected = KeyedVectors.load_word2vec_format(from_files)
+    assert_array_equal(kv.vectors, expected.vectors)
+
+
+@pytest.mark.parametrize("where", ["same", "symlink", "dotdot", "in_directory"])
+def test_output_that_would_overwrite_or_join_the_corpus_is_refused(
+    where, corpus, tmp_path, capsys
+):
+    directory = tmp_path / "corpus"
+    directory.mkdir()
+    source = directory / "c.txt"
+    source.write_bytes(corpus.read_bytes())
+    (tmp_path / "link.txt").symlink_to(source)
+    output, pattern = {
+        "same": (source, "is the corpus file"),
+        "symlink": (tmp_path / "link.txt", "is the corpus file"),
+        "dotdot": (directory / ".." / "corpus" / "c.txt", "is the corpus file"),
+        "in_directory": (directory / "v.txt", "is in the corpus directory"),
+    }[where]
+    corpus_argument = directory if where == "in_directory" else source
+    argv = ["train", corpus_argument, "-o", output, *TRAIN_FAST, "-q"]
+    assert_main_fails(argv, capsys, rf"^sklearn-w2v train: error: -o .*{pattern}")
+    assert source.read_bytes() == corpus.read_bytes()
+    assert sorted(path.name for path in directory.iterdir()) == ["c.txt"]
+
+
+@pytest.mark.parametrize(
+    "failure, status",
+    [(OSError(errno.ENOSPC, "No space left on device"), 1), (KeyboardInterrupt(), 130)],
+)
+def test_failed_write_keeps_the_previous_vectors(
+    failure, status, corpus, tmp_path, monkeypatch, capsys
+):
+    output = tmp_path / "vectors.txt"
+    argv = ["train", str(corpus), "-o", str(output), *TRAIN_FAST, "-q"]
+    assert main(argv) == 0
+    previous = output.read_bytes()
+
+    def write_part_then_fail(self, path, binary=False):
+        with open(path, "wb") as file:
+            file.write(b"20 8\ncat 0.25 0.5")
+        raise failure
+
+    monkeypatch.setattr(KeyedVectors, "save_word2vec_format", write_part_then_fail)
+    assert main([*argv, "--seed", "1"]) == status
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    if status == 1:
+        assert f"cannot write {output}: No space left on device" in err
+    assert output.read_bytes() == previous
+    assert sorted(tmp_path.iterdir()) == [output]
+
+
+@pytest.mark.parametrize(
+    "option, value, pattern",
+    [
+        ("--window", "0", r"--window: must be an int in the range \[1, inf\), got 0"),
+        ("--subsample", "-1", r"--subsample: must be a float in the range \[0.0, inf"),
+        ("--learning-rate", "0", r"--learning-rate: must be a float in the range \("),
+        ("--size", "0", r"--n-components: must be an int in the range \[1, inf\)"),
+        ("--token-pattern", "(", r"--token-pattern: '\(': missing \)"),
+    ],
+)
+def test_values_the_estimator_refuses_are_one_line_usage_errors(
+    option, value, pattern, corpus, tmp_path, capsys
+):
+    output = tmp_path / "v.txt"
+    argv = ["train", corpus, "-o", output, *TRAIN_FAST, "-q", option, value]
+    assert_usage_error(argv, capsys, rf"^sklearn-w2v train: error: argument {pattern}")
+    assert not output.exists()
+
+
+def test_train_options_default_to_the_estimators_parameters():
+    from sklearn_w2v import Word2VecVectorizer
+    from sklearn_w2v._cli_parser import FLAGS, build_parser
+
+    args = build_parser().parse_args(["train", "c.txt", "-o", "v.txt"])
+    defaults = Word2VecVectorizer().get_params()
+    # verbose alone differs: the command line reports its epochs by default.
+    assert args.verbose == 1
+    for name in set(FLAGS) - {"verbose"}:
+        assert getattr(args, name) == defaults[name], name

@@ -95,7 +95,7 @@ def test_line_corpus_encoding_and_errors(tmp_path):
     path = tmp_path / "latin.txt"
     path.write_bytes("caf\xe9\n".encode("latin-1"))
     assert list(LineCorpus(path, encoding="latin-1")) == ["caf\xe9"]
-    with pytest.raises(UnicodeDecodeError):
+    with pytest.raises(ValueError, match="line 1 .*cannot decode with encoding"):
         list(LineCorpus(path))
     assert list(LineCorpus(path, decode_error="replace")) == ["caf\ufffd"]
 
