@@ -103,7 +103,9 @@ def _add_format_options(parser, prefix, name):
 
 def _add_vectors_argument(parser):
     parser.add_argument(
-        "vectors", metavar="VECTORS", help="word2vec file (.gz and .bz2 are read too)"
+        "vectors",
+        metavar="VECTORS",
+        help="word2vec file (.gz, .bz2 and .xz are read too)",
     )
     _add_format_options(parser, "VECTORS is in the", "its name")
     parser.add_argument(

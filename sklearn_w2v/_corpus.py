@@ -53,6 +53,11 @@ def open_file(path, mode="rb", *, encoding=None, errors=None, newline=None):
     return opener(path, mode, encoding=encoding, errors=errors, newline=newline)
 
 
+def is_compressed(path):
+    """Whether :func:`open_file` decompresses ``path``, by its suffix."""
+    return Path(path).suffix.lower() in _OPENERS
+
+
 def is_data_error(exc):
     """Whether ``exc`` says that compressed data is truncated or corrupt.
 

@@ -6,8 +6,6 @@ nothing is allocated on the word of a header; a malformed file raises a one-line
 ValueError naming the file and the line, byte offset or entry.
 """
 
-import bz2
-import gzip
 import numbers
 import os
 import stat
@@ -16,21 +14,13 @@ from itertools import chain
 
 import numpy as np
 
+from ._corpus import is_compressed, open_file
+
 DTYPES = (np.float16, np.float32, np.float64)
 _READ_CHUNK = 1 << 20
 _TEXT_CHUNK_LINES = 10_000
 # A binary entry whose key has no space within this many bytes is garbage.
 _MAX_KEY_BYTES = 1 << 16
-
-
-def open_vectors_file(path, mode):
-    """Open a file in binary `mode`, through gzip or bz2 by its suffix."""
-    path = os.fspath(path)
-    if path.endswith(".gz"):
-        return gzip.open(path, mode)
-    if path.endswith(".bz2"):
-        return bz2.open(path, mode)
-    return open(path, mode)
 
 
 def write_text(fout, keys, vectors):
@@ -294,7 +284,7 @@ def _parse_values(values, line_numbers, vector_size, datatype):
 def read_vocab(path, encoding, unicode_errors):
     """Word counts of a vocabulary file ``"word count"`` per line (``-save-vocab``)."""
     counts = {}
-    with _naming(path), open_vectors_file(path, "rb") as fin:
+    with _naming(path), open_file(path, "rb") as fin:
         for line_no, line in _text_lines(fin, encoding, unicode_errors):
             parts = line.split()
             if len(parts) != 2 or not (parts[1].isascii() and parts[1].isdigit()):
@@ -335,7 +325,7 @@ def read_word2vec(
             f"{name}: no_header=True works only with text files: binary ones always "
             "have a header."
         )
-    with _naming(path), open_vectors_file(path, "rb") as fin:
+    with _naming(path), open_file(path, "rb") as fin:
         if binary:
             keys, vectors = read_binary(
                 fin, limit, encoding, unicode_errors, datatype, _plain_size(name)
@@ -356,7 +346,7 @@ def read_word2vec(
 
 def _plain_size(path):
     """Size in bytes of an uncompressed regular file, else None."""
-    if path.endswith((".gz", ".bz2")):
+    if is_compressed(path):
         return None
     info = os.stat(path)
     return info.st_size if stat.S_ISREG(info.st_mode) else None
@@ -370,7 +360,7 @@ def write_word2vec(path, keys, vectors, binary, header, mode):
             f"Cannot write key {bad!r}: keys in word2vec files must be non-empty "
             "and contain no spaces or newlines."
         )
-    with open_vectors_file(path, mode) as fout:
+    with open_file(path, mode) as fout:
         if header is not None:
             fout.write(f"{header[0]} {header[1]}\n".encode())
         (write_binary if binary else write_text)(fout, keys, vectors)
@@ -378,7 +368,7 @@ def write_word2vec(path, keys, vectors, binary, header, mode):
 
 def write_vocab(path, keys, counts, mode):
     """Write ``"word count"`` lines, as the C tool's ``-save-vocab``."""
-    with open_vectors_file(path, mode) as fout:
+    with open_file(path, mode) as fout:
         fout.write(
             "".join(
                 f"{key} {count}\n" for key, count in zip(keys, counts, strict=True)
@@ -412,8 +402,8 @@ class Word2VecFormatMixin:
         Parameters
         ----------
         fname : str or path-like
-            Destination; compressed with gzip or bzip2 if it ends in ``.gz`` or
-            ``.bz2``.
+            Destination; compressed with gzip, bzip2 or xz if it ends in
+            ``.gz``, ``.bz2`` or ``.xz``.
         fvocab : str, path-like or None, default=None
             Also write a vocabulary file of ``"key count"`` lines (the C tool's
             ``-save-vocab``), with the values of `sort_attr`.
@@ -490,8 +480,8 @@ class Word2VecFormatMixin:
         Parameters
         ----------
         fname : str or path-like
-            Source; decompressed with gzip or bzip2 if it ends in ``.gz`` or
-            ``.bz2``.
+            Source; decompressed with gzip, bzip2 or xz if it ends in
+            ``.gz``, ``.bz2`` or ``.xz``.
         fvocab : str, path-like or None, default=None
             Vocabulary file of ``"key count"`` lines (the C tool's
             ``-save-vocab``) giving the counts of the keys.

@@ -13,8 +13,8 @@ from typing import NamedTuple
 import numpy as np
 from scipy import stats
 
+from sklearn_w2v._corpus import open_file
 from sklearn_w2v._similarity import top_candidates
-from sklearn_w2v._word2vec_format import open_vectors_file
 
 __all__ = [
     "AnalogyResult",
@@ -165,7 +165,7 @@ def evaluate_word_analogies(
     kv : KeyedVectors
         The vectors to evaluate, most frequent keys first.
     path_or_lines : str, path-like or iterable of str
-        A question file (``.gz`` and ``.bz2`` are decompressed; a str is always
+        A question file (``.gz``, ``.bz2`` and ``.xz`` are decompressed; a str is always
         a path), or its lines.
     restrict_vocab : int or None, default=300000
         Use only the first `restrict_vocab` keys, both for the questions and the
@@ -293,8 +293,8 @@ def evaluate_word_pairs(
     kv : KeyedVectors
         The vectors to evaluate, most frequent keys first.
     path_or_lines : str, path-like or iterable of str
-        A file such as WordSim-353 (``.gz`` and ``.bz2`` are decompressed; a str
-        is always a path), or its lines.
+        A file such as WordSim-353 (``.gz``, ``.bz2`` and ``.xz`` are
+        decompressed; a str is always a path), or its lines.
     delimiter : str, default='\\t'
         Field separator.
     restrict_vocab : int or None, default=300000
@@ -388,7 +388,7 @@ def _lines(path_or_lines):
             "pass text.splitlines() instead."
         )
     if isinstance(path_or_lines, (str, os.PathLike)):
-        with open_vectors_file(path_or_lines, "rb") as fin:
+        with open_file(path_or_lines, "rb") as fin:
             for line in fin:
                 yield line.decode("utf8")
     else:

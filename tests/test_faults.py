@@ -50,12 +50,16 @@ def _children(pid):
     return children
 
 
-def _alive(pid):
+def _state(pid):
+    """The process state letter (R, S, D, Z, ...), or None once it is gone."""
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
-        return False
-    return state != "Z"
+        return None
+
+
+def _alive(pid):
+    return _state(pid) not in (None, "Z", "X")
 
 
 @requires_fork
@@ -75,10 +79,12 @@ def test_training_jobs_die_with_their_parent_and_never_run_its_code(tmp_path, si
         time.sleep(0.5)
         parent.send_signal(signum)
         parent.wait(timeout=30)
-        deadline = time.monotonic() + 5
+        # A job left alone would train for minutes; a busy machine may take
+        # a few seconds to end it.
+        deadline = time.monotonic() + 20
         while any(map(_alive, children)) and time.monotonic() < deadline:
             time.sleep(0.05)
-        alive = [child for child in children if _alive(child)]
+        alive = {child: _state(child) for child in children if _alive(child)}
         assert not alive, f"jobs {alive} train on without their parent"
         # No process, the jobs included, went on into the caller's except block.
         caught = {path.name: path.read_text() for path in tmp_path.glob("caught-*")}

@@ -1,5 +1,6 @@
 import bz2
 import gzip
+import lzma
 import pickle
 import struct
 import warnings
@@ -360,7 +361,7 @@ def _awkward_vectors():
 
 
 @pytest.mark.parametrize("binary", [False, True])
-@pytest.mark.parametrize("suffix", ["", ".gz", ".bz2"])
+@pytest.mark.parametrize("suffix", ["", ".gz", ".bz2", ".xz", ".XZ"])
 def test_round_trip_is_exact(tmp_path, binary, suffix):
     keys, vectors = _awkward_vectors()
     path = tmp_path / f"vectors{suffix}"
@@ -374,8 +375,10 @@ def test_saved_compressed_files_are_really_compressed(tmp_path):
     kv = KeyedVectors(TINY_KEYS, TINY_VECTORS)
     kv.save_word2vec_format(tmp_path / "v.txt.gz")
     kv.save_word2vec_format(tmp_path / "v.txt.bz2")
+    kv.save_word2vec_format(tmp_path / "v.txt.xz")
     assert gzip.decompress((tmp_path / "v.txt.gz").read_bytes()).startswith(b"4 3\n")
     assert bz2.decompress((tmp_path / "v.txt.bz2").read_bytes()).startswith(b"4 3\n")
+    assert lzma.decompress((tmp_path / "v.txt.xz").read_bytes()).startswith(b"4 3\n")
 
 
 @pytest.mark.parametrize(
