@@ -1,7 +1,8 @@
 """The training loop: epochs, minibatches, learning-rate schedule, threads.
 
 Everything here works on arrays handed over by the estimator and calls the
-pure kernels of :mod:`~sklearn_w2v._sgns` and :mod:`~sklearn_w2v._cbow`.
+output layers of :mod:`~sklearn_w2v._negative_sampling`,
+:mod:`~sklearn_w2v._hierarchical_softmax` and :mod:`~sklearn_w2v._softmax`.
 """
 
 import math
@@ -19,15 +20,17 @@ import numpy as np
 from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
-from ._cbow import cbow_path_update, cbow_update
+from . import _hierarchical_softmax as hierarchical_softmax
+from . import _negative_sampling as negative_sampling
+from . import _softmax as softmax
+from ._layout import CbowBatch, SkipgramBatch
+from ._negative_sampling import negative_sampling_layer
 from ._sampling import (
     cbow_windows,
     draw_negatives,
     group_contexts,
     stream_segments,
 )
-from ._sgns import negative_sampling_layer, sgns_update, skipgram_update
-from ._softmax import cbow_softmax_update, skipgram_softmax_update
 
 # Forked processes share the weights without the interpreter lock; elsewhere
 # (Windows, macOS) threads do, with less speed-up.
@@ -172,79 +175,37 @@ def copy_pretrained(W_in, keys, pretrained):
 
 
 def _negative_sampling_step(W, centers, layout, negatives, rate, config):
-    """One minibatch with negative sampling; returns its loss.
-
-    For CBOW, ``negatives`` holds the whole target block of the minibatch:
-    its centres, noise words and their weights.
-    """
+    """One minibatch with negative sampling; returns its loss."""
     if config["algorithm"] == "cbow":
-        targets, weights = negatives
-        return cbow_update(W, *layout, targets, rate, config["cbow_mean"], weights)
-    targets = np.empty((len(centers), config["n_negative"] + 1), np.int32)
-    targets[:, 0] = centers
-    targets[:, 1:] = negatives
-    contexts, valid, group_sizes = layout
-    return sgns_update(W, contexts, valid, targets, group_sizes, rate)
+        batch = CbowBatch(centers, *layout)
+        return negative_sampling.cbow_update(
+            W, batch, negatives[0][:, 1:], rate, config["cbow_mean"]
+        )
+    return negative_sampling.skipgram_update(
+        W, SkipgramBatch(centers, *layout), negatives, rate
+    )
 
 
 def _hierarchical_softmax_step(W, centers, layout, negatives, rate, config):
-    """One minibatch with hierarchical softmax; returns its loss.
-
-    Huffman paths differ in length (frequent centres have short ones). CBOW
-    takes the paths unpadded. Skip-gram, whose windows are grouped by span
-    and share a matrix product per group, pads paths to the longest, and
-    runs the windows with paths up to the median length apart from the
-    others.
-    """
-    # Per word: the inner nodes of its path and their signs, 1 - 2 * code.
+    """One minibatch with hierarchical softmax; returns its loss."""
     points, signs, lengths = config["huffman"]
-    path_lengths = lengths[centers]
+    tree = (points, (1 - signs) / 2, lengths)
     if config["algorithm"] == "cbow":
-        on_path = np.arange(points.shape[1]) < path_lengths[:, None]
-        return cbow_path_update(
-            W,
-            *layout,
-            points[centers][on_path],
-            signs[centers][on_path],
-            path_lengths,
-            rate,
-            config["cbow_mean"],
+        batch = CbowBatch(centers, *layout)
+        return hierarchical_softmax.cbow_update(
+            W, batch, tree, rate, config["cbow_mean"]
         )
-
-    def layer(windows):
-        depth = path_lengths[windows].max()
-        block_centers = centers[windows]
-        return (
-            points[block_centers, :depth],
-            signs[block_centers, :depth],
-            (np.arange(depth) < path_lengths[windows, None]).astype(np.float32),
-        )
-
-    contexts, valid, group_sizes = layout
-    spans = np.repeat(np.arange(1, len(group_sizes) + 1), group_sizes)
-    loss = 0.0
-    split = np.median(path_lengths)
-    for part in (path_lengths <= split, path_lengths > split):
-        if not part.any():
-            continue
-        slots = np.repeat(part, 2 * spans)
-        loss += skipgram_update(
-            W,
-            contexts[slots],
-            valid[slots],
-            *layer(part),
-            np.bincount(spans[part], minlength=len(group_sizes) + 1)[1:],
-            rate,
-        )
-    return loss
+    return hierarchical_softmax.skipgram_update(
+        W, SkipgramBatch(centers, *layout), tree, rate
+    )
 
 
 def _softmax_step(W, centers, layout, negatives, rate, config):
     """One minibatch with the full softmax; returns its loss."""
     if config["algorithm"] == "skipgram":
-        contexts, valid, group_sizes = layout
-        return skipgram_softmax_update(W, contexts, valid, centers, group_sizes, rate)
-    return cbow_softmax_update(W, *layout, centers, rate, config["cbow_mean"])
+        return softmax.skipgram_update(W, SkipgramBatch(centers, *layout), None, rate)
+    batch = CbowBatch(centers, *layout)
+    return softmax.cbow_update(W, batch, None, rate, config["cbow_mean"])
 
 
 _STEPS = {

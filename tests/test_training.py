@@ -128,34 +128,25 @@ def recorded_batches(monkeypatch):
     calls = []
 
     def recorder(kernel, algorithm):
-        def wrapped(W, *args):
-            # skip-gram: contexts, valid, targets, group_sizes, learning_rate;
-            # CBOW: contexts, n_contexts, targets, learning_rate, cbow_mean,
-            # target_weight.
-            if algorithm == "skipgram":
-                *_, targets, group_sizes, learning_rate = args
-                rest = ()
-            else:
-                _, _, targets, learning_rate, *rest = args
-                rest = rest[:1]
-                group_sizes = None
+        def wrapped(W, batch, negatives, learning_rate, *rest):
             calls.append(
                 dict(
                     algorithm=algorithm,
-                    targets=targets.copy(),
-                    group_sizes=group_sizes,
+                    targets=np.column_stack([batch.centers, negatives]),
+                    group_sizes=getattr(batch, "group_sizes", None),
                     learning_rate=learning_rate,
                     rest=tuple(rest),
                 )
             )
-            return kernel(W, *args)
+            return kernel(W, batch, negatives, learning_rate, *rest)
 
         return wrapped
 
+    layer = training.negative_sampling
     monkeypatch.setattr(
-        training, "sgns_update", recorder(training.sgns_update, "skipgram")
+        layer, "skipgram_update", recorder(layer.skipgram_update, "skipgram")
     )
-    monkeypatch.setattr(training, "cbow_update", recorder(training.cbow_update, "cbow"))
+    monkeypatch.setattr(layer, "cbow_update", recorder(layer.cbow_update, "cbow"))
     return calls
 
 
