@@ -13,8 +13,8 @@ import functools
 import numpy as np
 
 
-def subsample_stream(ids, doc_ids, keep_prob, window, n_words, rng):
-    """Draw the kept tokens of one epoch and lay them out as a padded stream.
+def subsample_stream(ids, doc_ids, keep_prob, rng):
+    """Draw the kept tokens of a piece of the corpus.
 
     Parameters
     ----------
@@ -24,19 +24,15 @@ def subsample_stream(ids, doc_ids, keep_prob, window, n_words, rng):
         Document index of every corpus token.
     keep_prob : ndarray of shape (n_words,)
         Probability of keeping an occurrence of each word.
-    window : int
-        Padding on each side of the stream.
-    n_words : int
-        Vocabulary size; used as the padding word id.
     rng : numpy.random.Generator
         Source of the keep draws (one uniform draw per token).
 
     Returns
     -------
-    tokens : ndarray of shape (n_kept + 2 * window,), int32
-        Kept word ids with padding.
-    docs : ndarray of shape (n_kept + 2 * window,), int32
-        Their document ids, ``-1`` on the padding.
+    tokens : ndarray of shape (n_kept,), int32
+        Kept word ids, in corpus order.
+    docs : ndarray of shape (n_kept,), int32
+        Their document ids.
 
     Examples
     --------
@@ -44,18 +40,16 @@ def subsample_stream(ids, doc_ids, keep_prob, window, n_words, rng):
     >>> from sklearn_w2v._sampling import subsample_stream
     >>> tokens, docs = subsample_stream(
     ...     np.array([0, 1, 0], dtype=np.int32), np.array([0, 0, 1], dtype=np.int32),
-    ...     np.ones(2), window=1, n_words=2, rng=np.random.default_rng(0))
+    ...     np.array([1.0, 0.0]), rng=np.random.default_rng(0))
     >>> tokens.tolist(), docs.tolist()
-    ([2, 0, 1, 0, 2], [-1, 0, 0, 1, -1])
+    ([0, 0], [0, 1])
     """
     # float32 draws halve the memory traffic of the largest per-epoch array.
     keep = rng.random(len(ids), dtype=np.float32) < keep_prob[ids]
-    n_kept = int(np.count_nonzero(keep))
-    tokens = np.full(n_kept + 2 * window, n_words, dtype=np.int32)
-    docs = np.full(n_kept + 2 * window, -1, dtype=np.int32)
-    tokens[window : window + n_kept] = ids[keep]
-    docs[window : window + n_kept] = doc_ids[keep]
-    return tokens, docs
+    return (
+        ids[keep].astype(np.int32, copy=False),
+        doc_ids[keep].astype(np.int32, copy=False),
+    )
 
 
 def draw_spans(n_centers, window, shrink_windows, rng):
@@ -98,7 +92,7 @@ def draw_spans(n_centers, window, shrink_windows, rng):
 def stream_segments(chunks, keep_prob, *, window, batch_size, shrink_windows, seed):
     """Subsample a chunked corpus and cut its padded stream into trainable segments.
 
-    The padded stream of an epoch (see :func:`subsample_stream`) is never
+    The padded stream of an epoch (see the module's description) is never
     built whole. The kept tokens of each chunk join those still pending, and
     as soon as whole minibatches of ``batch_size`` centres have their
     ``window`` right-hand neighbours, they are yielded with the ``window``
@@ -165,7 +159,7 @@ def stream_segments(chunks, keep_prob, *, window, batch_size, shrink_windows, se
     )
     first_centre = 0
     for ids, doc_ids in chunks:
-        tokens, docs = subsample_stream(ids, doc_ids, keep_prob, 0, n_words, keep_rng)
+        tokens, docs = subsample_stream(ids, doc_ids, keep_prob, keep_rng)
         spans = draw_spans(len(tokens), window, shrink_windows, span_rng)
         new = (tokens, docs, spans)
         pending = tuple(map(np.concatenate, zip(pending, new, strict=True)))
