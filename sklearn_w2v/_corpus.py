@@ -1,16 +1,14 @@
-"""Corpora that are read, not held: :class:`LineCorpus` and the re-iterable rule.
+"""Corpora that are read, not held: :class:`LineCorpus`.
 
-Training makes several passes over a corpus, so ``fit`` takes any iterable
-whose ``__iter__`` starts over (a list, a :class:`LineCorpus`, a class of
-your own) and refuses one-shot iterators such as generators, which would be
-empty from the second pass on.
+``fit`` reads its corpus once (the epochs read an encoded copy on disk), so
+any iterable of documents works; :class:`LineCorpus` streams the lines of
+text files, plain or compressed.
 """
 
 import bz2
 import gzip
 import lzma
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
@@ -21,8 +19,7 @@ class LineCorpus:
 
     Iterating opens the files and yields their lines, one document each,
     without the line ending; every new iteration starts again from the first
-    file, so a ``LineCorpus`` can be passed to
-    :meth:`Word2VecVectorizer.fit`, which reads its corpus more than once
+    file, so the same ``LineCorpus`` serves ``fit`` and ``transform``
     (gensim: ``LineSentence`` and ``PathLineSentences``, which yield token
     lists; here the vectorizer's analyser tokenises the lines). Blank lines
     are empty documents, so that the rows of ``transform`` match the lines.
@@ -98,38 +95,3 @@ def _files(path):
     if not path.is_file():
         raise FileNotFoundError(f"LineCorpus: no file or directory {str(path)!r}.")
     return [path]
-
-
-def check_reiterable(X, method):
-    """Refuse a one-shot iterator, which a training method would read empty.
-
-    Parameters
-    ----------
-    X : object
-        The corpus passed to ``method``.
-    method : str
-        Name of the method, for the message.
-
-    Raises
-    ------
-    TypeError
-        If ``X`` is an iterator (it has ``__next__``): a generator, a ``map``,
-        an open file, ``iter(list)``...
-
-    Examples
-    --------
-    >>> from sklearn_w2v._corpus import check_reiterable
-    >>> check_reiterable(["a b", "c"], "fit")
-    >>> check_reiterable((d for d in ["a b", "c"]), "fit")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-        ...
-    TypeError: Word2VecVectorizer.fit needs a corpus that can be iterated over more...
-    """
-    if isinstance(X, Iterator):
-        raise TypeError(
-            f"Word2VecVectorizer.{method} needs a corpus that can be iterated over "
-            f"more than once, as training makes several passes over it; got a "
-            f"one-shot iterator ({type(X).__name__}). Pass a list, a "
-            "sklearn_w2v.LineCorpus, or an object whose __iter__ starts over "
-            "(for instance a class whose __iter__ opens the source again)."
-        )

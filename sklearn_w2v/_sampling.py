@@ -89,7 +89,9 @@ def draw_spans(n_centers, window, shrink_windows, rng):
     return spans.astype(dtype, copy=False)
 
 
-def stream_segments(chunks, keep_prob, *, window, batch_size, shrink_windows, seed):
+def stream_segments(
+    chunks, keep_prob, *, window, batch_size, shrink_windows, seed, max_span=None
+):
     """Subsample a chunked corpus and cut its padded stream into trainable segments.
 
     The padded stream of an epoch (see the module's description) is never
@@ -117,6 +119,11 @@ def stream_segments(chunks, keep_prob, *, window, batch_size, shrink_windows, se
         Draw each span uniformly in ``[1, window]`` (else ``window``).
     seed : int or numpy.random.SeedSequence
         Seed of the epoch's keep and span draws.
+    max_span : int, default=None
+        Spans are drawn as ``window`` says, then cut to ``max_span``, which
+        then is the padding: a window wider than every document is the whole
+        document, and memory follows the documents, not ``window``. None
+        means ``window``.
 
     Yields
     ------
@@ -147,6 +154,9 @@ def stream_segments(chunks, keep_prob, *, window, batch_size, shrink_windows, se
     keep_rng, span_rng = map(
         np.random.default_rng, np.random.SeedSequence(seed).spawn(2)
     )
+    drawn_window = window
+    if max_span is not None:
+        window = min(window, max_span)
     padding = (
         np.full(window, n_words, dtype=np.int32),
         np.full(window, -1, dtype=np.int32),
@@ -160,7 +170,9 @@ def stream_segments(chunks, keep_prob, *, window, batch_size, shrink_windows, se
     first_centre = 0
     for ids, doc_ids in chunks:
         tokens, docs = subsample_stream(ids, doc_ids, keep_prob, keep_rng)
-        spans = draw_spans(len(tokens), window, shrink_windows, span_rng)
+        spans = draw_spans(len(tokens), drawn_window, shrink_windows, span_rng)
+        if window < drawn_window:
+            spans = np.minimum(spans, window).astype(pending[2].dtype)
         new = (tokens, docs, spans)
         pending = tuple(map(np.concatenate, zip(pending, new, strict=True)))
         n_ready = (len(pending[0]) - window) // batch_size * batch_size

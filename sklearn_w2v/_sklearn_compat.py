@@ -5,12 +5,7 @@ means a rename is mended in one place.
 """
 
 from sklearn.base import _fit_context
-from sklearn.utils._param_validation import (
-    HasMethods,
-    Interval,
-    StrOptions,
-    validate_params,
-)
+from sklearn.utils._param_validation import Interval, StrOptions
 
 
 class _NoCallbackContext:
@@ -42,9 +37,29 @@ except ImportError:
 
 __all__ = [
     "CallbackSupportMixin",
-    "HasMethods",
     "Interval",
     "StrOptions",
     "_fit_context",
-    "validate_params",
+    "epoch_tasks",
 ]
+
+
+def epoch_tasks(context, estimator, documents):
+    """Begin the first epoch's callback task; return ``train``'s ``epoch_callback``.
+
+    ``train`` reports only the end of each epoch, so ending epoch ``k`` also
+    begins epoch ``k + 1``. The callbacks' request to stop (the return value
+    of ``on_fit_task_end``) is not honoured: every epoch runs, because the
+    learning rate decays over all of them.
+    """
+    epochs = estimator.epochs
+    tasks = [context.subcontext(task_name="epoch")]
+    tasks[0].call_on_fit_task_begin(estimator=estimator, X=documents)
+
+    def end_epoch(epoch, loss):
+        tasks.pop().call_on_fit_task_end(estimator=estimator, X=documents)
+        if epoch + 1 < epochs:
+            tasks.append(context.subcontext(task_name="epoch"))
+            tasks[-1].call_on_fit_task_begin(estimator=estimator, X=documents)
+
+    return end_epoch

@@ -17,12 +17,14 @@ vocabulary is known, the slot-to-row map of the last generation is carried
 back through the prunings, giving each generation its own map.
 """
 
+import sys
+import time
 from array import array
-from collections import defaultdict
-from itertools import compress
 from pathlib import Path
 
 import numpy as np
+
+from ._vocabulary import WordCounter
 
 #: Tokens per block written and per chunk read back (about 4 MiB of int32).
 CHUNK_TOKENS = 1 << 20
@@ -66,12 +68,14 @@ class CorpusSpool:
 
     Attributes
     ----------
-    slots : dict of str to int
-        Slot of each word held, in slot order.
+    counter : WordCounter
+        The words held and their counts.
     blocks : list of tuple of int
         ``(generation, n_tokens, n_documents)`` of each block written.
     n_documents, n_tokens : int
         Documents and tokens written.
+    longest_document : int
+        Tokens of the longest document written.
     n_prunings : int
         Prunings so far; the generation of the current slots.
 
@@ -95,32 +99,39 @@ class CorpusSpool:
     def __init__(self, directory, max_vocab_size=None):
         self.directory = Path(directory)
         self.max_vocab_size = max_vocab_size
-        self.slots = _slot_table()
+        self.counter = WordCounter()
         self.blocks = []
         self.n_documents = 0
         self.n_tokens = 0
+        self.longest_document = 0
         self.n_prunings = 0
-        # Counts of slots, with spare capacity; counts[:len(slots)] is live.
-        self._counts = np.zeros(1024, dtype=np.int64)
         # Per pruning: (slots before it, packed mask of its survivors).
         self._survivors = []
 
     @property
+    def slots(self):
+        """Slot of each word held (dict of str to int), in slot order."""
+        return self.counter.slots
+
+    @property
     def counts(self):
         """Occurrences of each held word (array of shape (len(slots),), int64)."""
-        return self._counts[: len(self.slots)]
+        return self.counter.counts
 
     def _path(self, name):
         return self.directory / name
 
-    def write(self, documents):
+    def write(self, documents, verbose=0):
         """Encode, count and append token lists, flushing every ~CHUNK_TOKENS tokens.
 
         Parameters
         ----------
         documents : iterable of list of str
             Token lists, read once.
+        verbose : int, default=0
+            From 2, print a line on stderr when done.
         """
+        started = time.perf_counter()
         slot_buffer, length_buffer = array("i"), array("q")
         files = (self._path("tokens.int32"), self._path("lengths.int64"))
         with open(files[0], "ab") as token_file, open(files[1], "ab") as length_file:
@@ -132,7 +143,7 @@ class CorpusSpool:
             limit = self.max_vocab_size
             for tokens in documents:
                 size = len(slot_buffer)
-                # A missing word takes the next slot (see _slot_table), at C speed.
+                # A missing word takes the next slot (see WordCounter), at C speed.
                 slot_buffer.extend(map(slots.__getitem__, tokens))
                 length_buffer.append(len(slot_buffer) - size)
                 if limit is not None and len(slots) > limit:
@@ -143,6 +154,14 @@ class CorpusSpool:
                     # Counting documents too bounds a run of empty documents.
                     flush()
             flush()
+        if verbose >= 2:
+            pruned = f" after {self.n_prunings} prunings" if self.n_prunings else ""
+            print(
+                f"counted {self.n_tokens:,} tokens of {self.n_documents:,} "
+                f"documents: {len(self.slots):,} distinct words{pruned}, "
+                f"{time.perf_counter() - started:.1f}s",
+                file=sys.stderr,
+            )
 
     def _flush(self, slot_buffer, length_buffer, token_file, length_file):
         if not length_buffer:
@@ -151,29 +170,18 @@ class CorpusSpool:
         lengths = np.array(length_buffer, dtype=np.int64)
         slots.tofile(token_file)
         lengths.tofile(length_file)
-        n_slots = len(self.slots)
-        if n_slots > len(self._counts):
-            grown = np.zeros(max(n_slots, 2 * len(self._counts)), dtype=np.int64)
-            grown[: len(self._counts)] = self._counts
-            self._counts = grown
-        block_counts = np.bincount(slots)
-        self._counts[: len(block_counts)] += block_counts
+        self.counter.add(slots)
         self.blocks.append((self.n_prunings, len(slots), len(lengths)))
         self.n_tokens += len(slots)
         self.n_documents += len(lengths)
+        self.longest_document = max(self.longest_document, int(lengths.max()))
         del slot_buffer[:], length_buffer[:]
 
     def _prune(self):
         """Drop the words counted ``n_prunings + 1`` times or fewer; new slots."""
         self.n_prunings += 1
-        n_slots = len(self.slots)
-        keep = self._counts[:n_slots] > self.n_prunings
-        self._survivors.append((n_slots, np.packbits(keep)))
-        survivors = list(compress(self.slots, keep.tolist()))
-        self.slots = _slot_table(zip(survivors, range(len(survivors)), strict=True))
-        counts = np.zeros(max(len(self.slots), 1024), dtype=np.int64)
-        counts[: len(self.slots)] = self._counts[:n_slots][keep]
-        self._counts = counts
+        keep = self.counter.prune(self.n_prunings)
+        self._survivors.append((len(keep), np.packbits(keep)))
 
     def map_slots(self, rows):
         """Set the vocabulary row of every slot of every generation.
@@ -257,15 +265,3 @@ def _document_index(ends, start, stop):
     edges = np.minimum(ends[first : last + 1], stop)
     lengths = np.diff(edges, prepend=start)
     return np.repeat(np.arange(first, last + 1, dtype=np.int64), lengths)
-
-
-def _slot_table(items=()):
-    """Word -> slot dictionary in which a missing word takes the next slot.
-
-    Like CountVectorizer's vocabulary: a defaultdict whose factory is its own
-    ``__len__``, so ``map(table.__getitem__, tokens)`` numbers new words in
-    first-seen order without a Python-level call per token.
-    """
-    table = defaultdict(None, items)
-    table.default_factory = table.__len__
-    return table

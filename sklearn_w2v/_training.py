@@ -5,6 +5,7 @@ output layers of :mod:`~sklearn_w2v._negative_sampling`,
 :mod:`~sklearn_w2v._hierarchical_softmax` and :mod:`~sklearn_w2v._softmax`.
 """
 
+import ctypes
 import math
 import mmap
 import os
@@ -35,6 +36,7 @@ from ._sampling import (
 # Forked processes share the weights without the interpreter lock; elsewhere
 # (Windows, macOS) threads do, with less speed-up.
 _CAN_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
+_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 def make_generator(random_state):
@@ -358,9 +360,63 @@ def _lay_out_run(tokens, docs, spans, run_starts, config, rng):
 
 def _diverged(learning_rate):
     raise FloatingPointError(
-        f"Training diverged (non-finite loss or weights) with learning_rate="
-        f"{learning_rate!r}; use a smaller learning_rate."
+        f"Training diverged (non-finite loss, or weights running away) with "
+        f"learning_rate={learning_rate!r}; use a smaller learning_rate."
     )
+
+
+def weight_limit(W):
+    """Largest absolute weight that training may reach before it is a runaway.
+
+    Word2vec weights stay within a few units; a diverging fit leaves them
+    finite but huge (clipped logits keep its loss finite), so the limit is a
+    thousand times the largest initial weight, and at least 1,000.
+
+    Parameters
+    ----------
+    W : ndarray
+        The weights before training.
+
+    Returns
+    -------
+    limit : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._training import weight_limit
+    >>> weight_limit(np.array([0.01, -0.02])), weight_limit(np.array([-5.0]))
+    (1000.0, 5000.0)
+    """
+    peak = max(float(W.max(initial=0.0)), -float(W.min(initial=0.0)))
+    return 1e3 * max(peak, 1.0)
+
+
+def check_weights(W, limit, learning_rate):
+    """Raise FloatingPointError if a weight is non-finite or beyond ``limit``.
+
+    Parameters
+    ----------
+    W : ndarray
+        The weights.
+    limit : float
+        See :func:`weight_limit`.
+    learning_rate : float
+        Named in the message.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._training import check_weights
+    >>> check_weights(np.array([1.0, -2.0]), 1e3, 0.025)
+    >>> check_weights(np.array([1.0, 3e7]), 1e3, 1e3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    FloatingPointError: Training diverged ... learning_rate=1000.0; ...
+    """
+    # Two reductions, no copy; a NaN makes both comparisons False.
+    if not (W.max(initial=-np.inf) <= limit and -W.min(initial=np.inf) <= limit):
+        _diverged(learning_rate)
 
 
 def train(
@@ -373,6 +429,7 @@ def train(
     algorithm,
     window,
     shrink_windows,
+    longest_document=None,
     loss="negative_sampling",
     huffman=None,
     n_negative,
@@ -417,6 +474,10 @@ def train(
         :func:`~sklearn_w2v._vocabulary.huffman_tree`, for hierarchical
         softmax.
     window, n_negative, epochs, batch_size, n_jobs : int
+    longest_document : int, default=None
+        Tokens of the longest document: spans are cut to one less, so that
+        a window wider than every document costs no more than the documents
+        (see :func:`~sklearn_w2v._sampling.stream_segments`).
     shrink_windows, cbow_mean : bool
     learning_rate, min_learning_rate : float
     rng : numpy.random.Generator
@@ -441,11 +502,17 @@ def train(
         points, codes, lengths = huffman
         huffman = (points, (1.0 - 2.0 * codes).astype(np.float32), lengths)
     epoch_centres = max(float(np.dot(word_counts, keep_prob)), 1.0)
+    # The layout's window: no context lies further away than this.
+    max_span = window
+    if longest_document is not None:
+        max_span = min(window, max(longest_document - 1, 1))
     config = {
         "algorithm": algorithm,
         "loss": loss,
         "huffman": huffman,
-        "window": window,
+        "window": max_span,
+        "drawn_window": window,
+        "max_span": max_span,
         "shrink_windows": shrink_windows,
         "n_negative": n_negative,
         "cbow_mean": cbow_mean,
@@ -460,6 +527,7 @@ def train(
         "verbose": verbose,
         "epoch_callback": epoch_callback,
         "n_jobs": n_jobs,
+        "weight_limit": weight_limit(W),
         # Every job draws the same subsampled stream of an epoch.
         "epoch_seeds": rng.integers(np.iinfo(np.int64).max, size=epochs),
     }
@@ -469,7 +537,8 @@ def train(
         return _run_epochs(weights, corpus, config, job, job_rngs[job])
 
     # One BLAS thread per job: the parallelism is ours, across minibatches.
-    with threadpool_limits(limits=1):
+    # Overflows are not warned of: a diverging fit raises FloatingPointError.
+    with threadpool_limits(limits=1), np.errstate(over="ignore", invalid="ignore"):
         if n_jobs == 1:
             results = [work(W, 0)]
         elif _CAN_FORK:
@@ -498,10 +567,11 @@ def _run_epochs(W, corpus, config, job, rng):
         segments = stream_segments(
             corpus,
             config["keep_prob"],
-            window=config["window"],
+            window=config["drawn_window"],
             batch_size=batch_size,
             shrink_windows=config["shrink_windows"],
             seed=config["epoch_seeds"][epoch],
+            max_span=config["max_span"],
         )
         for tokens, docs, spans, first_centre in segments:
             # Jobs take turns over runs of minibatches, so the learning rate
@@ -521,9 +591,7 @@ def _run_epochs(W, corpus, config, job, rng):
                     done = first_centre + min(group[-1] + batch_size, len(spans))
                     report.progress(epoch, done, losses[epoch] * n_jobs)
             n_centers[epoch] = first_centre + len(spans)
-        # Clipped logits keep the loss finite while weights overflow.
-        if not np.isfinite(W).all():
-            _diverged(config["learning_rate"])
+        check_weights(W, config["weight_limit"], config["learning_rate"])
         if job != 0:
             continue
         mean_loss = losses[epoch] * n_jobs / max(n_centers[epoch], 1)
@@ -587,6 +655,7 @@ def _run_forked(W, n_jobs, work):
     W_shared = np.frombuffer(shared, dtype=W.dtype).reshape(W.shape)
     W_shared[...] = W
     children = []
+    parent = os.getpid()
     try:
         for job in range(1, n_jobs):
             read_end, write_end = os.pipe()
@@ -597,13 +666,7 @@ def _run_forked(W, n_jobs, work):
                 pid = os.fork()
             if pid == 0:  # pragma: no cover (child process)
                 os.close(read_end)
-                try:
-                    payload = pickle.dumps((True, work(W_shared, job)))
-                except BaseException as exc:
-                    payload = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
-                with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(payload)
-                os._exit(0)
+                run_job_in_child(work, W_shared, job, write_end, parent)
             os.close(write_end)
             children.append((pid, read_end))
         results = [work(W_shared, 0)]
@@ -630,3 +693,51 @@ def _run_forked(W, n_jobs, work):
     del W_shared
     shared.close()
     return results
+
+
+def run_job_in_child(work, W, job, write_end, parent):
+    """Run ``work(W, job)`` in a forked child, send its result, and exit.
+
+    Never returns: whatever happens (the job fails, the parent is gone and
+    the pipe is broken, a signal handler raises), the child leaves with
+    :func:`os._exit`, so that no exception climbs into the caller's code,
+    which the child shares with its parent. A child whose parent dies is
+    killed at once (``PR_SET_PDEATHSIG``), so that no orphan trains on.
+
+    Parameters
+    ----------
+    work : callable
+        ``work(W, job)`` trains and returns a picklable result.
+    W : ndarray
+        The shared weights.
+    job : int
+        Index of the job.
+    write_end : int
+        File descriptor of the pipe to the parent.
+    parent : int
+        Process id of the parent.
+    """
+    status = 1
+    try:
+        _die_with_parent(parent)
+        try:
+            payload = pickle.dumps((True, work(W, job)))
+        except BaseException as exc:
+            payload = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(payload)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _die_with_parent(parent):
+    """Have the kernel kill this process when its parent dies (Linux)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # pragma: no cover (no prctl)
+        pass
+    # The parent may have died before the request: the child is then orphaned.
+    if os.getppid() != parent:
+        os._exit(1)

@@ -1,29 +1,28 @@
 """Word2VecVectorizer: word2vec as a scikit-learn transformer."""
 
-import sys
+import copy
 import tempfile
-import time
 from contextlib import contextmanager
-from itertools import repeat
 from numbers import Integral, Real
 
 import numpy as np
 from joblib import effective_n_jobs
 
 from ._base import _PoolingVectorizer
-from ._corpus import check_reiterable
 from ._keyed_vectors import KeyedVectors
 from ._sklearn_compat import (
     CallbackSupportMixin,
     Interval,
     StrOptions,
     _fit_context,
+    epoch_tasks,
 )
 from ._softmax import MAX_SOFTMAX_WORDS
 from ._spool import CorpusSpool, training_corpus
 from ._training import copy_pretrained, extend_weights, make_generator, train
 from ._vocabulary import (
-    extend_vocabulary,
+    PreviousFit,
+    grow_vocabulary,
     huffman_tree,
     keep_probabilities,
     noise_table,
@@ -184,7 +183,12 @@ class Word2VecVectorizer(
         ``partial_fit`` calls since ``fit``).
     loss_curve_ : ndarray of shape (epochs * n_calls,), float64
         Mean training loss per trained centre word in each epoch, computed
-        in float64; ``partial_fit`` appends the epochs of each call.
+        in float64; ``partial_fit`` appends the epochs of each call. The
+        scales of the two algorithms differ by design: a skip-gram centre
+        word sums the losses of its whole window (up to ``2 * window``
+        predictions, each with ``n_negative`` noise words, about 15 with the
+        defaults), a CBOW centre word makes one prediction (about 2 to 3).
+        Compare curves of one algorithm only.
     n_words_trained_ : int
         Centre words trained over all epochs (of all calls), after
         subsampling.
@@ -222,42 +226,14 @@ class Word2VecVectorizer(
     gradient and turns each window into one small matrix product; for CBOW
     the hidden vectors of a minibatch are one sparse matrix product.
 
-    **Corpora larger than memory.** ``fit`` takes any corpus that can be
-    iterated over more than once: a list, a :class:`LineCorpus` (one
-    document per line of plain, gzip, bz2 or xz files), or an object whose
-    ``__iter__`` starts over; one-shot iterators such as generators are
-    refused. The corpus is read once: a counting pass analyses the
-    documents one at a time, counts the words and writes their provisional
-    ids and the document lengths to a temporary file (deleted when ``fit``
-    returns; ``tempfile`` chooses where, ``TMPDIR`` sets it). Each epoch
-    reads the file back in chunks of about a million tokens, and windows
-    reach across chunk boundaries, so memory holds the model, the word
-    counts and a few chunk-sized buffers, never the corpus; documents of any
-    length are trained in full (gensim truncates them at 10,000 tokens). A
-    corpus of at most 16M in-vocabulary tokens is read back once and kept
-    (8 bytes a token) instead of once per epoch and job.
-    The result does not depend on the chunking: with ``n_jobs=1`` and a
-    fixed ``random_state`` two fits are bit-identical. The learning rate
-    decays over the expected number of centre words per epoch
-    (``sum(count * keep_probability)``), as an epoch's exact number is known
-    only at its end.
-
-    **partial_fit.** The first call (or any call after ``fit``) goes on from
-    the fitted state; on an unfitted vectorizer it is ``fit``. A later call
-    counts the words of its documents, adds their counts to
-    ``word_counts_``, and appends the new words counted ``min_count`` times
-    or more in these documents (occurrences in earlier calls' documents of
-    words left out are not remembered, as in gensim's
-    ``build_vocab(update=True)``), with random input vectors and zero output
-    vectors as in ``fit``; the vectors of known words are kept, and the
-    subsampling and noise laws use the updated counts. It then trains
-    ``epochs`` passes over the new documents, the learning rate decaying
-    from ``learning_rate`` to ``min_learning_rate`` again (gensim's
-    ``train`` on new sentences). ``idf_`` counts the documents of all calls;
-    ``sif_component_`` is learned again from each call's documents.
-    ``loss='hierarchical_softmax'`` cannot be continued: its output vectors
-    are the inner nodes of a Huffman tree built from the word counts, which
-    new documents change.
+    **Corpora larger than memory.** ``fit`` reads its corpus once, so any
+    iterable works (a list, a :class:`LineCorpus`, a generator): a counting
+    pass writes the word ids to a temporary file that every epoch reads back
+    in chunks, so memory holds the model, never the corpus, and the result
+    does not depend on the chunking. ``partial_fit`` adds the new frequent
+    words of its documents and trains ``epochs`` passes over them, the
+    learning rate decaying again; ``loss='hierarchical_softmax'`` cannot be
+    continued. Both are described in the user guide, :ref:`streaming`.
 
     With scikit-learn >= 1.9, ``set_callbacks`` attaches
     :mod:`sklearn.callback` callbacks (such as
@@ -401,9 +377,9 @@ class Word2VecVectorizer(
         ----------
         X : iterable of str or of list of str
             Raw documents (analysed like CountVectorizer does) or
-            pre-tokenised documents (lists or tuples of str, used as is);
-            an iterable that starts over at each iteration, such as a list
-            or a :class:`LineCorpus`, not a one-shot iterator.
+            pre-tokenised documents (lists or tuples of str, used as is).
+            Read once, so any iterable works: a list, a
+            :class:`LineCorpus`, a generator.
         y : None
             Ignored.
 
@@ -412,7 +388,7 @@ class Word2VecVectorizer(
         self : Word2VecVectorizer
             The fitted vectorizer.
         """
-        with self._training(X, "fit", reset=True):
+        with self._fitting(X, "fit", previous=None):
             return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -422,8 +398,7 @@ class Word2VecVectorizer(
         Equivalent to ``fit(X).transform(X)`` with the same ``random_state``
         (see ``max_vocab_size`` for the one exception), but the documents are
         read and analysed once: the pooling reads the encoded copy of the
-        corpus made for training. Like ``fit``, it needs a corpus that can be
-        iterated over more than once.
+        corpus made for training, so a generator works here too.
 
         Parameters
         ----------
@@ -437,7 +412,7 @@ class Word2VecVectorizer(
         X_new : ndarray of shape (n_documents, n_components), float32
             Pooled document vectors.
         """
-        with self._training(X, "fit_transform", reset=True) as spool:
+        with self._fitting(X, "fit_transform", previous=None) as spool:
             return np.concatenate(
                 [self._pool(ids, offsets) for ids, offsets in spool.documents()]
             )
@@ -449,7 +424,8 @@ class Word2VecVectorizer(
         On an unfitted vectorizer this is ``fit``. Later calls add the words
         that ``X`` holds ``min_count`` times or more to the vocabulary (old
         words keep their rows), then train ``epochs`` passes over ``X`` from
-        the current vectors; see Notes.
+        the current vectors; see Notes. If the call fails, the vectorizer is
+        left as it was before it.
 
         Parameters
         ----------
@@ -463,13 +439,12 @@ class Word2VecVectorizer(
         self : Word2VecVectorizer
             The updated vectorizer.
         """
-        reset = not hasattr(self, "wv_")
-        if not reset:
-            self._check_continuable()
-        with self._training(X, "partial_fit", reset=reset):
+        previous = self._previous_fit() if hasattr(self, "wv_") else None
+        with self._fitting(X, "partial_fit", previous=previous):
             return self
 
-    def _check_continuable(self):
+    def _previous_fit(self):
+        """The fitted state that ``partial_fit`` goes on from."""
         tree_outputs = len(self.output_vectors_) < len(self.wv_)
         if self.loss == "hierarchical_softmax" or tree_outputs:
             raise ValueError(
@@ -483,10 +458,20 @@ class Word2VecVectorizer(
                 f"n_components={self.n_components} but the fitted vectors have "
                 f"{self.wv_.vector_size} components; partial_fit cannot change it."
             )
+        return PreviousFit(
+            index_to_key=self.wv_.index_to_key,
+            word_counts=self.word_counts_,
+            W_in=self.input_vectors_,
+            W_out=self.output_vectors_,
+            # A copy: a failed call must not move the generator on.
+            rng=copy.deepcopy(self._rng),
+            loss_curve=self.loss_curve_,
+            n_words_trained=self.n_words_trained_,
+            document_frequency=getattr(self, "_document_frequency", None),
+        )
 
-    def _check_loss(self, word_counts):
-        """Validate ``loss`` against the vocabulary; Huffman tree if needed."""
-        n_words = len(word_counts)
+    def _check_output_layer(self, n_words):
+        """Validate ``loss`` and ``word_vectors`` against the vocabulary size."""
         if self.loss == "softmax" and n_words > MAX_SOFTMAX_WORDS:
             megabytes = self.batch_size * 2 * self.window * n_words * 4 / 2**20
             raise ValueError(
@@ -497,80 +482,75 @@ class Word2VecVectorizer(
                 "words: set max_features (or raise min_count), or use "
                 "loss='negative_sampling' or 'hierarchical_softmax'."
             )
-        if self.loss != "hierarchical_softmax":
-            return None
-        if self.word_vectors != "input":
+        if self.loss == "hierarchical_softmax" and self.word_vectors != "input":
             raise ValueError(
                 f"word_vectors={self.word_vectors!r} needs one output vector per "
                 "word; with loss='hierarchical_softmax' the output matrix holds "
                 "the Huffman tree's inner nodes. Use word_vectors='input'."
             )
-        return huffman_tree(word_counts)
 
     @contextmanager
-    def _training(self, X, method, *, reset):
+    def _fitting(self, X, method, *, previous):
         """Count and encode X, train on it; yield its encoded copy, then delete it.
 
-        ``reset`` starts from an empty vocabulary (``fit``); otherwise the
-        fitted vocabulary and vectors are extended (``partial_fit``).
+        ``previous`` is the fitted state to go on from (``partial_fit``), or
+        None to start from an empty vocabulary. Every fitted attribute is
+        built on a copy of the estimator and set at once at the end, so that
+        after any failure the previous model is whole and usable.
         """
-        check_reiterable(X, method)
-        if (
-            self.init_vectors is not None
-            and self.init_vectors.vector_size != self.n_components
-        ):
+        size = getattr(self.init_vectors, "vector_size", self.n_components)
+        if size != self.n_components:
             raise ValueError(
-                f"init_vectors has vector_size={self.init_vectors.vector_size} but "
+                f"init_vectors has vector_size={size} but "
                 f"n_components={self.n_components}; they must be equal."
+            )
+        if previous is None:
+            previous = PreviousFit.empty(
+                self.n_components, make_generator(self.random_state)
             )
         # Cleanup errors are ignored: on Windows, files that an interrupted
         # epoch left open cannot be removed yet.
         with tempfile.TemporaryDirectory(
             prefix="sklearn_w2v-", ignore_cleanup_errors=True
         ) as directory:
-            spool = self._count(X, directory, method)
-            self._train_on(spool, X, reset)
+            spool = CorpusSpool(directory, self.max_vocab_size)
+            spool.write(self._iter_analyzed(X), verbose=self.verbose)
+            if spool.n_documents == 0:
+                raise ValueError(
+                    f"{type(self).__name__}.{method} needs at least one "
+                    "document; X is empty."
+                )
+            fitted, context = self._train_on(spool, X, previous)
+            vars(self).update(vars(fitted))
+            context.call_on_fit_task_end(
+                estimator=self, X=X, reconstruction_attributes={}
+            )
             yield spool
 
-    def _count(self, X, directory, method):
-        """The counting pass: analyse, count and encode X into ``directory``."""
-        started = time.perf_counter()
-        spool = CorpusSpool(directory, self.max_vocab_size)
-        spool.write(self._iter_analyzed(X))
-        if spool.n_documents == 0:
-            raise ValueError(
-                f"{type(self).__name__}.{method} needs at least one document; "
-                "X is empty."
-            )
-        if self.verbose >= 2:
-            pruned = f" after {spool.n_prunings} prunings" if spool.n_prunings else ""
-            print(
-                f"counted {spool.n_tokens:,} tokens of {spool.n_documents:,} "
-                f"documents: {len(spool.slots):,} distinct words{pruned}, "
-                f"{time.perf_counter() - started:.1f}s",
-                file=sys.stderr,
-            )
-        return spool
-
-    def _train_on(self, spool, X, reset):
-        if reset:
-            keys, old_counts = [], np.zeros(0, dtype=np.int64)
-            W_in = W_out = np.zeros((0, self.n_components), dtype=np.float32)
-            rng = make_generator(self.random_state)
-        else:
-            keys, old_counts = self.wv_.index_to_key, self.word_counts_
-            W_in, W_out, rng = self.input_vectors_, self.output_vectors_, self._rng
-        index_to_key, counts_in_X = self._extend_vocabulary(spool, keys)
+    def _train_on(self, spool, X, previous):
+        """Train from ``previous`` on the spool; a fitted copy, callback context."""
+        index_to_key, rows, counts_in_X = grow_vocabulary(
+            previous.index_to_key,
+            list(spool.slots),
+            spool.counts,
+            min_count=self.min_count,
+            max_features=self.max_features,
+        )
+        spool.map_slots(rows)
+        n_old, n_words = len(previous.index_to_key), len(index_to_key)
         word_counts = counts_in_X.copy()
-        word_counts[: len(keys)] += old_counts
-        huffman = self._check_loss(word_counts)
+        word_counts[:n_old] += previous.word_counts
+        self._check_output_layer(n_words)
+        huffman = None
+        if self.loss == "hierarchical_softmax":
+            huffman = huffman_tree(word_counts)
 
         context = self._init_callback_context(max_subtasks=self.epochs)
         context.call_on_fit_task_begin(estimator=self, X=X)
-        n_words = len(index_to_key)
-        W = extend_weights(W_in, W_out, n_words - len(keys), rng)
+        rng = previous.rng
+        W = extend_weights(previous.W_in, previous.W_out, n_words - n_old, rng)
         if self.init_vectors is not None:
-            new = slice(len(keys), n_words)
+            new = slice(n_old, n_words)
             copy_pretrained(W[0, new], index_to_key[new], self.init_vectors)
         loss_curve, n_words_trained = train(
             W,
@@ -581,6 +561,7 @@ class Word2VecVectorizer(
             algorithm=self.algorithm,
             window=self.window,
             shrink_windows=self.shrink_windows,
+            longest_document=spool.longest_document,
             n_negative=self.n_negative,
             loss=self.loss,
             huffman=huffman,
@@ -592,46 +573,17 @@ class Word2VecVectorizer(
             n_jobs=effective_n_jobs(self.n_jobs),
             rng=rng,
             verbose=self.verbose,
-            epoch_callback=_epoch_tasks(context, self, X),
+            epoch_callback=epoch_tasks(context, self, X),
         )
-        if not reset:
-            loss_curve = np.concatenate([self.loss_curve_, loss_curve])
-            n_words_trained += self.n_words_trained_
-        self.loss_curve_, self.n_words_trained_ = loss_curve, n_words_trained
-        self._rng = rng  # partial_fit goes on drawing from it
-        self.word_counts_ = word_counts
-        self._set_vectors(W, index_to_key)
+        fitted = copy.copy(self)
+        fitted.loss_curve_ = np.concatenate([previous.loss_curve, loss_curve])
+        fitted.n_words_trained_ = previous.n_words_trained + n_words_trained
+        fitted._rng = rng  # partial_fit goes on drawing from it
+        fitted.word_counts_ = word_counts
+        fitted._set_vectors(W, index_to_key)
         # Pooling statistics come from the in-vocabulary tokens of X.
-        seen = None if reset else getattr(self, "_document_frequency", None)
-        self._fit_pooling_blocks(spool.documents(), seen)
-        context.call_on_fit_task_end(estimator=self, X=X, reconstruction_attributes={})
-
-    def _extend_vocabulary(self, spool, keys):
-        """Add X's frequent new words to ``keys``; map the spool's slots to rows.
-
-        Returns the extended ``index_to_key`` and the occurrences in X of
-        each of its words.
-        """
-        words = list(spool.slots)
-        vocabulary = self.vocabulary_ if keys else {}
-        rows, joining = extend_vocabulary(
-            spool.counts,
-            np.fromiter(map(vocabulary.get, words, repeat(-1)), dtype=np.int64),
-            n_rows=len(keys),
-            min_count=self.min_count,
-            max_features=self.max_features,
-        )
-        n_words = len(keys) + len(joining)
-        if n_words == 0:
-            raise ValueError(
-                f"min_count={self.min_count} leaves an empty vocabulary: no token "
-                f"occurs {self.min_count} times or more."
-            )
-        spool.map_slots(rows)
-        counts_in_X = np.zeros(n_words, dtype=np.int64)
-        counted = rows >= 0
-        counts_in_X[rows[counted]] = spool.counts[counted]
-        return list(keys) + [words[i] for i in joining], counts_in_X
+        fitted._fit_pooling_blocks(spool.documents(), previous.document_frequency)
+        return fitted, context
 
     def _set_vectors(self, W, index_to_key):
         n_words = len(index_to_key)
@@ -639,31 +591,8 @@ class Word2VecVectorizer(
         self.input_vectors_ = W[0, :n_words]
         # With hierarchical softmax the output rows are the n_words - 1 inner nodes.
         self.output_vectors_ = W[1, : n_words - (self.loss == "hierarchical_softmax")]
-        if self.word_vectors == "input":
-            vectors = self.input_vectors_
-        elif self.word_vectors == "output":
-            vectors = self.output_vectors_
-        else:
+        if self.word_vectors == "sum":
             vectors = self.input_vectors_ + self.output_vectors_
+        else:
+            vectors = getattr(self, f"{self.word_vectors}_vectors_")
         self.wv_ = KeyedVectors(index_to_key, vectors)
-
-
-def _epoch_tasks(context, estimator, documents):
-    """Begin the first epoch's callback task; return ``train``'s ``epoch_callback``.
-
-    ``train`` reports only the end of each epoch, so ending epoch ``k`` also
-    begins epoch ``k + 1``. The callbacks' request to stop (the return value
-    of ``on_fit_task_end``) is not honoured: every epoch runs, because the
-    learning rate decays over all of them.
-    """
-    epochs = estimator.epochs
-    tasks = [context.subcontext(task_name="epoch")]
-    tasks[0].call_on_fit_task_begin(estimator=estimator, X=documents)
-
-    def end_epoch(epoch, loss):
-        tasks.pop().call_on_fit_task_end(estimator=estimator, X=documents)
-        if epoch + 1 < epochs:
-            tasks.append(context.subcontext(task_name="epoch"))
-            tasks[-1].call_on_fit_task_begin(estimator=estimator, X=documents)
-
-    return end_epoch

@@ -5,50 +5,98 @@ tokens is the dictionary lookup that turns strings into integer ids, which
 Python cannot vectorize (``CountVectorizer`` does the same).
 """
 
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import compress, repeat
+
 import numpy as np
 
 
-def encode_documents(documents):
-    """Map token sequences to provisional integer ids in first-seen order.
+class WordCounter:
+    """Counts of words numbered in first-seen order, with pruning of the rarest.
 
-    Parameters
+    The counting pass of ``fit``: each distinct word gets a *slot* (a
+    provisional id) the first time it is seen, and ``add`` counts arrays of
+    slots. ``prune`` drops the rarest words as the word2vec C tool's
+    ``ReduceVocab`` does, renumbering the survivors.
+
+    Attributes
     ----------
-    documents : iterable of list of str
-        Tokenised documents.
-
-    Returns
-    -------
-    words : list of str
-        Distinct tokens in order of first occurrence; provisional id ``i`` is
-        ``words[i]``.
-    ids : ndarray of shape (n_tokens,), int32
-        The provisional id of every token, documents concatenated.
-    offsets : ndarray of shape (n_documents + 1,), int64
-        Document ``k`` is ``ids[offsets[k]:offsets[k + 1]]``.
+    slots : dict of str to int
+        Slot of each word held; a missing word looked up with ``[]`` takes
+        the next slot, so ``map(slots.__getitem__, tokens)`` numbers new
+        words at C speed, without a Python call per token (as
+        CountVectorizer's vocabulary does).
 
     Examples
     --------
-    >>> from sklearn_w2v._vocabulary import encode_documents
-    >>> words, ids, offsets = encode_documents([["a", "b", "a"], ["c"]])
-    >>> words, ids.tolist(), offsets.tolist()
-    (['a', 'b', 'c'], [0, 1, 0, 2], [0, 3, 4])
+    >>> import numpy as np
+    >>> from sklearn_w2v._vocabulary import WordCounter
+    >>> counter = WordCounter()
+    >>> counter.add(np.fromiter(map(counter.slots.__getitem__, "abacab"), np.int32))
+    >>> list(counter.slots), counter.counts.tolist()
+    (['a', 'b', 'c'], [3, 2, 1])
+    >>> counter.prune(1).tolist()
+    [True, True, False]
+    >>> dict(counter.slots), counter.counts.tolist()
+    ({'a': 0, 'b': 1}, [3, 2])
     """
-    index = {}
-    setdefault = index.setdefault
-    chunks = []
-    lengths = []
-    for tokens in documents:
-        # setdefault with the current size assigns new ids in first-seen order.
-        chunks.append([setdefault(token, len(index)) for token in tokens])
-        lengths.append(len(chunks[-1]))
-    ids = np.fromiter(
-        (i for chunk in chunks for i in chunk),
-        dtype=np.int32,
-        count=sum(lengths),
-    )
-    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    return list(index), ids, offsets
+
+    def __init__(self):
+        self.slots = _slot_table()
+        # Spare capacity; _counts[:len(slots)] is live.
+        self._counts = np.zeros(1024, dtype=np.int64)
+
+    @property
+    def counts(self):
+        """Occurrences of each held word (array of shape (len(slots),), int64)."""
+        return self._counts[: len(self.slots)]
+
+    def add(self, slots):
+        """Count occurrences of slots, in place.
+
+        Parameters
+        ----------
+        slots : ndarray of shape (n_tokens,), int
+            Slots taken from ``self.slots``.
+        """
+        n_slots = len(self.slots)
+        if n_slots > len(self._counts):
+            grown = np.zeros(max(n_slots, 2 * len(self._counts)), dtype=np.int64)
+            grown[: len(self._counts)] = self._counts
+            self._counts = grown
+        counts = np.bincount(slots)
+        self._counts[: len(counts)] += counts
+
+    def prune(self, threshold):
+        """Drop, in place, the words counted ``threshold`` times or fewer.
+
+        The survivors keep their order and take the first slots.
+
+        Parameters
+        ----------
+        threshold : int
+            Largest count of a dropped word.
+
+        Returns
+        -------
+        keep : ndarray of shape (n_slots_before,), bool
+            Which of the previous slots survived.
+        """
+        keep = self.counts > threshold
+        survivors = list(compress(self.slots, keep.tolist()))
+        self.slots = _slot_table(zip(survivors, range(len(survivors)), strict=True))
+        counts = np.zeros(max(len(survivors), 1024), dtype=np.int64)
+        counts[: len(survivors)] = self._counts[: len(keep)][keep]
+        self._counts = counts
+        return keep
+
+
+def _slot_table(items=()):
+    """Word -> slot dictionary in which a missing word takes the next slot."""
+    table = defaultdict(None, items)
+    table.default_factory = table.__len__
+    return table
 
 
 def select_vocabulary(counts, *, min_count, max_features):
@@ -136,6 +184,101 @@ def extend_vocabulary(counts, rows, *, n_rows, min_count, max_features):
     ]
     rows[joining] = np.arange(n_rows, n_rows + len(joining), dtype=np.int32)
     return rows, joining
+
+
+def grow_vocabulary(index_to_key, words, counts, *, min_count, max_features):
+    """Extend a vocabulary with the frequent new words of a counting pass.
+
+    Parameters
+    ----------
+    index_to_key : list of str
+        The vocabulary so far (empty for ``fit``); its words keep their rows.
+    words : list of str
+        The words counted, in slot order.
+    counts : ndarray of shape (len(words),), int64
+        Their occurrences.
+    min_count, max_features : int or None
+        As in :func:`extend_vocabulary`.
+
+    Returns
+    -------
+    index_to_key : list of str
+        The extended vocabulary.
+    rows : ndarray of shape (len(words),), int32
+        Row of each counted word, -1 for the words left out.
+    counts_in_X : ndarray of shape (len(index_to_key),), int64
+        Occurrences of each vocabulary word in this counting pass.
+
+    Raises
+    ------
+    ValueError
+        If the vocabulary would be empty.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._vocabulary import grow_vocabulary
+    >>> keys, rows, counts = grow_vocabulary(
+    ...     ["a"], ["b", "a", "c"], np.array([3, 2, 1]), min_count=2,
+    ...     max_features=None)
+    >>> keys, rows.tolist(), counts.tolist()
+    (['a', 'b'], [1, 0, -1], [2, 3])
+    """
+    key_to_index = {key: i for i, key in enumerate(index_to_key)}
+    known = np.fromiter(
+        map(key_to_index.get, words, repeat(-1)), dtype=np.int64, count=len(words)
+    )
+    rows, joining = extend_vocabulary(
+        counts,
+        known,
+        n_rows=len(index_to_key),
+        min_count=min_count,
+        max_features=max_features,
+    )
+    index_to_key = list(index_to_key) + [words[i] for i in joining]
+    if not index_to_key:
+        raise ValueError(
+            f"min_count={min_count} leaves an empty vocabulary: no token occurs "
+            f"{min_count} times or more."
+        )
+    counts_in_X = np.zeros(len(index_to_key), dtype=np.int64)
+    counted = rows >= 0
+    counts_in_X[rows[counted]] = counts[counted]
+    return index_to_key, rows, counts_in_X
+
+
+@dataclass(frozen=True)
+class PreviousFit:
+    """The fitted state that a fit goes on from: empty for ``fit``.
+
+    ``partial_fit`` passes the vectorizer's fitted vocabulary, counts,
+    weights, generator, loss curve and document frequencies, so that ``fit``
+    and ``partial_fit`` take one path.
+    """
+
+    index_to_key: list
+    word_counts: np.ndarray
+    W_in: np.ndarray
+    W_out: np.ndarray
+    rng: np.random.Generator
+    loss_curve: np.ndarray
+    n_words_trained: int
+    document_frequency: tuple | None
+
+    @classmethod
+    def empty(cls, n_components, rng):
+        """The state before any training: no words, a fresh generator."""
+        no_vectors = np.zeros((0, n_components), dtype=np.float32)
+        return cls(
+            index_to_key=[],
+            word_counts=np.zeros(0, dtype=np.int64),
+            W_in=no_vectors,
+            W_out=no_vectors,
+            rng=rng,
+            loss_curve=np.zeros(0),
+            n_words_trained=0,
+            document_frequency=None,
+        )
 
 
 def keep_probabilities(counts, subsample):

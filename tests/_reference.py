@@ -16,6 +16,21 @@ import math
 import numpy as np
 
 # ---------------------------------------------------------------------------
+# Encoding
+# ---------------------------------------------------------------------------
+
+
+def encode_documents(documents):
+    """Word ids in first-seen order, documents concatenated, and their offsets."""
+    index, ids, offsets = {}, [], [0]
+    for tokens in documents:
+        for token in tokens:
+            ids.append(index.setdefault(token, len(index)))
+        offsets.append(len(ids))
+    return list(index), np.array(ids, dtype=np.int32), np.array(offsets)
+
+
+# ---------------------------------------------------------------------------
 # Layout
 # ---------------------------------------------------------------------------
 

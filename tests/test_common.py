@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn
-from numpy.testing import assert_array_equal
+from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import estimator_checks, get_tags
@@ -197,20 +197,24 @@ def test_fit_transform_equals_fit_then_transform(topic_corpus, fast_params, pool
     params = dict(fast_params, pooling=pooling)
     fit_transformed = Word2VecVectorizer(**params).fit_transform(documents)
     transformed = Word2VecVectorizer(**params).fit(documents).transform(documents)
-    assert_array_equal(fit_transformed, transformed)
+    # Pooling blocks differ in size between the two calls, and BLAS may sum a
+    # row differently in another block shape: equal to float32 rounding.
+    assert_allclose(fit_transformed, transformed, rtol=1e-5, atol=1e-6)
 
 
-def test_fit_transform_refuses_a_generator_like_fit(topic_corpus, fast_params):
-    # fit_transform reads X once (it pools the encoded copy made for
-    # training), but it is fit followed by transform and takes what fit
-    # takes: a corpus that can be iterated over more than once. One rule for
-    # every training method, rather than a generator that fit_transform
-    # accepts and fit refuses.
+def test_every_training_method_takes_a_generator(topic_corpus, fast_params):
+    # X is read once (the epochs and fit_transform's pooling read the encoded
+    # copy), so a one-shot iterator is as good as a list.
     documents, _ = topic_corpus
     for method in ("fit", "fit_transform", "partial_fit"):
-        vectorizer = Word2VecVectorizer(**fast_params)
-        with pytest.raises(TypeError, match=rf"\.{method} needs a corpus that can"):
-            getattr(vectorizer, method)(document for document in documents)
+        from_list = getattr(Word2VecVectorizer(**fast_params), method)(documents)
+        from_generator = getattr(Word2VecVectorizer(**fast_params), method)(
+            document for document in documents
+        )
+        if method == "fit_transform":
+            assert_array_equal(from_generator, from_list)
+        else:
+            assert_array_equal(from_generator.wv_.vectors, from_list.wv_.vectors)
 
 
 @pytest.mark.parametrize("pooling", POOLINGS)
@@ -218,7 +222,9 @@ def test_transform_subset_and_order_invariance(topic_corpus, fast_params, poolin
     documents, _ = topic_corpus
     vectorizer = Word2VecVectorizer(**fast_params, pooling=pooling).fit(documents)
     full = vectorizer.transform(documents)
-    assert_array_equal(vectorizer.transform(documents[5:12]), full[5:12])
+    # Other batch shapes may make BLAS sum in another order (SIF's projection).
+    subset = vectorizer.transform(documents[5:12])
+    assert_allclose(subset, full[5:12], rtol=1e-5, atol=1e-6)
     order = np.random.default_rng(0).permutation(len(documents))
     shuffled = vectorizer.transform([documents[i] for i in order])
-    assert_array_equal(shuffled, full[order])
+    assert_allclose(shuffled, full[order], rtol=1e-5, atol=1e-6)

@@ -53,6 +53,7 @@ def test_pipeline_memory_caches_the_fitted_vectorizer(
     assert CountingVectorizer.n_fits == 3
 
 
+@pytest.mark.slow
 def test_grid_search_on_a_dask_cluster(topic_corpus):
     pytest.importorskip("dask")
     distributed = pytest.importorskip("dask.distributed")

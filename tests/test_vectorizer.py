@@ -45,6 +45,7 @@ def _known_rows(vectorizer, document):
 # Pipeline and model selection
 
 
+@pytest.mark.slow
 def test_pipeline_grid_search(topic_corpus):
     documents, labels = topic_corpus
     pipeline = Pipeline(
@@ -126,7 +127,6 @@ def test_bad_document_in_transform_raises(fitted_vectorizer, bad, type_name):
         fitted_vectorizer.transform(["cat", bad])
 
 
-# A one-shot iterator, even empty, is refused first (tests/test_streaming.py).
 @pytest.mark.parametrize("X", [[], (), np.array([], dtype=str)])
 def test_empty_corpus_raises(X):
     with pytest.raises(ValueError, match="at least one document; X is empty"):

@@ -6,7 +6,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from sklearn_w2v._vocabulary import (
-    encode_documents,
+    WordCounter,
     keep_probabilities,
     noise_table,
     select_vocabulary,
@@ -15,37 +15,38 @@ from sklearn_w2v._vocabulary import (
 SEEDS = [0, 1, 2]
 
 
-# encode_documents
+# WordCounter
 
 
-def test_encode_documents_first_seen_ids_and_offsets():
-    words, ids, offsets = encode_documents([["b", "a", "b"], [], ["c", "a"], ["b"], []])
-    assert words == ["b", "a", "c"]
-    assert ids.dtype == np.int32
-    assert offsets.dtype == np.int64
-    assert ids.tolist() == [0, 1, 0, 2, 1, 0]
-    assert offsets.tolist() == [0, 3, 3, 5, 6, 6]
+def _count(counter, tokens):
+    counter.add(np.fromiter(map(counter.slots.__getitem__, tokens), dtype=np.int32))
 
 
-def test_encode_documents_round_trips_and_accepts_a_generator():
+def test_word_counter_numbers_words_first_seen_and_counts_them():
     rng = np.random.default_rng(0)
-    vocabulary = [f"w{i}" for i in range(30)]
     documents = [
-        [vocabulary[i] for i in rng.integers(0, 30, rng.integers(0, 12))]
-        for _ in range(40)
+        [f"w{i}" for i in rng.zipf(1.5, rng.integers(0, 40)) % 200] for _ in range(60)
     ]
-    words, ids, offsets = encode_documents(doc for doc in documents)
-    assert len(offsets) == len(documents) + 1
-    for k, document in enumerate(documents):
-        assert [words[i] for i in ids[offsets[k] : offsets[k + 1]]] == document
-    assert len(set(words)) == len(words)
+    words, ids, _ = ref.encode_documents(documents)
+    counter = WordCounter()
+    for document in documents:
+        _count(counter, document)
+    assert list(counter.slots) == words
+    assert_array_equal(counter.counts, np.bincount(ids, minlength=len(words)))
+    assert counter.counts.dtype == np.int64
 
 
-def test_encode_documents_of_an_empty_corpus():
-    words, ids, offsets = encode_documents([])
-    assert words == []
-    assert ids.shape == (0,)
-    assert offsets.tolist() == [0]
+def test_word_counter_prunes_rare_words_and_renumbers_the_survivors():
+    counter = WordCounter()
+    _count(counter, ["a", "b", "a", "c", "d", "d", "a", "e", "d"] + ["x"] * 2000)
+    keep = counter.prune(1)
+    assert keep.tolist() == [True, False, False, True, False, True]
+    assert counter.slots == {"a": 0, "d": 1, "x": 2}
+    assert counter.counts.tolist() == [3, 3, 2000]
+    # A pruned word that comes back is counted afresh, after the survivors.
+    _count(counter, ["b", "a"])
+    assert list(counter.slots) == ["a", "d", "x", "b"]
+    assert counter.counts.tolist() == [4, 3, 2000, 1]
 
 
 # select_vocabulary
