@@ -40,7 +40,7 @@ default_role = "literal"
 
 # API reference: one page per object, generated from the docstrings.
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_default_options = {"members": True}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 

@@ -88,9 +88,9 @@ class EmbeddingVectorizer(_PoolingVectorizer):
     Words missing from ``vectors`` are skipped; a document without any
     known word gets a zero row.
 
-    ``pooling='sif'`` weighs word ``w`` by :math:`a / (a + p(w))`. A
-    :class:`KeyedVectors` carries no word counts, so ``p(w)`` is estimated
-    from the documents given to ``fit``: ``word_counts_`` divided by the
+    ``pooling='sif'`` weighs word ``w`` by :math:`a / (a + p(w))`. Counts a
+    :class:`KeyedVectors` may carry come from another corpus, so ``p(w)`` is
+    estimated from the documents given to ``fit``: ``word_counts_`` divided by the
     number of their tokens found in ``vectors``. A word of ``vectors`` that
     those documents never use gets ``p(w) = 0``, hence weight 1, the weight
     of the rarest words; fit on a corpus like the one you transform.

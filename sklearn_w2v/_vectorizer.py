@@ -595,4 +595,4 @@ class Word2VecVectorizer(
             vectors = self.input_vectors_ + self.output_vectors_
         else:
             vectors = getattr(self, f"{self.word_vectors}_vectors_")
-        self.wv_ = KeyedVectors(index_to_key, vectors)
+        self.wv_ = KeyedVectors(index_to_key, vectors, counts=self.word_counts_)

@@ -1,17 +1,22 @@
-"""Reading and writing the word2vec text and binary formats (and GloVe's).
+"""The word2vec text and binary formats (and GloVe's), and vocabulary files.
 
-Used by :meth:`KeyedVectors.save_word2vec_format` and
-:meth:`KeyedVectors.load_word2vec_format`; files are read in chunks, and a
-malformed file raises ValueError naming the line or byte offset.
+Readers and writers, and the mixin that gives KeyedVectors its
+``save_word2vec_format`` and ``load_word2vec_format``. Files are read in chunks;
+nothing is allocated on the word of a header; a malformed file raises a one-line
+ValueError naming the file and the line, byte offset or entry.
 """
 
 import bz2
 import gzip
+import numbers
 import os
+import stat
+from contextlib import contextmanager
 from itertools import chain
 
 import numpy as np
 
+DTYPES = (np.float16, np.float32, np.float64)
 _READ_CHUNK = 1 << 20
 _TEXT_CHUNK_LINES = 10_000
 # A binary entry whose key has no space within this many bytes is garbage.
@@ -94,19 +99,14 @@ def _add_key(keys, first_seen, key, unit, position):
     keys.append(key)
 
 
-def read_binary(fin, limit, encoding, unicode_errors):
+def read_binary(fin, limit, encoding, unicode_errors, datatype, file_size=None):
+    """Keys and vectors of a binary file; `file_size` (if known) bounds the header."""
     header = fin.readline(1024)
-    size = _parse_header(header.decode("ascii", "replace"))
-    if size is None or not header.endswith(b"\n"):
-        raise ValueError(
-            f"line 1: expected a header 'n_keys vector_size', got {header[:80]!r}."
-        )
-    n_declared, vector_size = size
-    _check_vector_size(vector_size, "line 1")
+    n_declared, vector_size = _binary_header(header, limit, file_size)
     n_keys = n_declared if limit is None else min(n_declared, limit)
-    vectors = np.empty((n_keys, vector_size), dtype=np.float32)
-    keys, first_seen = [], {}
     n_bytes = 4 * vector_size
+    keys, first_seen, blocks = [], {}, []
+    block, filled = np.empty((0, vector_size), dtype=datatype), 0
     buffer, pos, offset, eof = b"", 0, len(header), False  # offset: of buffer[0]
     while len(keys) < n_keys:
         while True:
@@ -129,20 +129,70 @@ def read_binary(fin, limit, encoding, unicode_errors):
             chunk = fin.read(_READ_CHUNK)
             eof = not chunk
             buffer, offset, pos = buffer[pos:] + chunk, offset + pos, 0
+        if filled == len(block):
+            # Blocks grow with the data actually read, never beyond it.
+            blocks.append(_checked_block(block, filled, keys))
+            room = (len(buffer) - pos) // (n_bytes + 2) + 1
+            shape = (min(n_keys - len(keys), room), vector_size)
+            block, filled = np.empty(shape, dtype=datatype), 0
         raw_key = buffer[pos:space]
         key = _decode_key(raw_key, encoding, unicode_errors, offset + pos)
         _add_key(keys, first_seen, key, "byte offset", offset + pos)
-        vectors[len(keys) - 1] = np.frombuffer(
-            buffer, dtype="<f4", count=vector_size, offset=space + 1
-        )
+        with np.errstate(over="ignore"):  # values beyond float16: caught as inf
+            block[filled] = np.frombuffer(
+                buffer, dtype="<f4", count=vector_size, offset=space + 1
+            )
+        filled += 1
         pos = space + 1 + n_bytes
+    blocks.append(_checked_block(block, filled, keys))
     rest = buffer[pos:] + fin.read(_READ_CHUNK) if n_keys == n_declared else b""
     if rest.strip():
         raise ValueError(
             f"byte offset {offset + pos + len(rest) - len(rest.lstrip())}: data after "
             f"the {n_declared} vectors declared in the header."
         )
-    return keys, vectors
+    return keys, np.concatenate(blocks)
+
+
+def _binary_header(header, limit, file_size):
+    """``(n_declared, vector_size)``, checked against `file_size` if known."""
+    size = _parse_header(header.decode("ascii", "replace"))
+    if size is None or not header.endswith(b"\n"):
+        raise ValueError(
+            "does not look like a word2vec file: line 1 should be a header "
+            f"'<count> <dimension>', got {_shorten(header)!r}."
+        )
+    n_declared, vector_size = size
+    _check_vector_size(vector_size, "line 1")
+    # Never allocate what a header claims: it may be garbage. Each entry needs
+    # at least a one-byte key, a space and its values.
+    n_read = n_declared if limit is None else min(n_declared, limit)
+    if file_size is not None:
+        room = (file_size - len(header)) // (4 * vector_size + 2)
+        if n_read > room:
+            raise ValueError(
+                f"the header {header.decode('ascii').strip()!r} declares "
+                f"{n_declared} vectors of dimension {vector_size}, but the "
+                f"{file_size - len(header)} bytes after it hold at most {room}."
+            )
+    return size
+
+
+def _shorten(raw):
+    text = raw.decode("utf8", "replace").strip()
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _checked_block(block, filled, keys):
+    """``block[:filled]``, checked finite; the block ends at the last of `keys`."""
+    finite = np.isfinite(block).all(axis=1)
+    if not finite.all():
+        index = len(keys) - filled + int(np.argmin(finite))
+        raise ValueError(
+            f"vector {index + 1} (key {keys[index]!r}) holds NaN, infinity or a "
+            f"value beyond the range of {block.dtype}; word vectors must be finite."
+        )
+    return block
 
 
 def _text_lines(fin, encoding, unicode_errors):
@@ -159,15 +209,17 @@ def _text_lines(fin, encoding, unicode_errors):
             yield line_no, line
 
 
-def read_text(fin, limit, encoding, unicode_errors):
+def read_text(fin, limit, encoding, unicode_errors, datatype, no_header):
     lines = _text_lines(fin, encoding, unicode_errors)
     first = next(lines, None)
     if first is None:
         raise ValueError("Empty file: no header and no vectors.")
-    size = _parse_header(first[1])
+    size = None if no_header else _parse_header(first[1])
     if size is None:  # headerless, like GloVe
         n_declared, vector_size = None, len(first[1].split(" ")) - 1
         lines = chain([first], lines)
+        if not no_header:
+            _check_first_vector(first[1], vector_size)
     else:
         n_declared, vector_size = size
     _check_vector_size(vector_size, f"line {first[0]}")
@@ -192,9 +244,9 @@ def read_text(fin, limit, encoding, unicode_errors):
         values.extend(parts[1:])
         block_lines.append(line_no)
         if len(block_lines) == _TEXT_CHUNK_LINES:
-            blocks.append(_parse_values(values, block_lines, vector_size))
+            blocks.append(_parse_values(values, block_lines, vector_size, datatype))
             values, block_lines = [], []
-    blocks.append(_parse_values(values, block_lines, vector_size))
+    blocks.append(_parse_values(values, block_lines, vector_size, datatype))
     if n_declared is not None and len(keys) < n_keys:
         raise ValueError(
             f"File ends after {len(keys)} vectors but the header declares {n_declared}."
@@ -202,14 +254,312 @@ def read_text(fin, limit, encoding, unicode_errors):
     return keys, np.concatenate(blocks)
 
 
-def _parse_values(values, line_numbers, vector_size):
+def _check_first_vector(line, vector_size):
+    """Reject a first line that is neither a header nor a key and numbers."""
+    try:
+        if vector_size < 1:
+            raise ValueError
+        np.array(line.split(" ")[1:], dtype=np.float64)
+    except ValueError:
+        raise ValueError(
+            "does not look like a word2vec file: line 1 is neither a header "
+            "'<count> <dimension>' nor a key followed by numbers, "
+            f"got {_shorten(line.encode())!r}."
+        ) from None
+
+
+def _parse_values(values, line_numbers, vector_size, datatype):
     """Parse the value strings of a block of lines, naming the line of a bad one."""
     try:
-        return np.array(values, dtype=np.float32).reshape(-1, vector_size)
+        with np.errstate(over="ignore"):  # values beyond the dtype: caught as inf
+            block = np.array(values, dtype=datatype).reshape(-1, vector_size)
     except ValueError:
         for i, line_no in enumerate(line_numbers):
             try:
-                np.array(values[i * vector_size : (i + 1) * vector_size], np.float32)
+                np.array(values[i * vector_size : (i + 1) * vector_size], np.float64)
             except ValueError as exc:
                 raise ValueError(f"line {line_no}: {exc}.") from None
         raise
+    finite = np.isfinite(block)
+    if not finite.all():
+        row, column = np.argwhere(~finite)[0]
+        raise ValueError(
+            f"line {line_numbers[row]}: value {values[row * vector_size + column]!r} "
+            f"is NaN, infinite or beyond the range of {block.dtype}; word vectors "
+            "must be finite."
+        )
+    return block
+
+
+def read_vocab(path, encoding, unicode_errors):
+    """Word counts of a vocabulary file ``"word count"`` per line (``-save-vocab``)."""
+    counts = {}
+    with _naming(path), open_vectors_file(path, "rb") as fin:
+        for line_no, line in _text_lines(fin, encoding, unicode_errors):
+            parts = line.split()
+            if len(parts) != 2 or not (parts[1].isascii() and parts[1].isdigit()):
+                raise ValueError(
+                    f"line {line_no}: expected 'word count', "
+                    f"got {_shorten(line.encode())!r}."
+                )
+            if parts[0] in counts:
+                raise ValueError(f"line {line_no}: duplicate word {parts[0]!r}.")
+            counts[parts[0]] = int(parts[1])
+    return counts
+
+
+@contextmanager
+def _naming(path):
+    """Re-raise a ValueError, or a compressed file's EOFError, naming the file."""
+    try:
+        yield
+    except EOFError as exc:
+        raise ValueError(
+            f"{os.fspath(path)}: compressed data ends early ({exc})."
+        ) from exc
+    except ValueError as exc:
+        raise ValueError(f"{os.fspath(path)}: {exc}") from exc
+
+
+def read_word2vec(
+    path, fvocab, binary, encoding, unicode_errors, limit, datatype, no_header
+):
+    """Keys, vectors and counts (or None) of a word2vec file and its vocabulary.
+
+    Every ValueError names the file; truncated compressed data is a ValueError too.
+    """
+    counts = None if fvocab is None else read_vocab(fvocab, encoding, unicode_errors)
+    name = os.fspath(path)
+    if binary and no_header:
+        raise ValueError(
+            f"{name}: no_header=True works only with text files: binary ones always "
+            "have a header."
+        )
+    with _naming(path), open_vectors_file(path, "rb") as fin:
+        if binary:
+            keys, vectors = read_binary(
+                fin, limit, encoding, unicode_errors, datatype, _plain_size(name)
+            )
+        else:
+            keys, vectors = read_text(
+                fin, limit, encoding, unicode_errors, datatype, no_header
+            )
+    if counts is not None:
+        missing = next((key for key in keys if key not in counts), None)
+        if missing is not None:
+            raise ValueError(
+                f"{os.fspath(fvocab)}: no count for {missing!r}, a key of {name}."
+            )
+        counts = np.array([counts[key] for key in keys], dtype=np.int64)
+    return keys, vectors, counts
+
+
+def _plain_size(path):
+    """Size in bytes of an uncompressed regular file, else None."""
+    if path.endswith((".gz", ".bz2")):
+        return None
+    info = os.stat(path)
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
+
+
+def write_word2vec(path, keys, vectors, binary, header, mode):
+    """Write `keys` and `vectors` in the text or binary format, after `header`."""
+    bad = next((k for k in keys if not k or " " in k or "\n" in k), None)
+    if bad is not None:
+        raise ValueError(
+            f"Cannot write key {bad!r}: keys in word2vec files must be non-empty "
+            "and contain no spaces or newlines."
+        )
+    with open_vectors_file(path, mode) as fout:
+        if header is not None:
+            fout.write(f"{header[0]} {header[1]}\n".encode())
+        (write_binary if binary else write_text)(fout, keys, vectors)
+
+
+def write_vocab(path, keys, counts, mode):
+    """Write ``"word count"`` lines, as the C tool's ``-save-vocab``."""
+    with open_vectors_file(path, mode) as fout:
+        fout.write(
+            "".join(
+                f"{key} {count}\n" for key, count in zip(keys, counts, strict=True)
+            ).encode("utf8")
+        )
+
+
+class Word2VecFormatMixin:
+    """The word2vec file methods of :class:`~sklearn_w2v.KeyedVectors`."""
+
+    def save_word2vec_format(
+        self,
+        fname,
+        fvocab=None,
+        binary=False,
+        total_vec=None,
+        write_header=True,
+        prefix="",
+        append=False,
+        sort_attr="count",
+    ):
+        """Write the vectors in the word2vec C tool's text or binary format.
+
+        The signature is gensim's. A header line ``"n_keys vector_size"``, then
+        one entry per key. Text: ``"key v1 v2 ...\\n"``, each value the shortest
+        decimal that reads back as the same number (byte-identical to gensim's
+        text output). Binary: the UTF-8 key, a space, `vector_size`
+        little-endian float32s and a newline, as the C tool writes it (gensim
+        omits the newline; both read either).
+
+        Parameters
+        ----------
+        fname : str or path-like
+            Destination; compressed with gzip or bzip2 if it ends in ``.gz`` or
+            ``.bz2``.
+        fvocab : str, path-like or None, default=None
+            Also write a vocabulary file of ``"key count"`` lines (the C tool's
+            ``-save-vocab``), with the values of `sort_attr`.
+        binary : bool, default=False
+            Write the binary format.
+        total_vec : int or None, default=None
+            Number of vectors declared in the header; defaults to the number of
+            keys (set it when more vectors will be appended).
+        write_header : bool, default=True
+            Write the header line; without it, the text format is GloVe's.
+        prefix : str, default=''
+            Written before every key.
+        append : bool, default=False
+            Append to the files instead of overwriting them.
+        sort_attr : str or None, default='count'
+            Write the keys by decreasing value of this attribute (ties in row
+            order), if the keys have it; otherwise in row order.
+
+        Raises
+        ------
+        ValueError
+            If `fvocab` is given but the keys have no `sort_attr`, or if a key
+            is empty or holds a space or a newline.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from sklearn_w2v import KeyedVectors
+        >>> kv = KeyedVectors(["cat", "dog"], [[0.5, 1.0], [-2.0, 0.25]], counts=[3, 8])
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = pathlib.Path(tmp) / "vectors.txt"
+        ...     kv.save_word2vec_format(path, pathlib.Path(tmp) / "vocab.txt")
+        ...     print(path.read_text(), end="")
+        ...     print((pathlib.Path(tmp) / "vocab.txt").read_text(), end="")
+        2 2
+        dog -2.0 0.25
+        cat 0.5 1.0
+        dog 8
+        cat 3
+        """
+        _check_fvocab(fvocab)
+        order = np.arange(len(self))
+        if sort_attr in self._vecattrs:
+            order = np.argsort(-self._vecattrs[sort_attr], kind="stable")
+        elif fvocab is not None:
+            raise ValueError(
+                f"Cannot write a vocabulary file: the keys have no {sort_attr!r}."
+            )
+        keys = [prefix + self.index_to_key[i] for i in order]
+        mode = "ab" if append else "wb"
+        if fvocab is not None:
+            write_vocab(fvocab, keys, self._vecattrs[sort_attr][order].tolist(), mode)
+        n_declared = len(self) if total_vec is None else total_vec
+        header = (n_declared, self.vector_size) if write_header else None
+        write_word2vec(fname, keys, self._vectors[order], binary, header, mode)
+
+    @classmethod
+    def load_word2vec_format(
+        cls,
+        fname,
+        fvocab=None,
+        binary=False,
+        encoding="utf8",
+        unicode_errors="strict",
+        limit=None,
+        datatype=np.float32,
+        no_header=False,
+    ):
+        """Read vectors in the word2vec C tool's text or binary format.
+
+        The signature is gensim's. Reads what the word2vec C tool, gensim and
+        fastText (``.vec``) write, and headerless text files such as GloVe's.
+
+        Parameters
+        ----------
+        fname : str or path-like
+            Source; decompressed with gzip or bzip2 if it ends in ``.gz`` or
+            ``.bz2``.
+        fvocab : str, path-like or None, default=None
+            Vocabulary file of ``"key count"`` lines (the C tool's
+            ``-save-vocab``) giving the counts of the keys.
+        binary : bool, default=False
+            Read the binary format (which always has a header).
+        encoding : str, default='utf8'
+            Encoding of the keys.
+        unicode_errors : str, default='strict'
+            How to handle keys that do not decode, as in :meth:`bytes.decode`;
+            ``'replace'`` or ``'ignore'`` help with files whose keys were cut in
+            the middle of a multi-byte character (as the C tool does).
+        limit : int or None, default=None
+            Read only the first `limit` vectors.
+        datatype : {np.float16, np.float32, np.float64}, default=np.float32
+            Dtype of the stored vectors. Text values are parsed straight into it;
+            binary files hold float32 values, converted.
+        no_header : bool, default=False
+            The text file has no header line. By default a first line of two
+            integers is the header and any other first line a vector.
+
+        Returns
+        -------
+        KeyedVectors
+            The vectors, in file order, with counts if `fvocab` is given.
+
+        Raises
+        ------
+        ValueError
+            If a file is malformed: bad header, wrong number of values, NaN or
+            infinite values, fewer or more vectors than the header declares,
+            truncated or undecodable data, duplicate keys, keys missing from
+            `fvocab`. The message names the file and the line (text) or byte
+            offset or entry (binary). gensim raises EOFError for a truncated
+            file and UnicodeDecodeError for a key that does not decode.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from sklearn_w2v import KeyedVectors
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = pathlib.Path(tmp) / "glove.txt"
+        ...     _ = path.write_text("the 0.5 1.0 0.0\\nof 0.25 0.0 -1.0\\n")
+        ...     kv = KeyedVectors.load_word2vec_format(path)
+        >>> kv.index_to_key, kv.vectors.shape
+        (['the', 'of'], (2, 3))
+        """
+        if limit is not None and (
+            not isinstance(limit, numbers.Integral)
+            or isinstance(limit, bool)
+            or limit < 1
+        ):
+            raise ValueError(f"limit must be a positive int or None, got {limit!r}.")
+        if np.dtype(datatype) not in DTYPES:
+            raise ValueError(
+                "datatype must be float16, float32 or float64, "
+                f"got {np.dtype(datatype)}."
+            )
+        _check_fvocab(fvocab)
+        keys, vectors, counts = read_word2vec(
+            fname, fvocab, binary, encoding, unicode_errors, limit, datatype, no_header
+        )
+        return cls(keys, vectors, counts=counts, dtype=datatype)
+
+
+def _check_fvocab(fvocab):
+    # fvocab comes second, as in gensim: catch a `binary` passed in its place
+    if fvocab is not None and not isinstance(fvocab, (str, os.PathLike)):
+        raise TypeError(
+            f"fvocab must be a path or None, got {fvocab!r}; the second argument is "
+            "the vocabulary file, as in gensim: pass binary by keyword."
+        )

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import stats
 
-from sklearn_w2v._keyed_vectors import _top_candidates
+from sklearn_w2v._similarity import top_candidates
 from sklearn_w2v._word2vec_format import open_vectors_file
 
 __all__ = [
@@ -147,7 +147,7 @@ class WordPairResult:
 
 
 def evaluate_word_analogies(
-    kv, path_or_lines, restrict_vocab=30000, case_insensitive=True, method="3cosadd"
+    kv, path_or_lines, restrict_vocab=300000, case_insensitive=True, method="3cosadd"
 ):
     """Accuracy on analogy questions "a is to b as c is to d".
 
@@ -167,7 +167,7 @@ def evaluate_word_analogies(
     path_or_lines : str, path-like or iterable of str
         A question file (``.gz`` and ``.bz2`` are decompressed; a str is always
         a path), or its lines.
-    restrict_vocab : int or None, default=30000
+    restrict_vocab : int or None, default=300000
         Use only the first `restrict_vocab` keys, both for the questions and the
         answers. ``None`` uses the whole vocabulary.
     case_insensitive : bool, default=True
@@ -428,7 +428,7 @@ def _answer(kv, ids, canonical, method):
     candidate, which is kept too.
     """
     searched = kv.get_normed_vectors()[: len(canonical)]
-    candidates, _ = _top_candidates(
+    candidates, _ = top_candidates(
         searched,
         searched,
         positive_rows=ids[:, 1:3],

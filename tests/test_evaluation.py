@@ -361,3 +361,21 @@ def test_word_pairs_match_gensim(
     assert result.oov_ratio == pytest.approx(oov_percent / 100)
     assert 0 < result.n_oov < result.n_pairs
     assert result.n_pairs == 353
+
+
+def test_analogy_default_restriction_is_gensims_300000():
+    # gensim 4.4's evaluate_word_analogies defaults to restrict_vocab=300000: a
+    # question whose words rank beyond 30000 is answered, not skipped
+    n_keys = 30_010
+    vectors = np.zeros((n_keys, 3))
+    vectors[:, 2] = np.linspace(-1.0, 1.0, n_keys)  # filler keys, far from the rest
+    keys = [f"filler{i}" for i in range(n_keys - 4)] + list(ROYALTY)
+    vectors[-4:] = list(ROYALTY.values())
+    vectors[-4:, 0] += 10.0  # a cluster of its own
+    kv = KeyedVectors(keys, vectors)
+    result = evaluate_word_analogies(kv, [": royalty", "man king woman queen"])
+    assert (result.n_correct, result.n_skipped) == (1, 0)
+    result = evaluate_word_analogies(
+        kv, [": royalty", "man king woman queen"], restrict_vocab=30_000
+    )
+    assert result.n_skipped == 1
