@@ -6,7 +6,11 @@ import _reference as ref
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from test_softmax import assert_learns_topics, topic_documents
+from test_softmax import (
+    assert_learns_topics,
+    assert_repeated_windows_accumulate,
+    topic_documents,
+)
 
 from sklearn_w2v import Word2VecVectorizer
 from sklearn_w2v._hierarchical_softmax import cbow_update, skipgram_update
@@ -170,31 +174,9 @@ def test_cbow_equals_reference(seed, cbow_mean, comb):
 
 @pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
 def test_repeated_windows_accumulate(algorithm):
-    # Identical windows: the update is n_windows times one window's.
-    W, *_ = ref.random_batch(np.random.default_rng(0), n_words=5, n_components=4)
+    update = skipgram_update if algorithm == "skipgram" else cbow_update
     tree = huffman_tree(np.array([40, 30, 20, 10, 5]))
-    contexts = np.array([1, 1, 2, 1], dtype=np.int32)
-
-    def step(n_windows):
-        new = W.copy()
-        centers = np.full(n_windows, 2)
-        if algorithm == "skipgram":
-            batch = SkipgramBatch(
-                centers,
-                np.tile(contexts, n_windows),
-                np.ones(4 * n_windows, dtype=bool),
-                np.array([0, n_windows]),
-            )
-            return new, skipgram_update(new, batch, tree, 1e-3)
-        batch = CbowBatch(centers, np.tile(contexts, n_windows), np.full(n_windows, 4))
-        return new, cbow_update(new, batch, tree, 1e-3, True)
-
-    single, single_loss = step(1)
-    many, loss = step(16)
-    assert loss == pytest.approx(16 * single_loss, rel=1e-5)
-    ulp = float(np.spacing(np.abs(W).max()))
-    assert_allclose(many - W, 16 * (single - W), rtol=1e-4, atol=34 * ulp)
-    assert not np.allclose(many[0, 1], W[0, 1])
+    assert_repeated_windows_accumulate(update, algorithm, tree)
 
 
 @pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
