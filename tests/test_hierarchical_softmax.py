@@ -8,6 +8,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from test_softmax import (
     assert_learns_topics,
+    assert_loss_decreases,
     assert_repeated_windows_accumulate,
     topic_documents,
 )
@@ -182,14 +183,8 @@ def test_repeated_windows_accumulate(algorithm):
 @pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
 def test_loss_decreases_and_padding_stays_zero(algorithm):
     W, contexts, valid, centers, sizes, tree, _ = _hs_batch(np.random.default_rng(5))
-    if algorithm == "skipgram":
-        batch = SkipgramBatch(centers, contexts, valid, sizes)
-        losses = [skipgram_update(W, batch, tree, 0.05) for _ in range(30)]
-    else:
-        batch = CbowBatch(centers, *ref.cbow_layout(contexts, valid, sizes))
-        losses = [cbow_update(W, batch, tree, 0.05, True) for _ in range(30)]
-    assert np.all(np.diff(losses) < 0)
-    assert losses[-1] < 0.7 * losses[0]
+    update = skipgram_update if algorithm == "skipgram" else cbow_update
+    assert_loss_decreases(update, algorithm, W, centers, contexts, valid, sizes, tree)
     assert_array_equal(W[0, -1], 0.0)
 
 

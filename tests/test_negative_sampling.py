@@ -60,6 +60,24 @@ def _laid_out_batch(seed):
     return W, batch.contexts, batch.valid, targets, batch.group_sizes
 
 
+def _repeated_windows(n_windows):
+    """One window (center 2; contexts 1, 1, 2, 1; noise 3, 3, 2), and
+    ``n_windows`` copies of it, as (contexts, valid, targets, group_sizes)."""
+    one_window = (
+        np.array([1, 1, 2, 1], dtype=np.int32),
+        np.array([True, True, True, True]),
+        np.array([[2, 3, 3, 2]], dtype=np.int32),
+        np.array([0, 1]),
+    )
+    many = (
+        np.tile(one_window[0], n_windows),
+        np.tile(one_window[1], n_windows),
+        np.tile(one_window[2], (n_windows, 1)),
+        np.array([0, n_windows]),
+    )
+    return one_window, many
+
+
 # Skip-gram
 
 
@@ -123,16 +141,7 @@ def test_skipgram_repeated_words_accumulate(n_windows):
     # ``W[rows] += G`` with repeated rows would keep only one of them.
     rng = np.random.default_rng(0)
     W, *_ = ref.random_batch(rng, n_words=5, n_components=4)
-    one_window = (
-        np.array([1, 1, 2, 1], dtype=np.int32),
-        np.array([True, True, True, True]),
-        np.array([[2, 3, 3, 2]], dtype=np.int32),
-        np.array([0, 1]),
-    )
-    contexts = np.tile(one_window[0], n_windows)
-    valid = np.tile(one_window[1], n_windows)
-    targets = np.tile(one_window[2], (n_windows, 1))
-    sizes = np.array([0, n_windows])
+    one_window, (contexts, valid, targets, sizes) = _repeated_windows(n_windows)
     learning_rate = 1e-3
     single, single_loss = _step(W, *one_window, learning_rate)
     many, loss = _step(W, contexts, valid, targets, sizes, learning_rate)
@@ -315,16 +324,7 @@ def test_cbow_repeated_words_accumulate(cbow_mean, n_windows):
     # Identical windows: center 2, contexts 1, 1, 2, 1 (word 2 is center and
     # context), noise 3, 3, 2. The update is n_windows times one window's.
     W, *_ = ref.random_batch(np.random.default_rng(0), n_words=5, n_components=4)
-    one_window = (
-        np.array([1, 1, 2, 1], dtype=np.int32),
-        np.array([True, True, True, True]),
-        np.array([[2, 3, 3, 2]], dtype=np.int32),
-        np.array([0, 1]),
-    )
-    contexts = np.tile(one_window[0], n_windows)
-    valid = np.tile(one_window[1], n_windows)
-    targets = np.tile(one_window[2], (n_windows, 1))
-    sizes = np.array([0, n_windows])
+    one_window, (contexts, valid, targets, sizes) = _repeated_windows(n_windows)
     learning_rate = 1e-3
     single, single_loss = _cbow_step(W, *one_window, learning_rate, cbow_mean)
     many, loss = _cbow_step(
