@@ -1,20 +1,18 @@
-"""Vectorized draws of one training epoch: kept tokens, windows, negatives.
+"""Vectorized draws of one training epoch: kept tokens, spans, negatives.
 
 The kept tokens of an epoch are laid out in a padded stream: ``window``
 padding positions on each side, holding the padding row ``n_words`` (a zero
 row of both weight matrices) and the document id ``-1``. The contexts of the
-centre at stream position ``p`` are then the slice ``p - window .. p + window``
-and a minibatch of consecutive centres is a handful of slices, never a
-per-pair Python loop.
+center at stream position ``p`` are then the slice ``p - window .. p + window``
+and a minibatch of consecutive centers is a handful of slices, never a
+per-pair Python loop (see :mod:`~sklearn_w2v._layout`).
 """
-
-import functools
 
 import numpy as np
 
 
-def subsample_stream(ids, doc_ids, keep_prob, window, n_words, rng):
-    """Draw the kept tokens of one epoch and lay them out as a padded stream.
+def subsample_stream(ids, doc_ids, keep_prob, rng):
+    """Draw the kept tokens of a piece of the corpus.
 
     Parameters
     ----------
@@ -24,19 +22,15 @@ def subsample_stream(ids, doc_ids, keep_prob, window, n_words, rng):
         Document index of every corpus token.
     keep_prob : ndarray of shape (n_words,)
         Probability of keeping an occurrence of each word.
-    window : int
-        Padding on each side of the stream.
-    n_words : int
-        Vocabulary size; used as the padding word id.
     rng : numpy.random.Generator
         Source of the keep draws (one uniform draw per token).
 
     Returns
     -------
-    tokens : ndarray of shape (n_kept + 2 * window,), int32
-        Kept word ids with padding.
-    docs : ndarray of shape (n_kept + 2 * window,), int32
-        Their document ids, ``-1`` on the padding.
+    tokens : ndarray of shape (n_kept,), int32
+        Kept word ids, in corpus order.
+    docs : ndarray of shape (n_kept,), int32
+        Their document ids.
 
     Examples
     --------
@@ -44,29 +38,27 @@ def subsample_stream(ids, doc_ids, keep_prob, window, n_words, rng):
     >>> from sklearn_w2v._sampling import subsample_stream
     >>> tokens, docs = subsample_stream(
     ...     np.array([0, 1, 0], dtype=np.int32), np.array([0, 0, 1], dtype=np.int32),
-    ...     np.ones(2), window=1, n_words=2, rng=np.random.default_rng(0))
+    ...     np.array([1.0, 0.0]), rng=np.random.default_rng(0))
     >>> tokens.tolist(), docs.tolist()
-    ([2, 0, 1, 0, 2], [-1, 0, 0, 1, -1])
+    ([0, 0], [0, 1])
     """
     # float32 draws halve the memory traffic of the largest per-epoch array.
     keep = rng.random(len(ids), dtype=np.float32) < keep_prob[ids]
-    n_kept = int(np.count_nonzero(keep))
-    tokens = np.full(n_kept + 2 * window, n_words, dtype=np.int32)
-    docs = np.full(n_kept + 2 * window, -1, dtype=np.int32)
-    tokens[window : window + n_kept] = ids[keep]
-    docs[window : window + n_kept] = doc_ids[keep]
-    return tokens, docs
+    return (
+        ids[keep].astype(np.int32, copy=False),
+        doc_ids[keep].astype(np.int32, copy=False),
+    )
 
 
 def draw_spans(n_centers, window, shrink_windows, rng):
-    """Draw the effective half-width of each centre's window.
+    """Draw the effective half-width of each center's window.
 
     Parameters
     ----------
     n_centers : int
-        Number of centre positions.
+        Number of center positions.
     window : int
-        Maximum distance between centre and context.
+        Maximum distance between center and context.
     shrink_windows : bool
         If True, draw each half-width uniformly in ``[1, window]`` (the
         "reduced window" of word2vec); otherwise use ``window`` everywhere.
@@ -100,9 +92,9 @@ def stream_segments(
 ):
     """Subsample a chunked corpus and cut its padded stream into trainable segments.
 
-    The padded stream of an epoch (see :func:`subsample_stream`) is never
+    The padded stream of an epoch (see the module's description) is never
     built whole. The kept tokens of each chunk join those still pending, and
-    as soon as whole minibatches of ``batch_size`` centres have their
+    as soon as whole minibatches of ``batch_size`` centers have their
     ``window`` right-hand neighbours, they are yielded with the ``window``
     tokens before and after them. Windows thus reach across chunk
     boundaries exactly as in one stream, and since the keep draws and the
@@ -120,7 +112,7 @@ def stream_segments(
     window : int
         Maximum half-width of a window; padding on each side of the stream.
     batch_size : int
-        Centres per minibatch; every segment but the last holds a multiple.
+        Centers per minibatch; every segment but the last holds a multiple.
     shrink_windows : bool
         Draw each span uniformly in ``[1, window]`` (else ``window``).
     seed : int or numpy.random.SeedSequence
@@ -134,13 +126,13 @@ def stream_segments(
     Yields
     ------
     tokens : ndarray of shape (n_centers + 2 * window,), int32
-        A slice of the padded stream; centre ``i`` sits at ``i + window``.
+        A slice of the padded stream; center ``i`` sits at ``i + window``.
     docs : ndarray of shape (n_centers + 2 * window,), int32
         Document ids of the slice, ``-1`` on padding.
     spans : ndarray of shape (n_centers,)
-        Span of each centre, as drawn by :func:`draw_spans`.
-    first_centre : int
-        Position of the segment's first centre among the epoch's centres.
+        Span of each center, as drawn by :func:`draw_spans`.
+    first_center : int
+        Position of the segment's first center among the epoch's centers.
 
     Examples
     --------
@@ -173,9 +165,9 @@ def stream_segments(
         np.empty(0, dtype=np.int32),
         np.empty(0, dtype=np.min_scalar_type(window)),
     )
-    first_centre = 0
+    first_center = 0
     for ids, doc_ids in chunks:
-        tokens, docs = subsample_stream(ids, doc_ids, keep_prob, 0, n_words, keep_rng)
+        tokens, docs = subsample_stream(ids, doc_ids, keep_prob, keep_rng)
         spans = draw_spans(len(tokens), drawn_window, shrink_windows, span_rng)
         if window < drawn_window:
             spans = np.minimum(spans, window).astype(pending[2].dtype)
@@ -188,139 +180,23 @@ def stream_segments(
             np.concatenate((left[0], pending[0][: n_ready + window])),
             np.concatenate((left[1], pending[1][: n_ready + window])),
             pending[2][:n_ready],
-            first_centre,
+            first_center,
         )
-        # The last trained centres are the left context of the next ones.
+        # The last trained centers are the left context of the next ones.
         last = slice(max(n_ready - window, 0), n_ready)
         left = tuple(
             np.concatenate((before[n_ready:], after[last]))
             for before, after in zip(left, pending[:2], strict=True)
         )
         pending = tuple(part[n_ready:] for part in pending)
-        first_centre += n_ready
+        first_center += n_ready
     if len(pending[0]):
         yield (
             np.concatenate((left[0], pending[0], padding[0])),
             np.concatenate((left[1], pending[1], padding[1])),
             pending[2],
-            first_centre,
+            first_center,
         )
-
-
-def group_contexts(tokens, docs, spans, window):
-    """Contexts of a run of centres, with the centres grouped by window span.
-
-    Centres are reordered by span so that the ``n_b`` windows of span ``b``
-    form one rectangular block of ``n_b x 2b`` context slots: a kernel then
-    works on a few dense blocks instead of padding every window to
-    ``2 * window`` slots (with reduced windows, 40% of the work).
-
-    Parameters
-    ----------
-    tokens : ndarray of shape (n_centers + 2 * window,), int32
-        Word ids of a stream slice; centre ``i`` sits at ``i + window``.
-    docs : ndarray of shape (n_centers + 2 * window,), int32
-        Document ids of the same slice, ``-1`` on padding.
-    spans : ndarray of shape (n_centers,)
-        Effective half-width of each centre's window, in ``[1, window]``.
-    window : int
-        Maximum half-width.
-
-    Returns
-    -------
-    centers : ndarray of shape (n_centers,), int32
-        Centre word ids, ordered by span (stable).
-    contexts : ndarray of shape (n_slots,), int32
-        Word id in each slot: the ``2b`` slots of a window of span ``b`` are
-        consecutive, left context first.
-    valid : ndarray of shape (n_slots,), bool
-        False for slots outside the centre's document.
-    group_sizes : ndarray of shape (window,), int64
-        Number of windows of span ``1, ..., window``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_w2v._sampling import group_contexts
-    >>> tokens = np.array([9, 4, 5, 6, 9], dtype=np.int32)
-    >>> docs = np.array([-1, 0, 0, 1, -1], dtype=np.int32)
-    >>> centers, contexts, valid, sizes = group_contexts(
-    ...     tokens, docs, np.array([1, 1, 1]), 1)
-    >>> centers.tolist(), contexts.tolist(), valid.astype(int).tolist()
-    ([4, 5, 6], [9, 5, 4, 6, 5, 9], [0, 1, 1, 0, 0, 0])
-    """
-    order = np.argsort(spans, kind="stable")
-    group_sizes = np.bincount(spans, minlength=window + 1)[1:]
-    positions = order + window
-    slots, valid = [], []
-    for _, width, windows, _ in iter_groups(group_sizes):
-        group_positions = positions[windows, None]
-        group_slots = group_positions + _slot_offsets(width // 2)
-        slots.append(group_slots.ravel())
-        valid.append((docs[group_slots] == docs[group_positions]).ravel())
-    slots = np.concatenate(slots)
-    return tokens[positions], tokens[slots], np.concatenate(valid), group_sizes
-
-
-def cbow_windows(tokens, docs, spans, window):
-    """Contexts of a run of centres, window after window, valid slots only.
-
-    The layout of CBOW, whose kernel sums each window's contexts into one
-    hidden vector and so needs no rectangular blocks: the contexts of
-    window ``j`` are ``contexts[indptr[j]:indptr[j + 1]]`` with ``indptr``
-    the running sum of ``n_contexts``, left contexts first.
-
-    Parameters
-    ----------
-    tokens : ndarray of shape (n_centers + 2 * window,), int32
-        Word ids of a stream slice; centre ``i`` sits at ``i + window``.
-    docs : ndarray of shape (n_centers + 2 * window,), int32
-        Document ids of the same slice, ``-1`` on padding.
-    spans : ndarray of shape (n_centers,)
-        Effective half-width of each centre's window, in ``[1, window]``.
-    window : int
-        Maximum half-width.
-
-    Returns
-    -------
-    centers : ndarray of shape (n_centers,), int32
-        Centre word ids, in stream order.
-    contexts : ndarray of shape (n_contexts.sum(),), int32
-        Context word ids inside each centre's span and document.
-    n_contexts : ndarray of shape (n_centers,), int
-        Number of contexts of each centre.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_w2v._sampling import cbow_windows
-    >>> tokens = np.array([9, 4, 5, 6, 9], dtype=np.int32)
-    >>> docs = np.array([-1, 0, 0, 1, -1], dtype=np.int32)
-    >>> centers, contexts, n_contexts = cbow_windows(
-    ...     tokens, docs, np.array([1, 1, 1]), 1)
-    >>> centers.tolist(), contexts.tolist(), n_contexts.tolist()
-    ([4, 5, 6], [5, 4], [1, 1, 0])
-    """
-    n_centers = len(spans)
-    offsets, distances = _window_offsets(window)
-    slots = np.arange(window, window + n_centers)[:, None] + offsets
-    inside = docs[slots] == docs[window : window + n_centers, None]
-    inside &= distances <= spans[:, None]
-    n_contexts = np.count_nonzero(inside, axis=1)
-    return tokens[window : window + n_centers], tokens[slots[inside]], n_contexts
-
-
-@functools.cache
-def _window_offsets(window):
-    """Offsets of the ``2 * window`` slots around a centre, and their distances."""
-    offsets = np.r_[-window:0, 1 : window + 1]
-    return offsets, np.abs(offsets)
-
-
-@functools.cache
-def _slot_offsets(span):
-    """Offsets of the context slots of a window of half-width ``span``."""
-    return np.r_[-span:0, 1 : span + 1]
 
 
 def draw_negatives(table, shape, rng):
@@ -348,45 +224,3 @@ def draw_negatives(table, shape, rng):
     (2, 3)
     """
     return table[rng.integers(0, len(table), size=shape, dtype=np.int32)]
-
-
-def iter_groups(group_sizes):
-    """Walk the span groups laid out by :func:`group_contexts`.
-
-    Parameters
-    ----------
-    group_sizes : ndarray of shape (window,), int
-        Number of windows of span ``1, ..., window``.
-
-    Yields
-    ------
-    n_windows : int
-        Windows in the group.
-    width : int
-        Context slots per window (``2 * span``).
-    windows : slice
-        The group's windows among all windows.
-    slots : slice
-        The group's slots among all slots.
-
-    Examples
-    --------
-    >>> from sklearn_w2v._sampling import iter_groups
-    >>> [(n, w, s.start, s.stop) for n, w, _, s in iter_groups([2, 0, 1])]
-    [(2, 2, 0, 4), (1, 6, 4, 10)]
-    """
-    first_window = first_slot = 0
-    for span, n_windows in enumerate(group_sizes, start=1):
-        n_windows = int(n_windows)
-        if n_windows == 0:
-            continue
-        width = 2 * span
-        n_slots = n_windows * width
-        yield (
-            n_windows,
-            width,
-            slice(first_window, first_window + n_windows),
-            slice(first_slot, first_slot + n_slots),
-        )
-        first_window += n_windows
-        first_slot += n_slots

@@ -9,9 +9,8 @@ estimator refuses large ones.
 
 import numpy as np
 
-from ._cbow import window_hidden
+from ._logistic import damped_weights, window_hidden
 from ._scatter import scatter_add
-from ._sgns import damped_weights, window_of_slots
 
 #: Largest vocabulary ``loss='softmax'`` accepts.
 MAX_SOFTMAX_WORDS = 5000
@@ -39,7 +38,7 @@ def _softmax_gradients(logits, observed, weight, learning_rate):
     return loss, curvature
 
 
-def skipgram_softmax_update(W, contexts, valid, centers, group_sizes, learning_rate):
+def skipgram_update(W, batch, outputs, learning_rate):
     """Train skip-gram with a full softmax on one minibatch, in place.
 
     Parameters
@@ -47,10 +46,13 @@ def skipgram_softmax_update(W, contexts, valid, centers, group_sizes, learning_r
     W : ndarray of shape (2, n_words + 1, n_components), float32, C-contiguous
         Input vectors ``W[0]`` and output vectors ``W[1]``; row ``n_words``
         of each is padding.
-    contexts, valid, group_sizes
-        The minibatch layout of :func:`~sklearn_w2v._sampling.group_contexts`.
-    centers : ndarray of shape (n_windows,), int
-        Centre word of each window, predicted by each of its contexts.
+    batch : SkipgramBatch
+        The windows, grouped by span, as laid out by
+        :func:`~sklearn_w2v._layout.group_contexts`; each context predicts
+        its window's center word.
+    outputs : None
+        Unused: every word is an output. The argument keeps the signature of
+        the other output layers.
     learning_rate : float
         Step size.
 
@@ -61,11 +63,12 @@ def skipgram_softmax_update(W, contexts, valid, centers, group_sizes, learning_r
     """
     n_rows, n_components = W.shape[1:]
     n_words = n_rows - 1
+    contexts = batch.contexts
     X = np.take(W[0], contexts, axis=0)
     U = W[1, :n_words]
     logits = X @ U.T
-    observed = centers[window_of_slots(group_sizes)]
-    weight = valid.astype(np.float32)
+    observed = batch.centers[batch.window_of_positions()]
+    weight = batch.valid.astype(np.float32)
     loss, curvature = _softmax_gradients(logits, observed, weight, learning_rate)
     dX = logits @ U
     dU = logits.T @ X
@@ -76,7 +79,7 @@ def skipgram_softmax_update(W, contexts, valid, centers, group_sizes, learning_r
     return loss
 
 
-def cbow_softmax_update(W, contexts, n_contexts, centers, learning_rate, cbow_mean):
+def cbow_update(W, batch, outputs, learning_rate, cbow_mean):
     """Train CBOW with a full softmax on one minibatch, in place.
 
     As with the other output layers, every context word of a window takes
@@ -87,13 +90,11 @@ def cbow_softmax_update(W, contexts, n_contexts, centers, learning_rate, cbow_me
     W : ndarray of shape (2, n_words + 1, n_components), float32, C-contiguous
         Input vectors ``W[0]`` and output vectors ``W[1]``; row ``n_words``
         of each is padding.
-    contexts : ndarray of shape (n_contexts.sum(),), int
-        Context words, window after window, as laid out by
-        :func:`~sklearn_w2v._sampling.cbow_windows`.
-    n_contexts : ndarray of shape (n_windows,), int
-        Number of contexts of each window.
-    centers : ndarray of shape (n_windows,), int
-        Centre word of each window.
+    batch : CbowBatch
+        The windows, as laid out by :func:`~sklearn_w2v._layout.cbow_windows`.
+    outputs : None
+        Unused: every word is an output. The argument keeps the signature of
+        the other output layers.
     learning_rate : float
         Step size.
     cbow_mean : bool
@@ -107,11 +108,12 @@ def cbow_softmax_update(W, contexts, n_contexts, centers, learning_rate, cbow_me
     """
     n_rows, n_components = W.shape[1:]
     n_words = n_rows - 1
+    contexts, n_contexts = batch.contexts, batch.n_contexts
     h = window_hidden(W[0], contexts, n_contexts, cbow_mean)
     U = W[1, :n_words]
     logits = h @ U.T
     weight = (n_contexts > 0).astype(np.float32)
-    loss, curvature = _softmax_gradients(logits, centers, weight, learning_rate)
+    loss, curvature = _softmax_gradients(logits, batch.centers, weight, learning_rate)
     dh = logits @ U
     dU = logits.T @ h
     window_curvature = curvature @ np.einsum("ij,ij->i", U, U)

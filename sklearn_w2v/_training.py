@@ -1,10 +1,15 @@
-"""The training loop: epochs, minibatches, learning-rate schedule, threads.
+"""The training loop: epochs, runs of minibatches, learning-rate schedule, jobs.
 
-Everything here works on arrays handed over by the estimator and calls the
-pure kernels of :mod:`~sklearn_w2v._sgns` and :mod:`~sklearn_w2v._cbow`.
+The engine is a matrix of algorithm x output layer. :mod:`~sklearn_w2v._layout`
+says which rows meet (a run of the subsampled stream as typed batches), an
+output layer (:mod:`~sklearn_w2v._negative_sampling`,
+:mod:`~sklearn_w2v._hierarchical_softmax`, :mod:`~sklearn_w2v._softmax`) says
+what they compute, and this module only picks ``KERNELS[(algorithm, loss)]``
+and feeds it minibatches, noise draws and learning rates.
 """
 
 import ctypes
+import functools
 import math
 import mmap
 import os
@@ -13,454 +18,102 @@ import signal
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from itertools import repeat
+from dataclasses import dataclass
 
 import numpy as np
-from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
-from ._cbow import cbow_path_update, cbow_update
-from ._sampling import (
-    cbow_windows,
-    draw_negatives,
-    group_contexts,
-    stream_segments,
-)
-from ._sgns import negative_sampling_layer, sgns_update, skipgram_update
-from ._softmax import cbow_softmax_update, skipgram_softmax_update
+from . import _hierarchical_softmax, _negative_sampling, _softmax
+from ._layout import lay_out_run
+from ._sampling import draw_negatives, stream_segments
+from ._weights import check_weights, raise_diverged, weight_limit
 
 # Forked processes share the weights without the interpreter lock; elsewhere
 # (Windows, macOS) threads do, with less speed-up.
 _CAN_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
 _PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
-
-def make_generator(random_state):
-    """Derive the one :class:`numpy.random.Generator` of a fit from ``random_state``.
-
-    Parameters
-    ----------
-    random_state : int, RandomState instance or None
-        As accepted by scikit-learn estimators.
-
-    Returns
-    -------
-    rng : numpy.random.Generator
-
-    Examples
-    --------
-    >>> from sklearn_w2v._training import make_generator
-    >>> int(make_generator(0).integers(100)) == int(make_generator(0).integers(100))
-    True
-    """
-    seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
-    return np.random.default_rng(seed)
-
-
-def initial_weights(n_words, n_components, rng):
-    """Word2vec's initial weights, input and output stacked, with padding rows.
-
-    Parameters
-    ----------
-    n_words : int
-        Vocabulary size.
-    n_components : int
-        Embedding size.
-    rng : numpy.random.Generator
-        Source of the input-vector draws.
-
-    Returns
-    -------
-    W : ndarray of shape (2, n_words + 1, n_components), float32
-        ``W[0]``, the input vectors, uniform in ``[-1 / n_components,
-        1 / n_components)`` as in gensim (the C tool draws from half that
-        range, which slows the start of CBOW); ``W[1]``, the output vectors, zero. Row
-        ``n_words`` of each is a zero padding row.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_w2v._training import initial_weights
-    >>> W = initial_weights(3, 4, np.random.default_rng(0))
-    >>> W.shape, bool(np.all(W[0, -1] == 0)), float(abs(W[1]).max())
-    ((2, 4, 4), True, 0.0)
-    """
-    empty = np.zeros((0, n_components), dtype=np.float32)
-    return extend_weights(empty, empty, n_words, rng)
-
-
-def extend_weights(W_in, W_out, n_new, rng):
-    """Stack trained vectors and ``n_new`` new words' initial ones, with padding rows.
-
-    The new words are initialised as :func:`initial_weights` does it: random
-    input vectors, zero output vectors.
-
-    Parameters
-    ----------
-    W_in : ndarray of shape (n_words, n_components)
-        Input vectors so far.
-    W_out : ndarray of shape (n_rows, n_components)
-        Output vectors so far, ``n_rows <= n_words``.
-    n_new : int
-        Words to add.
-    rng : numpy.random.Generator
-        Source of the new input vectors.
-
-    Returns
-    -------
-    W : ndarray of shape (2, n_words + n_new + 1, n_components), float32
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_w2v._training import extend_weights
-    >>> trained = np.ones((2, 4), dtype=np.float32)
-    >>> W = extend_weights(trained, trained, 3, np.random.default_rng(0))
-    >>> W.shape, bool(np.all(W[:, :2] == 1)), float(abs(W[1, 2:]).max())
-    ((2, 6, 4), True, 0.0)
-    """
-    n_words, n_components = W_in.shape
-    n_total = n_words + n_new
-    W = np.zeros((2, n_total + 1, n_components), dtype=np.float32)
-    W[0, :n_words] = W_in
-    W[1, : len(W_out)] = W_out
-    W[0, n_words:n_total] = rng.random((n_new, n_components), dtype=np.float32)
-    W[0, n_words:n_total] -= 0.5
-    W[0, n_words:n_total] *= 2.0 / n_components
-    return W
-
-
-def copy_pretrained(W_in, keys, pretrained):
-    """Overwrite in place the vectors of the words that ``pretrained`` holds.
-
-    The warm start of ``Word2VecVectorizer(init_vectors=...)``: the other
-    rows keep their random initial values.
-
-    Parameters
-    ----------
-    W_in : ndarray of shape (n_rows, n_components), float32
-        Input vectors; row ``i < len(keys)`` belongs to ``keys[i]``, later
-        rows (the padding row) are left alone.
-    keys : list of str
-        Word of each row.
-    pretrained : KeyedVectors
-        Pretrained vectors of size ``n_components``.
-
-    Returns
-    -------
-    n_copied : int
-        Number of rows overwritten.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_w2v import KeyedVectors
-    >>> from sklearn_w2v._training import copy_pretrained
-    >>> W_in = np.zeros((3, 2), dtype=np.float32)
-    >>> copy_pretrained(W_in, ["cat", "dog"], KeyedVectors(["dog"], [[1.0, 2.0]]))
-    1
-    >>> W_in.tolist()
-    [[0.0, 0.0], [1.0, 2.0], [0.0, 0.0]]
-    """
-    source = np.fromiter(
-        map(pretrained.key_to_index.get, keys, repeat(-1)),
-        dtype=np.int64,
-        count=len(keys),
-    )
-    rows = np.flatnonzero(source >= 0)
-    W_in[rows] = pretrained.vectors[source[rows]]
-    return len(rows)
-
-
-def _negative_sampling_step(W, centers, layout, negatives, rate, config):
-    """One minibatch with negative sampling; returns its loss.
-
-    For CBOW, ``negatives`` holds the whole target block of the minibatch:
-    its centres, noise words and their weights.
-    """
-    if config["algorithm"] == "cbow":
-        targets, weights = negatives
-        return cbow_update(W, *layout, targets, rate, config["cbow_mean"], weights)
-    targets = np.empty((len(centers), config["n_negative"] + 1), np.int32)
-    targets[:, 0] = centers
-    targets[:, 1:] = negatives
-    contexts, valid, group_sizes = layout
-    return sgns_update(W, contexts, valid, targets, group_sizes, rate)
-
-
-def _hierarchical_softmax_step(W, centers, layout, negatives, rate, config):
-    """One minibatch with hierarchical softmax; returns its loss.
-
-    Huffman paths differ in length (frequent centres have short ones). CBOW
-    takes the paths unpadded. Skip-gram, whose windows are grouped by span
-    and share a matrix product per group, pads paths to the longest, and
-    runs the windows with paths up to the median length apart from the
-    others.
-    """
-    # Per word: the inner nodes of its path and their signs, 1 - 2 * code.
-    points, signs, lengths = config["huffman"]
-    path_lengths = lengths[centers]
-    if config["algorithm"] == "cbow":
-        on_path = np.arange(points.shape[1]) < path_lengths[:, None]
-        return cbow_path_update(
-            W,
-            *layout,
-            points[centers][on_path],
-            signs[centers][on_path],
-            path_lengths,
-            rate,
-            config["cbow_mean"],
-        )
-
-    def layer(windows):
-        depth = path_lengths[windows].max()
-        block_centers = centers[windows]
-        return (
-            points[block_centers, :depth],
-            signs[block_centers, :depth],
-            (np.arange(depth) < path_lengths[windows, None]).astype(np.float32),
-        )
-
-    contexts, valid, group_sizes = layout
-    spans = np.repeat(np.arange(1, len(group_sizes) + 1), group_sizes)
-    loss = 0.0
-    split = np.median(path_lengths)
-    for part in (path_lengths <= split, path_lengths > split):
-        if not part.any():
-            continue
-        slots = np.repeat(part, 2 * spans)
-        loss += skipgram_update(
-            W,
-            contexts[slots],
-            valid[slots],
-            *layer(part),
-            np.bincount(spans[part], minlength=len(group_sizes) + 1)[1:],
-            rate,
-        )
-    return loss
-
-
-def _softmax_step(W, centers, layout, negatives, rate, config):
-    """One minibatch with the full softmax; returns its loss."""
-    if config["algorithm"] == "skipgram":
-        contexts, valid, group_sizes = layout
-        return skipgram_softmax_update(W, contexts, valid, centers, group_sizes, rate)
-    return cbow_softmax_update(W, *layout, centers, rate, config["cbow_mean"])
-
-
-_STEPS = {
-    "negative_sampling": _negative_sampling_step,
-    "hierarchical_softmax": _hierarchical_softmax_step,
-    "softmax": _softmax_step,
+#: The minibatch step of each (algorithm, loss): ``kernel(W, batch, outputs,
+#: learning_rate)``, plus ``cbow_mean`` for CBOW.
+KERNELS = {
+    ("skipgram", "negative_sampling"): _negative_sampling.skipgram_update,
+    ("cbow", "negative_sampling"): _negative_sampling.cbow_update,
+    ("skipgram", "hierarchical_softmax"): _hierarchical_softmax.skipgram_update,
+    ("cbow", "hierarchical_softmax"): _hierarchical_softmax.cbow_update,
+    ("skipgram", "softmax"): _softmax.skipgram_update,
+    ("cbow", "softmax"): _softmax.cbow_update,
 }
 
-# CBOW lays out the windows of this many consecutive minibatches at a time,
-# and parallel jobs take turns over runs of at most this many minibatches.
-_LAYOUT_BATCHES = 32
 
+@dataclass(frozen=True)
+class TrainingSettings:
+    """What the training loop reads: the scalars and tables of a fit.
 
-def turn_length(epoch_centres, batch_size, n_jobs):
-    """Consecutive minibatches a parallel job trains before the next one's turn.
+    Built by :func:`make_settings`; its fields are the parameters of
+    :func:`train` that the loop needs, and a few derived ones:
 
-    Long turns let a job lay out its minibatches together; turns are kept
-    short enough that every job has at least 16 per epoch, so that small
-    corpora are shared evenly too.
-
-    Parameters
+    Attributes
     ----------
-    epoch_centres : float
-        Expected centre words per epoch.
-    batch_size : int
-        Centre words per minibatch.
-    n_jobs : int
-        Parallel jobs.
-
-    Returns
-    -------
-    n_batches : int
-        Between 1 and 32.
-
-    Examples
-    --------
-    >>> from sklearn_w2v._training import turn_length
-    >>> turn_length(1_300_000, 512, 2), turn_length(20_000, 512, 2)
-    (32, 1)
-    """
-    n_batches = epoch_centres / batch_size
-    return int(min(max(n_batches // (16 * n_jobs), 1), _LAYOUT_BATCHES))
-
-
-def _train_batches(W, tokens, docs, spans, starts, config, rng):
-    """Run the kernel over the minibatches starting at ``starts``; return the loss.
-
-    ``config`` holds the scalars of the fit; the learning rate of a batch
-    decays linearly with the position of its first centre in the whole run:
-    ``spans[0]`` is centre ``config["first_centre"]`` of an epoch of about
-    ``config["epoch_centres"]`` centres.
-    """
-    batch_size = config["batch_size"]
-    loss = 0.0
-    for run_starts in _runs(starts, batch_size):
-        minibatch = _lay_out_run(tokens, docs, spans, run_starts, config, rng)
-        for start in run_starts:
-            position = (config["first_centre"] + start) / config["epoch_centres"]
-            progress = (config["epoch"] + min(position, 1.0)) / config["epochs"]
-            learning_rate = config["learning_rate"] - progress * (
-                config["learning_rate"] - config["min_learning_rate"]
-            )
-            batch_loss = _STEPS[config["loss"]](
-                W, *minibatch(start), learning_rate, config
-            )
-            if not math.isfinite(batch_loss):
-                _diverged(config["learning_rate"])
-            loss += batch_loss
-    return loss
-
-
-def _runs(starts, batch_size):
-    """Split minibatch starts into runs of at most _LAYOUT_BATCHES consecutive ones."""
-    breaks = np.flatnonzero(np.diff(starts) != batch_size) + 1
-    return [
-        run_starts
-        for contiguous in np.split(starts, breaks)
-        for run_starts in np.split(
-            contiguous, np.arange(_LAYOUT_BATCHES, len(contiguous), _LAYOUT_BATCHES)
-        )
-        if len(run_starts)
-    ]
-
-
-def _lay_out_run(tokens, docs, spans, run_starts, config, rng):
-    """Lay out a run of consecutive minibatches; return a function of a start.
-
-    The function maps the start of a minibatch of the run to the arguments
-    of its step: ``(centers, layout, negatives)``. Skip-gram groups the
-    windows of each minibatch by span
-    (:func:`~sklearn_w2v._sampling.group_contexts`). CBOW needs no grouping
-    (:func:`~sklearn_w2v._sampling.cbow_windows`) and lays out the whole run
-    at once, each minibatch then a slice. The noise words of a run are drawn
-    at once too: one long gather from the noise table costs less than many
-    short ones.
-    """
-    window, batch_size = config["window"], config["batch_size"]
-    n_negative, n_centers = config["n_negative"], len(spans)
-    first = run_starts[0]
-    last = min(run_starts[-1] + batch_size, n_centers)
-    negatives = None
-    if config["loss"] == "negative_sampling":
-        negatives = draw_negatives(
-            config["noise_table"], (last - first, n_negative), rng
-        )
-
-    if config["algorithm"] == "skipgram":
-
-        def minibatch(start):
-            stop = min(start + batch_size, n_centers)
-            centers, *layout = group_contexts(
-                tokens[start : stop + 2 * window],
-                docs[start : stop + 2 * window],
-                spans[start:stop],
-                window,
-            )
-            noise = None
-            if negatives is not None:
-                noise = negatives[start - first : stop - first]
-            return centers, layout, noise
-
-        return minibatch
-
-    centers, contexts, n_contexts = cbow_windows(
-        tokens[first : last + 2 * window],
-        docs[first : last + 2 * window],
-        spans[first:last],
-        window,
-    )
-    indptr = np.zeros(len(n_contexts) + 1, dtype=np.intp)
-    np.cumsum(n_contexts, out=indptr[1:])
-    if negatives is not None:
-        # The target block of the run: centres, then noise words.
-        targets = np.empty((last - first, n_negative + 1), np.int32)
-        targets[:, 0] = centers
-        targets[:, 1:] = negatives
-        negatives = (targets, negative_sampling_layer(targets)[1])
-
-    def minibatch(start):
-        begin = start - first
-        end = min(begin + batch_size, last - first)
-        layout = (contexts[indptr[begin] : indptr[end]], n_contexts[begin:end])
-        noise = None
-        if negatives is not None:
-            noise = (negatives[0][begin:end], negatives[1][begin:end])
-        return centers[begin:end], layout, noise
-
-    return minibatch
-
-
-def _diverged(learning_rate):
-    raise FloatingPointError(
-        f"Training diverged (non-finite loss, or weights running away) with "
-        f"learning_rate={learning_rate!r}; use a smaller learning_rate."
-    )
-
-
-def weight_limit(W):
-    """Largest absolute weight that training may reach before it is a runaway.
-
-    Word2vec weights stay within a few units; a diverging fit leaves them
-    finite but huge (clipped logits keep its loss finite), so the limit is a
-    thousand times the largest initial weight, and at least 1,000.
-
-    Parameters
-    ----------
-    W : ndarray
-        The weights before training.
-
-    Returns
-    -------
-    limit : float
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_w2v._training import weight_limit
-    >>> weight_limit(np.array([0.01, -0.02])), weight_limit(np.array([-5.0]))
-    (1000.0, 5000.0)
-    """
-    peak = max(float(W.max(initial=0.0)), -float(W.min(initial=0.0)))
-    return 1e3 * max(peak, 1.0)
-
-
-def check_weights(W, limit, learning_rate):
-    """Raise FloatingPointError if a weight is non-finite or beyond ``limit``.
-
-    Parameters
-    ----------
-    W : ndarray
-        The weights.
-    limit : float
+    kernel : callable
+        ``kernel(W, batch, outputs, learning_rate)``, the entry of
+        :data:`KERNELS`, with ``cbow_mean`` bound for CBOW.
+    outputs : tuple of ndarray or None
+        The Huffman tree for hierarchical softmax; ``None`` otherwise
+        (negative sampling draws its noise words per run).
+    window : int
+        The layout's window: the drawn window, cut to the longest document.
+    drawn_window : int
+        The ``window`` parameter: spans are drawn in ``[1, drawn_window]``.
+    epoch_centers : float
+        Expected centers per epoch, over which the learning rate decays.
+    turn_length : int
+        See :func:`turn_length`.
+    weight_limit : float
         See :func:`weight_limit`.
-    learning_rate : float
-        Named in the message.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_w2v._training import check_weights
-    >>> check_weights(np.array([1.0, -2.0]), 1e3, 0.025)
-    >>> check_weights(np.array([1.0, 3e7]), 1e3, 1e3)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-        ...
-    FloatingPointError: Training diverged ... learning_rate=1000.0; ...
+    epoch_seeds : ndarray of shape (epochs,), int64
+        Seed of each epoch's stream: every job draws the same one.
     """
-    # Two reductions, no copy; a NaN makes both comparisons False.
-    if not (W.max(initial=-np.inf) <= limit and -W.min(initial=np.inf) <= limit):
-        _diverged(learning_rate)
+
+    kernel: Callable
+    algorithm: str
+    outputs: tuple | None
+    noise_table: np.ndarray | None
+    n_negative: int
+    keep_prob: np.ndarray
+    window: int
+    drawn_window: int
+    shrink_windows: bool
+    learning_rate: float
+    min_learning_rate: float
+    epochs: int
+    batch_size: int
+    n_jobs: int
+    epoch_centers: float
+    turn_length: int
+    weight_limit: float
+    epoch_seeds: np.ndarray
+    verbose: int
+    epoch_callback: Callable | None
+
+    def learning_rate_at(self, epoch, center):
+        """Learning rate of a minibatch whose first center is ``center`` of ``epoch``.
+
+        It decays linearly over all epochs, from ``learning_rate`` to
+        ``min_learning_rate``; a center beyond the expected length of an
+        epoch counts as its end.
+        """
+        position = center / self.epoch_centers
+        progress = (epoch + min(position, 1.0)) / self.epochs
+        return self.learning_rate - progress * (
+            self.learning_rate - self.min_learning_rate
+        )
 
 
-def train(
+def make_settings(
     W,
-    corpus,
+    rng,
     *,
     word_counts,
     keep_prob,
@@ -478,10 +131,86 @@ def train(
     epochs,
     batch_size,
     n_jobs,
-    rng,
     verbose,
     epoch_callback=None,
 ):
+    """The settings of a fit; draws the seeds of its epochs from ``rng``.
+
+    The parameters are those of :func:`train`.
+
+    Returns
+    -------
+    settings : TrainingSettings
+    """
+    kernel = KERNELS[algorithm, loss]
+    if algorithm == "cbow":
+        kernel = functools.partial(kernel, cbow_mean=cbow_mean)
+    epoch_centers = max(float(np.dot(word_counts, keep_prob)), 1.0)
+    # The layout's window: no context lies further away than this.
+    max_span = window
+    if longest_document is not None:
+        max_span = min(window, max(longest_document - 1, 1))
+    return TrainingSettings(
+        kernel=kernel,
+        algorithm=algorithm,
+        outputs=huffman if loss == "hierarchical_softmax" else None,
+        noise_table=noise_table if loss == "negative_sampling" else None,
+        n_negative=n_negative,
+        keep_prob=keep_prob,
+        window=max_span,
+        drawn_window=window,
+        shrink_windows=shrink_windows,
+        learning_rate=learning_rate,
+        min_learning_rate=min_learning_rate,
+        epochs=epochs,
+        batch_size=batch_size,
+        n_jobs=n_jobs,
+        epoch_centers=epoch_centers,
+        turn_length=turn_length(epoch_centers, batch_size, n_jobs),
+        weight_limit=weight_limit(W),
+        epoch_seeds=rng.integers(np.iinfo(np.int64).max, size=epochs),
+        verbose=verbose,
+        epoch_callback=epoch_callback,
+    )
+
+
+# CBOW lays out the windows of this many consecutive minibatches at a time,
+# and parallel jobs take turns over runs of at most this many minibatches.
+_LAYOUT_BATCHES = 32
+
+
+def turn_length(epoch_centers, batch_size, n_jobs):
+    """Consecutive minibatches a parallel job trains before the next one's turn.
+
+    Long turns let a job lay out its minibatches together; turns are kept
+    short enough that every job has at least 16 per epoch, so that small
+    corpora are shared evenly too.
+
+    Parameters
+    ----------
+    epoch_centers : float
+        Expected center words per epoch.
+    batch_size : int
+        Center words per minibatch.
+    n_jobs : int
+        Parallel jobs.
+
+    Returns
+    -------
+    n_batches : int
+        Between 1 and 32.
+
+    Examples
+    --------
+    >>> from sklearn_w2v._training import turn_length
+    >>> turn_length(1_300_000, 512, 2), turn_length(20_000, 512, 2)
+    (32, 1)
+    """
+    n_batches = epoch_centers / batch_size
+    return int(min(max(n_batches // (16 * n_jobs), 1), _LAYOUT_BATCHES))
+
+
+def train(W, corpus, *, rng, **params):
     """Train word2vec on an encoded corpus, updating the weights in place.
 
     The corpus is read once per epoch, chunk by chunk (see
@@ -533,133 +262,189 @@ def train(
     Returns
     -------
     loss_curve : ndarray of shape (epochs,), float64
-        Mean loss per trained centre word of each epoch.
+        Mean loss per trained center word of each epoch.
     n_words_trained : int
-        Centre words trained over all epochs, after subsampling.
+        Center words trained over all epochs, after subsampling.
     """
-    if huffman is not None:
-        points, codes, lengths = huffman
-        huffman = (points, (1.0 - 2.0 * codes).astype(np.float32), lengths)
-    epoch_centres = max(float(np.dot(word_counts, keep_prob)), 1.0)
-    # The layout's window: no context lies further away than this.
-    max_span = window
-    if longest_document is not None:
-        max_span = min(window, max(longest_document - 1, 1))
-    config = {
-        "algorithm": algorithm,
-        "loss": loss,
-        "huffman": huffman,
-        "window": max_span,
-        "drawn_window": window,
-        "max_span": max_span,
-        "shrink_windows": shrink_windows,
-        "n_negative": n_negative,
-        "cbow_mean": cbow_mean,
-        "learning_rate": learning_rate,
-        "min_learning_rate": min_learning_rate,
-        "epochs": epochs,
-        "batch_size": batch_size,
-        "noise_table": noise_table,
-        "keep_prob": keep_prob,
-        "epoch_centres": epoch_centres,
-        "turn_length": turn_length(epoch_centres, batch_size, n_jobs),
-        "verbose": verbose,
-        "epoch_callback": epoch_callback,
-        "n_jobs": n_jobs,
-        "weight_limit": weight_limit(W),
-        # Every job draws the same subsampled stream of an epoch.
-        "epoch_seeds": rng.integers(np.iinfo(np.int64).max, size=epochs),
-    }
-    job_rngs = rng.spawn(n_jobs)
+    settings = make_settings(W, rng, **params)
+    job_rngs = rng.spawn(settings.n_jobs)
 
     def work(weights, job):
-        return _run_epochs(weights, corpus, config, job, job_rngs[job])
+        return _run_epochs(weights, corpus, settings, job, job_rngs[job])
 
     # One BLAS thread per job: the parallelism is ours, across minibatches.
     # Overflows are not warned of: a diverging fit raises FloatingPointError.
     with threadpool_limits(limits=1), np.errstate(over="ignore", invalid="ignore"):
-        if n_jobs == 1:
+        if settings.n_jobs == 1:
             results = [work(W, 0)]
         elif _CAN_FORK:
-            results = _run_forked(W, n_jobs, work)
+            results = _run_forked(W, settings.n_jobs, work)
         else:
-            with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-                results = list(pool.map(work, [W] * n_jobs, range(n_jobs)))
+            with ThreadPoolExecutor(max_workers=settings.n_jobs) as pool:
+                jobs = range(settings.n_jobs)
+                results = list(pool.map(work, [W] * settings.n_jobs, jobs))
     losses = np.sum([loss for loss, _ in results], axis=0)
     n_centers = results[0][1]
     return losses / np.maximum(n_centers, 1), int(n_centers.sum())
 
 
-def _run_epochs(W, corpus, config, job, rng):
+def epoch_segments(corpus, settings, epoch):
+    """The segments of the subsampled stream of ``epoch``.
+
+    See :func:`~sklearn_w2v._sampling.stream_segments`, which yields them.
+    """
+    return stream_segments(
+        corpus,
+        settings.keep_prob,
+        window=settings.drawn_window,
+        batch_size=settings.batch_size,
+        shrink_windows=settings.shrink_windows,
+        seed=settings.epoch_seeds[epoch],
+        max_span=settings.window,
+    )
+
+
+def _run_epochs(W, corpus, settings, job, rng):
     """Train job ``job``'s share of the minibatches of every epoch.
 
-    Returns the summed loss of its minibatches and the number of centre words
+    Returns the summed loss of its minibatches and the number of center words
     of each epoch.
     """
-    epochs, n_jobs = config["epochs"], config["n_jobs"]
-    batch_size = config["batch_size"]
+    epochs, n_jobs = settings.epochs, settings.n_jobs
+    batch_size = settings.batch_size
     losses = np.zeros(epochs)
     n_centers = np.zeros(epochs, dtype=np.int64)
-    report = _Report(config) if job == 0 and config["verbose"] else None
+    report = _Report(settings) if job == 0 and settings.verbose else None
     for epoch in range(epochs):
-        config = {**config, "epoch": epoch}
-        segments = stream_segments(
-            corpus,
-            config["keep_prob"],
-            window=config["drawn_window"],
-            batch_size=batch_size,
-            shrink_windows=config["shrink_windows"],
-            seed=config["epoch_seeds"][epoch],
-            max_span=config["max_span"],
-        )
-        for tokens, docs, spans, first_centre in segments:
+        for tokens, docs, spans, first_center in epoch_segments(
+            corpus, settings, epoch
+        ):
             # Jobs take turns over runs of minibatches, so the learning rate
             # decays evenly and a job lays out only its own runs; segments
             # hold whole minibatches, so batch k is global.
             starts = np.arange(0, len(spans), batch_size)
-            batch = first_centre // batch_size + np.arange(len(starts))
-            starts = starts[batch // config["turn_length"] % n_jobs == job]
-            segment_config = {**config, "first_centre": first_centre}
+            batch = first_center // batch_size + np.arange(len(starts))
+            starts = starts[batch // settings.turn_length % n_jobs == job]
             # Groups end at tenths of the epoch, where verbose=2 reports.
-            tenth = (first_centre + starts) * 10 // config["epoch_centres"]
+            tenth = (first_center + starts) * 10 // settings.epoch_centers
             for group in np.split(starts, np.flatnonzero(np.diff(tenth)) + 1):
-                losses[epoch] += _train_batches(
-                    W, tokens, docs, spans, group, segment_config, rng
+                batches = minibatches(
+                    tokens, docs, spans, group, first_center, epoch, settings, rng
                 )
+                losses[epoch] += _train_batches(W, batches, settings)
                 if report is not None and len(group):
-                    done = first_centre + min(group[-1] + batch_size, len(spans))
+                    done = first_center + min(group[-1] + batch_size, len(spans))
                     report.progress(epoch, done, losses[epoch] * n_jobs)
-            n_centers[epoch] = first_centre + len(spans)
-        check_weights(W, config["weight_limit"], config["learning_rate"])
+            n_centers[epoch] = first_center + len(spans)
+        check_weights(W, settings.weight_limit, settings.learning_rate)
         if job != 0:
             continue
         mean_loss = losses[epoch] * n_jobs / max(n_centers[epoch], 1)
-        if config["epoch_callback"] is not None:
-            config["epoch_callback"](epoch, mean_loss)
+        if settings.epoch_callback is not None:
+            settings.epoch_callback(epoch, mean_loss)
         if report is not None:
             report.epoch_end(epoch, n_centers[: epoch + 1].sum(), mean_loss)
     return losses, n_centers
 
 
+def _train_batches(W, batches, settings):
+    """Run the kernel over the minibatches of ``batches``; return their summed loss."""
+    loss = 0.0
+    for batch, outputs, learning_rate in batches:
+        batch_loss = settings.kernel(W, batch, outputs, learning_rate)
+        if not math.isfinite(batch_loss):
+            raise_diverged(settings.learning_rate)
+        loss += batch_loss
+    return loss
+
+
+def minibatches(tokens, docs, spans, starts, first_center, epoch, settings, rng):
+    """Yield the minibatches of a segment that start at ``starts``.
+
+    Consecutive minibatches are laid out run by run
+    (:func:`~sklearn_w2v._layout.lay_out_run`). The noise words of a run are
+    drawn at once too: one long gather from the noise table costs less than
+    many short ones.
+
+    Parameters
+    ----------
+    tokens, docs, spans : ndarray
+        A segment of :func:`epoch_segments`.
+    starts : ndarray of shape (n_batches,), int
+        First center of each minibatch in the segment.
+    first_center : int
+        Position of the segment's first center in its epoch.
+    epoch : int
+    settings : TrainingSettings
+    rng : numpy.random.Generator
+        Source of the noise draws.
+
+    Yields
+    ------
+    batch : SkipgramBatch or CbowBatch
+    outputs : ndarray, tuple or None
+        The kernel's third argument: the noise words of the batch's windows
+        (negative sampling), the Huffman tree, or ``None``.
+    learning_rate : float
+    """
+    batch_size, n_centers = settings.batch_size, len(spans)
+    for run_starts in _runs(starts, batch_size):
+        first = run_starts[0]
+        negatives = None
+        if settings.noise_table is not None:
+            last = min(run_starts[-1] + batch_size, n_centers)
+            negatives = draw_negatives(
+                settings.noise_table, (last - first, settings.n_negative), rng
+            )
+        batches = lay_out_run(
+            tokens,
+            docs,
+            spans,
+            run_starts,
+            algorithm=settings.algorithm,
+            window=settings.window,
+            batch_size=batch_size,
+        )
+        for start, batch in zip(run_starts, batches, strict=True):
+            outputs = settings.outputs
+            if negatives is not None:
+                stop = min(start + batch_size, n_centers)
+                outputs = negatives[start - first : stop - first]
+            yield batch, outputs, settings.learning_rate_at(epoch, first_center + start)
+
+
+def _runs(starts, batch_size):
+    """Split minibatch starts into runs of at most _LAYOUT_BATCHES consecutive ones."""
+    breaks = np.flatnonzero(np.diff(starts) != batch_size) + 1
+    return [
+        run_starts
+        for contiguous in np.split(starts, breaks)
+        for run_starts in np.split(
+            contiguous, np.arange(_LAYOUT_BATCHES, len(contiguous), _LAYOUT_BATCHES)
+        )
+        if len(run_starts)
+    ]
+
+
 class _Report:
     """Progress lines on stderr: one per epoch, and per tenth from verbose=2."""
 
-    def __init__(self, config):
-        self.epochs = config["epochs"]
-        self.epoch_centres = config["epoch_centres"]
-        self.periodic = config["verbose"] >= 2
+    def __init__(self, settings):
+        self.epochs = settings.epochs
+        self.epoch_centers = settings.epoch_centers
+        self.periodic = settings.verbose >= 2
         self.started = time.perf_counter()
-        self.done_before = 0  # centres of the finished epochs
+        self.done_before = 0  # centers of the finished epochs
         self.tenth = 0
 
     def _timing(self, done):
         elapsed = time.perf_counter() - self.started
-        total = self.epochs * self.epoch_centres
+        total = self.epochs * self.epoch_centers
         speed = done / max(elapsed, 1e-9)
         return elapsed, speed, max(total - done, 0.0) / max(speed, 1e-9)
 
     def progress(self, epoch, done_in_epoch, loss_in_epoch):
-        tenth = int(done_in_epoch * 10 // self.epoch_centres)
+        tenth = int(done_in_epoch * 10 // self.epoch_centers)
         if not self.periodic or tenth <= self.tenth or tenth >= 10:
             return
         self.tenth = tenth

@@ -19,7 +19,7 @@ from ._sklearn_compat import (
 )
 from ._softmax import MAX_SOFTMAX_WORDS
 from ._spool import CorpusSpool, training_corpus
-from ._training import copy_pretrained, extend_weights, make_generator, train
+from ._training import train
 from ._vocabulary import (
     PreviousFit,
     grow_vocabulary,
@@ -27,6 +27,7 @@ from ._vocabulary import (
     keep_probabilities,
     noise_table,
 )
+from ._weights import copy_pretrained, extend_weights, make_generator
 
 
 class Word2VecVectorizer(

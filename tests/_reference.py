@@ -7,7 +7,7 @@ arrays. Nothing here is fast, and nothing here should become fast.
 
 The minibatch layout is the one of ``group_contexts``: windows are grouped by
 span ``b = 1, ..., window``; a window of span ``b`` owns ``2b`` consecutive
-context slots (left contexts first); ``targets[j]`` is the centre word of
+context positions (left contexts first); ``targets[j]`` is the center word of
 window ``j`` followed by its noise words.
 """
 
@@ -35,19 +35,26 @@ def encode_documents(documents):
 # ---------------------------------------------------------------------------
 
 
-def window_slots(group_sizes):
-    """List, per window, the indices of its context slots."""
+def window_positions(group_sizes):
+    """List, per window, the indices of its context positions."""
     windows = []
-    slot = 0
+    position = 0
     for span, n_windows in enumerate(group_sizes, start=1):
         for _ in range(int(n_windows)):
-            windows.append(list(range(slot, slot + 2 * span)))
-            slot += 2 * span
+            windows.append(list(range(position, position + 2 * span)))
+            position += 2 * span
     return windows
 
 
+def padded_stream(ids, doc_ids, window, n_words):
+    """A stream of tokens with ``window`` padding positions on each side."""
+    tokens = [n_words] * window + [int(i) for i in ids] + [n_words] * window
+    docs = [-1] * window + [int(d) for d in doc_ids] + [-1] * window
+    return np.array(tokens, dtype=np.int32), np.array(docs, dtype=np.int32)
+
+
 def group_contexts(tokens, docs, spans, window):
-    """Brute-force ``group_contexts``: centres visited span by span, in order."""
+    """Brute-force ``group_contexts``: centers visited span by span, in order."""
     centers, contexts, valid = [], [], []
     for span in range(1, window + 1):
         for i, drawn in enumerate(spans):
@@ -65,15 +72,15 @@ def group_contexts(tokens, docs, spans, window):
 def cbow_layout(contexts, valid, group_sizes):
     """The CBOW layout of a ``group_contexts`` batch: valid contexts, per window."""
     kept, n_contexts = [], []
-    for slots in window_slots(group_sizes):
-        window_contexts = [int(contexts[s]) for s in slots if valid[s]]
+    for positions in window_positions(group_sizes):
+        window_contexts = [int(contexts[s]) for s in positions if valid[s]]
         kept.extend(window_contexts)
         n_contexts.append(len(window_contexts))
     return np.array(kept, dtype=np.int32), np.array(n_contexts, dtype=np.int64)
 
 
 def cbow_windows(tokens, docs, spans, window):
-    """Brute-force ``cbow_windows``: centres in order, contexts in span and document."""
+    """Brute-force ``cbow_windows``: centers in order, contexts in span and document."""
     centers, contexts, n_contexts = [], [], []
     for i, span in enumerate(spans):
         p = i + window
@@ -112,10 +119,10 @@ def dot(a, b):
 
 
 def sgns_loss(W, contexts, valid, targets, group_sizes):
-    """Sum over valid slots of -log s(x.u_pos) - sum_k log s(-x.u_k)."""
+    """Sum over valid positions of -log s(x.u_pos) - sum_k log s(-x.u_k)."""
     loss = 0.0
-    for j, slots in enumerate(window_slots(group_sizes)):
-        for s in slots:
+    for j, positions in enumerate(window_positions(group_sizes)):
+        for s in positions:
             if not valid[s]:
                 continue
             x = W[0][contexts[s]]
@@ -128,7 +135,7 @@ def sgns_loss(W, contexts, valid, targets, group_sizes):
 
 
 def skipped(window_targets, k):
-    """A noise word equal to the centre word is skipped (C tool, gensim)."""
+    """A noise word equal to the center word is skipped (C tool, gensim)."""
     return k > 0 and window_targets[k] == window_targets[0]
 
 
@@ -148,8 +155,8 @@ def sgns_gradient(W, contexts, valid, targets, group_sizes):
     grad = np.zeros_like(W)
     curvature = np.zeros(W.shape[:2])
     loss = 0.0
-    for j, slots in enumerate(window_slots(group_sizes)):
-        for s in slots:
+    for j, positions in enumerate(window_positions(group_sizes)):
+        for s in positions:
             if not valid[s]:
                 continue
             c = contexts[s]
@@ -184,11 +191,11 @@ def sgns_step(W, contexts, valid, targets, group_sizes, learning_rate):
 # ---------------------------------------------------------------------------
 
 
-def cbow_hidden(W, contexts, valid, slots, cbow_mean):
+def cbow_hidden(W, contexts, valid, positions, cbow_mean):
     """Hidden vector of one window and its number of valid contexts."""
     h = [0.0] * W.shape[2]
     n_valid = 0
-    for s in slots:
+    for s in positions:
         if valid[s]:
             n_valid += 1
             for i, value in enumerate(W[0][contexts[s]]):
@@ -201,8 +208,8 @@ def cbow_hidden(W, contexts, valid, slots, cbow_mean):
 def cbow_window_losses(W, contexts, valid, targets, group_sizes, cbow_mean):
     """Loss of every window (0 for a window without valid context)."""
     losses = []
-    for j, slots in enumerate(window_slots(group_sizes)):
-        h, n_valid = cbow_hidden(W, contexts, valid, slots, cbow_mean)
+    for j, positions in enumerate(window_positions(group_sizes)):
+        h, n_valid = cbow_hidden(W, contexts, valid, positions, cbow_mean)
         loss = 0.0
         if n_valid:
             for k, target in enumerate(targets[j]):
@@ -232,8 +239,8 @@ def cbow_gradient(W, contexts, valid, targets, group_sizes, cbow_mean):
     curvature = np.zeros(W.shape[:2])
     grad_h = []
     loss = 0.0
-    for j, slots in enumerate(window_slots(group_sizes)):
-        h, n_valid = cbow_hidden(W, contexts, valid, slots, cbow_mean)
+    for j, positions in enumerate(window_positions(group_sizes)):
+        h, n_valid = cbow_hidden(W, contexts, valid, positions, cbow_mean)
         dh = np.zeros(W.shape[2])
         window_curvature = 0.0
         if n_valid:
@@ -252,7 +259,7 @@ def cbow_gradient(W, contexts, valid, targets, group_sizes, cbow_mean):
                 curvature[1][target] += slope * dot(h, h)
                 window_curvature += slope * dot(u, u)
             scale = 1.0 / n_valid if cbow_mean else 1.0
-            for s in slots:
+            for s in positions:
                 if valid[s]:
                     grad[0][contexts[s]] += scale * dh
                     curvature[0][contexts[s]] += window_curvature
@@ -273,8 +280,8 @@ def cbow_step(W, contexts, valid, targets, group_sizes, learning_rate, cbow_mean
     )
     step = np.zeros_like(W)
     step[1] = grad[1]
-    for j, slots in enumerate(window_slots(group_sizes)):
-        for s in slots:
+    for j, positions in enumerate(window_positions(group_sizes)):
+        for s in positions:
             if valid[s]:
                 step[0][contexts[s]] += grad_h[j]
     return damped_step(W, step, curvature, learning_rate), loss
@@ -342,10 +349,10 @@ def random_batch(
     word_range=None,
     scale=0.5,
 ):
-    """A random minibatch in the kernels' layout, with repeats and invalid slots.
+    """A random minibatch in the kernels' layout, with repeats and invalid positions.
 
     Context and target words are drawn from ``range(word_range)`` (a small
-    range forces repeats). Half the invalid slots hold the padding row
+    range forces repeats). Half the invalid positions hold the padding row
     ``n_words``, the others a real word (a neighbour from another document).
 
     Returns ``W, contexts, valid, targets, group_sizes`` with ``W`` float32
@@ -354,12 +361,12 @@ def random_batch(
     word_range = n_words if word_range is None else word_range
     group_sizes = np.asarray(group_sizes, dtype=np.int64)
     n_windows = int(group_sizes.sum())
-    n_slots = int(2 * (np.arange(1, len(group_sizes) + 1) @ group_sizes))
+    n_positions = int(2 * (np.arange(1, len(group_sizes) + 1) @ group_sizes))
     W = (scale * rng.standard_normal((2, n_words + 1, n_components))).astype(np.float32)
     W[:, n_words] = 0.0
-    contexts = rng.integers(0, word_range, n_slots).astype(np.int32)
-    valid = rng.random(n_slots) >= p_invalid
-    padded = ~valid & (rng.random(n_slots) < 0.5)
+    contexts = rng.integers(0, word_range, n_positions).astype(np.int32)
+    valid = rng.random(n_positions) >= p_invalid
+    padded = ~valid & (rng.random(n_positions) < 0.5)
     contexts[padded] = n_words
     targets = rng.integers(0, word_range, (n_windows, n_negative + 1)).astype(np.int32)
     return W, contexts, valid, targets, group_sizes
@@ -376,19 +383,19 @@ def logistic_pairs(
 ):
     """Yield (input vector or hidden vector, input rows, window, target, sign, weight).
 
-    For skip-gram one item per valid slot and target; for CBOW one per window
+    For skip-gram one item per valid position and target; for CBOW one per window
     with a valid context and per target, with the window's hidden vector.
     """
-    for j, slots in enumerate(window_slots(group_sizes)):
+    for j, positions in enumerate(window_positions(group_sizes)):
         if algorithm == "skipgram":
             inputs = [
                 ([float(v) for v in W[0][contexts[s]]], [contexts[s]])
-                for s in slots
+                for s in positions
                 if valid[s]
             ]
         else:
-            h, n_valid = cbow_hidden(W, contexts, valid, slots, cbow_mean)
-            rows = [contexts[s] for s in slots if valid[s]]
+            h, n_valid = cbow_hidden(W, contexts, valid, positions, cbow_mean)
+            rows = [contexts[s] for s in positions if valid[s]]
             inputs = [(h, rows)] if n_valid else []
         for x, rows in inputs:
             for k, target in enumerate(targets[j]):
@@ -458,12 +465,12 @@ def softmax_step(
     step = np.zeros_like(W)
     curvature = np.zeros(W.shape[:2])
     loss = 0.0
-    for j, slots in enumerate(window_slots(group_sizes)):
+    for j, positions in enumerate(window_positions(group_sizes)):
         if algorithm == "skipgram":
-            inputs = [(W[0][contexts[s]], [contexts[s]]) for s in slots if valid[s]]
+            inputs = [(W[0][contexts[s]], [contexts[s]]) for s in positions if valid[s]]
         else:
-            h, n_valid = cbow_hidden(W, contexts, valid, slots, cbow_mean)
-            rows = [contexts[s] for s in slots if valid[s]]
+            h, n_valid = cbow_hidden(W, contexts, valid, positions, cbow_mean)
+            rows = [contexts[s] for s in positions if valid[s]]
             inputs = [(np.asarray(h), rows)] if n_valid else []
         for x, rows in inputs:
             scores = np.array([dot(x, W[1][v]) for v in range(n_words)])

@@ -5,14 +5,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from sklearn_w2v._sampling import (
-    cbow_windows,
-    draw_negatives,
-    draw_spans,
-    group_contexts,
-    iter_groups,
-    subsample_stream,
-)
+from sklearn_w2v._sampling import draw_negatives, draw_spans, subsample_stream
 from sklearn_w2v._vocabulary import keep_probabilities, noise_table
 
 SEEDS = [0, 1, 2, 3]
@@ -29,23 +22,19 @@ def _random_corpus(rng, n_words=8, n_documents=12):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("window", [1, 3])
-def test_subsample_stream_pads_and_keeps_an_ordered_subsequence(seed, window):
+def test_subsample_stream_keeps_an_ordered_subsequence(seed):
     rng = np.random.default_rng(seed)
     n_words = 6
     ids = rng.integers(0, n_words, 300).astype(np.int32)
     # Every token its own document: the kept doc ids say which tokens survived.
     doc_ids = np.arange(300, dtype=np.int32)
     keep_prob = np.linspace(0.2, 1.0, n_words)
-    tokens, docs = subsample_stream(ids, doc_ids, keep_prob, window, n_words, rng)
+    tokens, docs = subsample_stream(ids, doc_ids, keep_prob, rng)
     assert tokens.dtype == np.int32 and docs.dtype == np.int32
     assert len(tokens) == len(docs)
-    for pad in (slice(0, window), slice(len(tokens) - window, None)):
-        assert_array_equal(tokens[pad], n_words)
-        assert_array_equal(docs[pad], -1)
-    kept = docs[window:-window]
+    kept = docs
     assert np.all(np.diff(kept) > 0)
-    assert_array_equal(tokens[window:-window], ids[kept])
+    assert_array_equal(tokens, ids[kept])
     # Words of keep probability 1 are never dropped.
     always = np.flatnonzero(ids == n_words - 1)
     assert np.isin(always, kept).all()
@@ -54,12 +43,11 @@ def test_subsample_stream_pads_and_keeps_an_ordered_subsequence(seed, window):
 def test_subsample_stream_keeps_everything_or_nothing():
     rng = np.random.default_rng(0)
     ids, doc_ids = _random_corpus(rng)
-    tokens, docs = subsample_stream(ids, doc_ids, np.ones(8), 2, 8, rng)
-    assert_array_equal(tokens[2:-2], ids)
-    assert_array_equal(docs[2:-2], doc_ids)
-    tokens, docs = subsample_stream(ids, doc_ids, np.zeros(8), 2, 8, rng)
-    assert_array_equal(tokens, [8] * 4)
-    assert_array_equal(docs, [-1] * 4)
+    tokens, docs = subsample_stream(ids, doc_ids, np.ones(8), rng)
+    assert_array_equal(tokens, ids)
+    assert_array_equal(docs, doc_ids)
+    tokens, docs = subsample_stream(ids, doc_ids, np.zeros(8), rng)
+    assert len(tokens) == len(docs) == 0
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -70,8 +58,8 @@ def test_subsample_stream_keeps_each_word_at_its_keep_probability(seed):
     rng.shuffle(ids)
     keep_prob = keep_probabilities(counts, 1e-2)
     assert keep_prob.min() < 0.5  # a real test of the draw, not all ones
-    tokens, _ = subsample_stream(ids, np.zeros_like(ids), keep_prob, 2, 4, rng)
-    kept = np.bincount(tokens[2:-2], minlength=4)
+    tokens, _ = subsample_stream(ids, np.zeros_like(ids), keep_prob, rng)
+    kept = np.bincount(tokens, minlength=4)
     std = np.sqrt(counts * keep_prob * (1 - keep_prob))
     assert np.all(np.abs(kept - counts * keep_prob) <= 5 * std + 1)
 
@@ -109,123 +97,6 @@ def test_draw_spans_are_reproducible():
     a = draw_spans(50, 5, True, np.random.default_rng(7))
     b = draw_spans(50, 5, True, np.random.default_rng(7))
     assert_array_equal(a, b)
-
-
-# group_contexts and iter_groups
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("window", [1, 2, 5])
-def test_group_contexts_matches_brute_force(seed, window):
-    rng = np.random.default_rng(seed)
-    ids, doc_ids = _random_corpus(rng)
-    keep_prob = np.full(8, 0.8)
-    tokens, docs = subsample_stream(ids, doc_ids, keep_prob, window, 8, rng)
-    spans = draw_spans(len(tokens) - 2 * window, window, True, rng)
-    centers, contexts, valid, sizes = group_contexts(tokens, docs, spans, window)
-    expected = ref.group_contexts(tokens, docs, spans, window)
-    assert centers.tolist() == expected[0]
-    assert contexts.tolist() == expected[1]
-    assert valid.tolist() == expected[2]
-    assert sizes.tolist() == expected[3]
-    assert valid.dtype == bool
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-def test_group_contexts_of_a_slice_in_the_middle_of_a_stream(seed):
-    # The training loop hands over tokens[start : stop + 2 * window].
-    rng = np.random.default_rng(seed)
-    window = 3
-    ids, doc_ids = _random_corpus(rng, n_documents=20)
-    tokens, docs = subsample_stream(ids, doc_ids, np.ones(8), window, 8, rng)
-    spans = draw_spans(len(ids), window, True, rng)
-    start, stop = 10, 30
-    got = group_contexts(
-        tokens[start : stop + 2 * window],
-        docs[start : stop + 2 * window],
-        spans[start:stop],
-        window,
-    )
-    expected = ref.group_contexts(
-        tokens[start : stop + 2 * window],
-        docs[start : stop + 2 * window],
-        spans[start:stop],
-        window,
-    )
-    for array, values in zip(got, expected, strict=True):
-        assert array.tolist() == values
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("window", [1, 3, 5])
-def test_cbow_windows_matches_brute_force(seed, window):
-    rng = np.random.default_rng(seed)
-    ids, doc_ids = _random_corpus(rng)
-    tokens, docs = subsample_stream(ids, doc_ids, np.ones(8), window, 8, rng)
-    spans = rng.integers(1, window + 1, len(ids))
-    centers, contexts, n_contexts = cbow_windows(tokens, docs, spans, window)
-    expected = ref.cbow_windows(tokens, docs, spans, window)
-    assert_array_equal(centers, expected[0])
-    assert_array_equal(contexts, expected[1])
-    assert_array_equal(n_contexts, expected[2])
-    assert 0 < n_contexts.sum() < 2 * spans.sum()  # some slots cross documents
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-def test_group_contexts_offsets_lie_inside_the_span_and_the_document(seed):
-    # Tokens are stream positions themselves, so contexts give positions back.
-    rng = np.random.default_rng(seed)
-    window = 4
-    lengths = rng.integers(1, 7, 15)
-    n = lengths.sum()
-    docs = np.r_[[-1] * window, np.repeat(np.arange(15), lengths), [-1] * window]
-    tokens = np.arange(n + 2 * window)
-    spans = draw_spans(n, window, True, rng)
-    centers, contexts, valid, sizes = group_contexts(tokens, docs, spans, window)
-    assert sorted(centers.tolist()) == list(range(window, n + window))
-    assert np.all(np.diff(spans[centers - window]) >= 0)  # grouped by span
-    slot = 0
-    for center in centers:
-        span = int(spans[center - window])
-        window_contexts = contexts[slot : slot + 2 * span]
-        window_valid = valid[slot : slot + 2 * span]
-        offsets = window_contexts - center
-        assert offsets.tolist() == [*range(-span, 0), *range(1, span + 1)]
-        assert_array_equal(window_valid, docs[window_contexts] == docs[center])
-        # Every same-document neighbour within the span is a valid slot.
-        same_doc = np.flatnonzero(docs == docs[center])
-        near = same_doc[(np.abs(same_doc - center) <= span) & (same_doc != center)]
-        assert sorted(window_contexts[window_valid].tolist()) == near.tolist()
-        slot += 2 * span
-    assert slot == len(contexts)
-    assert sizes.tolist() == np.bincount(spans, minlength=window + 1)[1:].tolist()
-
-
-def test_group_contexts_padding_slots_are_invalid():
-    tokens = np.array([9, 9, 1, 2, 9, 9], dtype=np.int32)
-    docs = np.array([-1, -1, 0, 0, -1, -1], dtype=np.int32)
-    centers, contexts, valid, sizes = group_contexts(tokens, docs, np.array([2, 2]), 2)
-    assert centers.tolist() == [1, 2]
-    assert contexts.tolist() == [9, 9, 2, 9, 9, 1, 9, 9]
-    assert valid.tolist() == [False, False, True, False, False, True, False, False]
-    assert sizes.tolist() == [0, 2]
-
-
-@pytest.mark.parametrize("group_sizes", [[3], [0, 2, 0, 1], [1, 1, 1], [0, 0, 5]])
-def test_iter_groups_tiles_windows_and_slots_in_order(group_sizes):
-    groups = list(iter_groups(np.array(group_sizes)))
-    assert [n for n, *_ in groups] == [n for n in group_sizes if n]
-    window = slot = 0
-    for (n, width, windows, slots), span in zip(
-        groups, [s for s, n in enumerate(group_sizes, 1) if n], strict=True
-    ):
-        assert width == 2 * span
-        assert (windows.start, windows.stop) == (window, window + n)
-        assert (slots.start, slots.stop) == (slot, slot + n * width)
-        window, slot = windows.stop, slots.stop
-    layout = ref.window_slots(group_sizes)
-    assert slot == sum(len(s) for s in layout)
-    assert window == len(layout)
 
 
 # draw_negatives

@@ -313,12 +313,12 @@ def test_stream_segments_are_slices_of_one_stream():
 def test_training_segments_stay_chunk_sized(monkeypatch, chunk_tokens, documents):
     sizes = []
 
-    def recording(W, tokens, docs, spans, starts, config, rng):
-        sizes.append(len(tokens))
-        return train_batches(W, tokens, docs, spans, starts, config, rng)
+    def recording(chunks, *args, **kwargs):
+        for segment in stream_segments(chunks, *args, **kwargs):
+            sizes.append(len(segment[0]))
+            yield segment
 
-    train_batches = training._train_batches
-    monkeypatch.setattr(training, "_train_batches", recording)
+    monkeypatch.setattr(training, "stream_segments", recording)
     chunk_tokens(100)
     Word2VecVectorizer(**_params(subsample=0.0)).fit(documents)
     n_tokens = sum(len(document.split()) for document in documents)

@@ -1,12 +1,21 @@
-"""Training loop: reproducibility, schedule, plumbing, convergence, divergence."""
+"""Training loop: reproducibility, schedule, minibatches, convergence, divergence."""
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 import sklearn_w2v._training as training
-from sklearn_w2v._training import initial_weights, make_generator, train
-from sklearn_w2v._vocabulary import keep_probabilities, noise_table
+from sklearn_w2v import _hierarchical_softmax, _negative_sampling, _softmax
+from sklearn_w2v._layout import CbowBatch, SkipgramBatch
+from sklearn_w2v._training import (
+    KERNELS,
+    epoch_segments,
+    make_settings,
+    minibatches,
+    train,
+)
+from sklearn_w2v._vocabulary import huffman_tree, keep_probabilities, noise_table
+from sklearn_w2v._weights import extend_weights, make_generator
 
 PER_TOPIC = 10
 
@@ -18,6 +27,34 @@ def _topic_corpus(seed=0, n_documents=200, length=20):
     ids = rng.integers(0, PER_TOPIC, (n_documents, length)) + PER_TOPIC * topic[:, None]
     doc_ids = np.repeat(np.arange(n_documents), length)
     return ids.ravel().astype(np.int32), doc_ids.astype(np.int32)
+
+
+def _initial_weights(n_words, n_components, rng):
+    empty = np.zeros((0, n_components), dtype=np.float32)
+    return extend_weights(empty, empty, n_words, rng)
+
+
+def _params(counts, algorithm, subsample, **params):
+    """Keyword arguments of train() and make_settings() on the topic corpus."""
+    return dict(
+        dict(
+            word_counts=counts,
+            keep_prob=keep_probabilities(counts, subsample),
+            noise_table=noise_table(counts, 0.75, table_size=1 << 16),
+            algorithm=algorithm,
+            window=3,
+            shrink_windows=True,
+            n_negative=5,
+            cbow_mean=True,
+            learning_rate=0.025,
+            min_learning_rate=0.0001,
+            epochs=5,
+            batch_size=64,
+            n_jobs=1,
+            verbose=0,
+        ),
+        **params,
+    )
 
 
 def _fit(
@@ -33,27 +70,37 @@ def _fit(
     ids, doc_ids = _topic_corpus() if corpus is None else corpus
     counts = np.bincount(ids)
     rng = make_generator(random_state)
-    W = initial_weights(len(counts), n_components, rng)
-    settings = dict(
-        word_counts=counts,
-        keep_prob=keep_probabilities(counts, subsample),
-        noise_table=noise_table(counts, 0.75, table_size=1 << 16),
-        algorithm=algorithm,
-        window=3,
-        shrink_windows=True,
-        n_negative=5,
-        cbow_mean=True,
-        learning_rate=0.025,
-        min_learning_rate=0.0001,
-        epochs=5,
-        batch_size=64,
-        n_jobs=1,
-        rng=rng,
-        verbose=0,
-    )
-    settings.update(params)
-    loss_curve, n_words_trained = train(W, [(ids, doc_ids)], **settings)
+    W = _initial_weights(len(counts), n_components, rng)
+    params = _params(counts, algorithm, subsample, **params)
+    loss_curve, n_words_trained = train(W, [(ids, doc_ids)], rng=rng, **params)
     return W, loss_curve, n_words_trained
+
+
+def _laid_out(algorithm="skipgram", *, corpus=None, subsample=0.0, **params):
+    """The settings and every minibatch that ``_fit`` trains with one job.
+
+    Returns ``settings, calls``, with a dict of the epoch, the batch, the
+    kernel's outputs argument and the learning rate of each minibatch.
+    """
+    ids, doc_ids = _topic_corpus() if corpus is None else corpus
+    counts = np.bincount(ids)
+    rng = make_generator(0)
+    W = _initial_weights(len(counts), 16, rng)
+    params = _params(counts, algorithm, subsample, **params)
+    settings = make_settings(W, rng, **params)
+    calls = []
+    for epoch in range(settings.epochs):
+        for tokens, docs, spans, first in epoch_segments(
+            [(ids, doc_ids)], settings, epoch
+        ):
+            starts = np.arange(0, len(spans), settings.batch_size)
+            for batch, outputs, rate in minibatches(
+                tokens, docs, spans, starts, first, epoch, settings, rng
+            ):
+                calls.append(
+                    dict(epoch=epoch, batch=batch, outputs=outputs, learning_rate=rate)
+                )
+    return settings, calls
 
 
 def _cluster_similarities(W):
@@ -72,32 +119,6 @@ ALGORITHMS = [
     pytest.param("cbow", True, id="cbow-mean"),
     pytest.param("cbow", False, id="cbow-sum"),
 ]
-
-
-# make_generator and initial_weights
-
-
-def test_make_generator_is_a_function_of_the_seed():
-    def draw(state):
-        return make_generator(state).random(5)
-
-    assert_array_equal(draw(3), draw(3))
-    assert not np.array_equal(draw(3), draw(4))
-    assert_array_equal(draw(np.random.RandomState(5)), draw(np.random.RandomState(5)))
-    assert isinstance(make_generator(None), np.random.Generator)
-
-
-def test_initial_weights_follow_gensim():
-    # Uniform in [-1/d, 1/d): standard deviation 2 / d / sqrt(12).
-    W = initial_weights(50, 8, np.random.default_rng(0))
-    assert W.shape == (2, 51, 8)
-    assert W.dtype == np.float32
-    assert np.all(W[0, :50] >= -1 / 8) and np.all(W[0, :50] < 1 / 8)
-    assert W[0, :50].std() == pytest.approx(2 / 8 / np.sqrt(12), rel=0.1)
-    assert_array_equal(W[1], 0.0)
-    assert_array_equal(W[0, 50], 0.0)
-    again = initial_weights(50, 8, np.random.default_rng(0))
-    assert_array_equal(W, again)
 
 
 # Reproducibility
@@ -119,76 +140,62 @@ def test_different_seeds_give_different_weights(algorithm, cbow_mean):
     assert not np.allclose(a, b)
 
 
-# Plumbing: batches, schedule, spans, negatives
+# Kernels, minibatches, schedule, spans, negatives
 
 
-@pytest.fixture
-def recorded_batches(monkeypatch):
-    """Record the arguments of every kernel call made by ``train``."""
-    calls = []
-
-    def recorder(kernel, algorithm):
-        def wrapped(W, *args):
-            # skip-gram: contexts, valid, targets, group_sizes, learning_rate;
-            # CBOW: contexts, n_contexts, targets, learning_rate, cbow_mean,
-            # target_weight.
-            if algorithm == "skipgram":
-                *_, targets, group_sizes, learning_rate = args
-                rest = ()
-            else:
-                _, _, targets, learning_rate, *rest = args
-                rest = rest[:1]
-                group_sizes = None
-            calls.append(
-                dict(
-                    algorithm=algorithm,
-                    targets=targets.copy(),
-                    group_sizes=group_sizes,
-                    learning_rate=learning_rate,
-                    rest=tuple(rest),
-                )
-            )
-            return kernel(W, *args)
-
-        return wrapped
-
-    monkeypatch.setattr(
-        training, "sgns_update", recorder(training.sgns_update, "skipgram")
-    )
-    monkeypatch.setattr(training, "cbow_update", recorder(training.cbow_update, "cbow"))
-    return calls
+@pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
+@pytest.mark.parametrize(
+    "loss, layer",
+    [
+        ("negative_sampling", _negative_sampling),
+        ("hierarchical_softmax", _hierarchical_softmax),
+        ("softmax", _softmax),
+    ],
+)
+def test_each_pair_trains_with_its_output_layer(algorithm, loss, layer):
+    assert KERNELS[algorithm, loss] is getattr(layer, f"{algorithm}_update")
+    counts = np.array([5, 3, 2])
+    tree = huffman_tree(counts)
+    params = _params(counts, algorithm, 0.0, loss=loss, huffman=tree, cbow_mean=False)
+    W = _initial_weights(3, 4, np.random.default_rng(0))
+    settings = make_settings(W, np.random.default_rng(0), **params)
+    kernel = getattr(settings.kernel, "func", settings.kernel)
+    assert kernel is KERNELS[algorithm, loss]
+    if algorithm == "cbow":
+        assert settings.kernel.keywords == {"cbow_mean": False}
+    assert settings.outputs is (tree if loss == "hierarchical_softmax" else None)
+    assert (settings.noise_table is None) == (loss != "negative_sampling")
 
 
 @pytest.mark.parametrize("algorithm, cbow_mean", ALGORITHMS)
-def test_every_centre_is_trained_once_per_epoch(recorded_batches, algorithm, cbow_mean):
+def test_every_center_is_trained_once_per_epoch(algorithm, cbow_mean):
     ids, doc_ids = _topic_corpus(n_documents=20)
-    _, curve, n_trained = _fit(
-        algorithm, cbow_mean=cbow_mean, corpus=(ids, doc_ids), epochs=3, batch_size=50
-    )
+    params = dict(cbow_mean=cbow_mean, corpus=(ids, doc_ids), epochs=3, batch_size=50)
+    _, curve, n_trained = _fit(algorithm, **params)
     assert curve.shape == (3,)
     assert n_trained == 3 * len(ids)
-    assert {call["algorithm"] for call in recorded_batches} == {algorithm}
-    if algorithm == "cbow":
-        assert {call["rest"] for call in recorded_batches} == {(cbow_mean,)}
-    sizes = [len(call["targets"]) for call in recorded_batches]
+    _, calls = _laid_out(algorithm, **params)
+    kind = SkipgramBatch if algorithm == "skipgram" else CbowBatch
+    assert all(isinstance(call["batch"], kind) for call in calls)
+    sizes = [len(call["batch"].centers) for call in calls]
     assert sizes == [50] * 8 * 3  # 400 tokens per epoch
-    # Without subsampling the centres of an epoch are the corpus itself.
+    # Without subsampling the centers of an epoch are the corpus itself.
     for epoch in range(3):
-        batches = recorded_batches[8 * epoch : 8 * (epoch + 1)]
-        centers = np.concatenate([call["targets"][:, 0] for call in batches])
+        batches = [call["batch"] for call in calls if call["epoch"] == epoch]
+        centers = np.concatenate([batch.centers for batch in batches])
         assert_array_equal(np.sort(centers), np.sort(ids))
 
 
-def test_learning_rate_decays_linearly_over_all_batches(recorded_batches):
+def test_learning_rate_decays_linearly_over_all_batches():
     ids, doc_ids = _topic_corpus(n_documents=10)  # 200 tokens
-    _fit(
+    _, calls = _laid_out(
         corpus=(ids, doc_ids),
         epochs=2,
         batch_size=64,
         learning_rate=0.05,
         min_learning_rate=0.001,
     )
-    rates = [call["learning_rate"] for call in recorded_batches]
+    rates = [call["learning_rate"] for call in calls]
     starts = [0, 64, 128, 192]
     expected = [
         0.05 - (epoch + start / 200) / 2 * (0.05 - 0.001)
@@ -200,17 +207,18 @@ def test_learning_rate_decays_linearly_over_all_batches(recorded_batches):
     assert min(rates) > 0.001
 
 
-def test_subsampled_centres_are_counted_and_trained(recorded_batches):
+def test_subsampled_centers_are_counted_and_trained():
+    # The same seed draws the same stream in train() and here.
     _, _, n_trained = _fit(subsample=1e-2, epochs=2)
-    n_batched = sum(len(call["targets"]) for call in recorded_batches)
-    assert n_trained == n_batched
+    _, calls = _laid_out(subsample=1e-2, epochs=2)
+    assert n_trained == sum(len(call["batch"].centers) for call in calls)
     assert n_trained < 2 * len(_topic_corpus()[0])
 
 
 @pytest.mark.parametrize("shrink_windows", [True, False])
-def test_windows_are_full_unless_shrunk(recorded_batches, shrink_windows):
-    _fit(window=4, shrink_windows=shrink_windows, epochs=1)
-    group_sizes = sum(call["group_sizes"] for call in recorded_batches)
+def test_windows_are_full_unless_shrunk(shrink_windows):
+    _, calls = _laid_out(window=4, shrink_windows=shrink_windows, epochs=1)
+    group_sizes = sum(call["batch"].group_sizes for call in calls)
     if shrink_windows:
         assert np.all(group_sizes > 0)
     else:
@@ -218,12 +226,13 @@ def test_windows_are_full_unless_shrunk(recorded_batches, shrink_windows):
         assert group_sizes[-1] == 4000
 
 
-def test_negatives_come_from_the_noise_table(recorded_batches):
-    ids, doc_ids = _topic_corpus()
+@pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
+def test_negatives_come_from_the_noise_table(algorithm):
     table = np.array([3, 3, 3, 17], dtype=np.int32)  # only words 3 and 17
-    _fit(corpus=(ids, doc_ids), noise_table=table, n_negative=4, epochs=1)
-    negatives = np.concatenate([call["targets"][:, 1:] for call in recorded_batches])
-    assert negatives.shape[1] == 4
+    _, calls = _laid_out(algorithm, noise_table=table, n_negative=4, epochs=1)
+    for call in calls:
+        assert call["outputs"].shape == (len(call["batch"].centers), 4)
+    negatives = np.concatenate([call["outputs"] for call in calls])
     frequencies = np.bincount(negatives.ravel(), minlength=20) / negatives.size
     assert set(np.flatnonzero(frequencies)) == {3, 17}
     assert frequencies[3] == pytest.approx(0.75, abs=0.02)
@@ -258,7 +267,7 @@ def test_words_of_a_topic_end_up_closer_than_words_of_different_topics(
     assert same > 0.8
     assert same - different > 0.5
     # Before training the similarities are noise.
-    W0 = initial_weights(2 * PER_TOPIC, 16, make_generator(0))
+    W0 = _initial_weights(2 * PER_TOPIC, 16, make_generator(0))
     same0, different0 = _cluster_similarities(W0)
     assert abs(same0 - different0) < 0.2
 
@@ -309,13 +318,13 @@ def test_divergence_never_returns_non_finite_weights_silently(algorithm):
     assert np.all(np.isfinite(W))
 
 
-@pytest.mark.parametrize("n_centres", [3_000, 20_000, 200_000, 2_000_000])
+@pytest.mark.parametrize("n_centers", [3_000, 20_000, 200_000, 2_000_000])
 @pytest.mark.parametrize("n_jobs", [2, 3])
-def test_jobs_share_the_minibatches_of_an_epoch_evenly(n_centres, n_jobs):
+def test_jobs_share_the_minibatches_of_an_epoch_evenly(n_centers, n_jobs):
     batch_size = 64
-    turn = training.turn_length(n_centres, batch_size, n_jobs)
+    turn = training.turn_length(n_centers, batch_size, n_jobs)
     assert 1 <= turn <= 32
-    batch = np.arange(-(-n_centres // batch_size))
+    batch = np.arange(-(-n_centers // batch_size))
     shares = np.bincount(batch // turn % n_jobs, minlength=n_jobs)
     # Every job trains, and no job more than 1/16 of the epoch beyond another.
     assert shares.min() > 0

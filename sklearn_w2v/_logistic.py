@@ -1,17 +1,17 @@
-"""Skip-gram with negative sampling: the minibatch kernel.
+"""What the output layers share: logistic loss, gradients, damping, hidden vectors.
 
-As in the word2vec C tool and gensim, each context word's input vector
-predicts the centre word's output vector against noise words. The ``K`` noise
-words of a window are shared by all its context words (the "HogBatch" scheme
-of Ji et al., 2016), so a window of ``2b`` contexts is one small dense product
-``(2b x d) @ (d x (K + 1))`` and windows of equal span are stacked into one
-batched product. In expectation the gradient is the one of per-pair negatives.
+Negative sampling and hierarchical softmax both score rows against binary
+logistic outputs (the observed word against noise words, or the two branches
+at each inner node of a Huffman path); they differ only in which output rows a
+window meets and with which labels. The minibatch steps of both, skip-gram's
+(:func:`skipgram_logistic_update`) and CBOW's (:func:`cbow_logistic_step`),
+are here, with the helpers the full softmax uses too: the damping that keeps a
+row's summed step below a Newton step, and CBOW's hidden vectors.
 """
 
 import numpy as np
 
-from ._sampling import iter_groups
-from ._scatter import scatter_add
+from ._scatter import scatter_add, segment_sums
 
 # The compiled row-by-row dot product of NumPy >= 2.0, faster than einsum.
 _vecdot = getattr(np, "vecdot", None)
@@ -36,7 +36,7 @@ def sigmoid(x):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._sgns import sigmoid
+    >>> from sklearn_w2v._logistic import sigmoid
     >>> sigmoid(np.array([0.0, 100.0], dtype=np.float32)).tolist()
     [0.5, 1.0]
     """
@@ -55,7 +55,7 @@ def row_dots(a, b):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._sgns import row_dots
+    >>> from sklearn_w2v._logistic import row_dots
     >>> row_dots(np.ones((2, 3)), np.arange(3.0)).tolist()
     [3.0, 3.0]
     """
@@ -96,7 +96,7 @@ def label_gradients(logits, weight, learning_rate, signs=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._sgns import label_gradients
+    >>> from sklearn_w2v._logistic import label_gradients
     >>> logits = np.zeros((1, 2), dtype=np.float32)
     >>> loss, curvature = label_gradients(logits, np.ones((1, 2), np.float32), 1.0)
     >>> round(loss, 4), logits.tolist(), curvature.tolist()
@@ -145,7 +145,7 @@ def damped_weights(rows, curvature):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._sgns import damped_weights
+    >>> from sklearn_w2v._logistic import damped_weights
     >>> damped_weights(np.array([0, 0, 1]), np.array([1.0, 3.0, 0.5])).tolist()
     [0.25, 0.25, 1.0]
     """
@@ -153,97 +153,52 @@ def damped_weights(rows, curvature):
     return (1.0 / np.maximum(total, 1.0)).astype(np.float32)
 
 
-def window_of_slots(group_sizes):
-    """Window index of every context slot laid out by span groups.
-
-    Examples
-    --------
-    >>> from sklearn_w2v._sgns import window_of_slots
-    >>> window_of_slots([1, 1]).tolist()
-    [0, 0, 1, 1, 1, 1]
-    """
-    spans = np.repeat(np.arange(1, len(group_sizes) + 1), group_sizes)
-    return np.repeat(np.arange(len(spans)), 2 * spans)
-
-
-def negative_sampling_layer(targets):
-    """Signs and weights of negative-sampling targets.
-
-    Column 0 (the observed word) has label 1, the noise words label 0. A
-    noise word equal to its centre word gets weight 0: the word2vec C tool
-    and gensim skip such draws.
+def window_hidden(W_in, contexts, n_contexts, cbow_mean, out=None):
+    """Hidden vectors of the windows: mean or sum of their contexts' inputs.
 
     Parameters
     ----------
-    targets : ndarray of shape (n_windows, n_negative + 1), int
-        Centre word, then noise words, of each window.
+    W_in : ndarray of shape (n_words + 1, n_components), float32
+        Input vectors.
+    contexts : ndarray of shape (n_contexts.sum(),), int
+        Context words, window after window.
+    n_contexts : ndarray of shape (n_windows,), int
+        Number of contexts of each window.
+    cbow_mean : bool
+        Average (True) or sum (False).
+    out : ndarray of shape (n_windows, n_components), float32, default=None
+        Where to write the hidden vectors.
 
     Returns
     -------
-    signs : ndarray of shape (1, n_negative + 1), float32
-        The same for every window.
-    weights : ndarray of shape (n_windows, n_negative + 1), float32
+    h : ndarray of shape (n_windows, n_components), float32
+        Zero for a window without contexts.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._sgns import negative_sampling_layer
-    >>> signs, weights = negative_sampling_layer(np.array([[3, 3, 4]]))
-    >>> signs.tolist(), weights.tolist()
-    ([[1.0, -1.0, -1.0]], [[1.0, 0.0, 1.0]])
+    >>> from sklearn_w2v._logistic import window_hidden
+    >>> W_in = np.arange(6, dtype=np.float32).reshape(3, 2)
+    >>> window_hidden(W_in, np.array([0, 1, 2]), np.array([2, 0, 1]), True).tolist()
+    [[1.0, 2.0], [0.0, 0.0], [4.0, 5.0]]
     """
-    signs = np.full((1, targets.shape[1]), -1.0, dtype=np.float32)
-    signs[0, 0] = 1.0
-    weights = np.ones(targets.shape, dtype=np.float32)
-    weights[:, 1:] = targets[:, 1:] != targets[:, :1]
-    return signs, weights
+    indptr = np.zeros(len(n_contexts) + 1, dtype=np.int32)
+    np.cumsum(n_contexts, out=indptr[1:])
+    if cbow_mean:
+        context_weight = np.repeat(
+            (1.0 / np.maximum(n_contexts, 1)).astype(np.float32), n_contexts
+        )
+    else:
+        context_weight = np.ones(len(contexts), dtype=np.float32)
+    return segment_sums(indptr, contexts, context_weight, W_in, out=out)
 
 
-def sgns_update(W, contexts, valid, targets, group_sizes, learning_rate):
-    """Train skip-gram with negative sampling on one minibatch, in place.
-
-    Parameters
-    ----------
-    W : ndarray of shape (2, n_words + 1, n_components), float32, C-contiguous
-        Input vectors ``W[0]`` and output vectors ``W[1]``; row ``n_words``
-        of each is padding.
-    contexts : ndarray of shape (n_slots,), int
-        Context word of every slot, windows grouped by span as laid out by
-        :func:`~sklearn_w2v._sampling.group_contexts`.
-    valid : ndarray of shape (n_slots,), bool
-        Whether a slot holds a real context (its gradient is zero otherwise).
-    targets : ndarray of shape (n_windows, n_negative + 1), int
-        Per window: the centre word, then the noise words shared by its
-        contexts. A noise word equal to the centre word is skipped.
-    group_sizes : ndarray of shape (window,), int
-        Number of windows of each span.
-    learning_rate : float
-        Step size.
-
-    Returns
-    -------
-    loss : float
-        Negative log-likelihood of the minibatch before the update.
-    """
-    return skipgram_update(
-        W,
-        contexts,
-        valid,
-        targets,
-        *negative_sampling_layer(targets),
-        group_sizes,
-        learning_rate,
-    )
-
-
-def skipgram_update(
-    W, contexts, valid, targets, signs, target_weight, group_sizes, learning_rate
-):
+def skipgram_logistic_update(W, batch, targets, signs, target_weight, learning_rate):
     """Train skip-gram with binary logistic outputs on one minibatch, in place.
 
     Every valid context word's input vector is scored against the output
-    rows ``targets[j]`` of its window ``j``: the centre word and noise words
-    (negative sampling), or the inner nodes of the centre word's Huffman path
+    rows ``targets[j]`` of its window ``j``: the center word and noise words
+    (negative sampling), or the inner nodes of the center word's Huffman path
     (hierarchical softmax). The rows of a window are shared by all its
     contexts, so windows of equal span form one batched matrix product.
 
@@ -252,19 +207,16 @@ def skipgram_update(
     W : ndarray of shape (2, n_rows + 1, n_components), float32, C-contiguous
         Input vectors ``W[0]`` and output vectors ``W[1]``; the last row of
         each is padding.
-    contexts : ndarray of shape (n_slots,), int
-        Context word of every slot, windows grouped by span.
-    valid : ndarray of shape (n_slots,), bool
-        Whether a slot holds a real context.
+    batch : SkipgramBatch
+        Context words of the windows, grouped by span; its ``centers`` are
+        not read (``targets`` stand for them).
     targets : ndarray of shape (n_windows, n_targets), int
         Output rows of each window.
     signs : ndarray of shape (n_windows, n_targets) or (1, n_targets), float32
         ``+1`` for a target of label 1, ``-1`` for label 0; one row serves
         all windows.
     target_weight : ndarray of shape (n_windows, n_targets), float32
-        0 for a target to skip (padding, a noise word equal to the centre).
-    group_sizes : ndarray of shape (window,), int
-        Number of windows of each span.
+        0 for a target to skip (padding, a noise word equal to the center).
     learning_rate : float
         Step size.
 
@@ -273,48 +225,51 @@ def skipgram_update(
     loss : float
         Negative log-likelihood of the minibatch before the update.
     """
-    n_slots = len(contexts)
+    contexts, valid = batch.contexts, batch.valid
+    n_positions = len(contexts)
     n_windows, n_targets = targets.shape
     n_rows, n_components = W.shape[1:]
     X = np.take(W[0], contexts, axis=0)
     Z = np.take(W[1], targets, axis=0)
 
-    logits = np.empty((n_slots, n_targets), dtype=np.float32)
-    groups = list(iter_groups(group_sizes))
-    for n, width, windows, slots in groups:
+    logits = np.empty((n_positions, n_targets), dtype=np.float32)
+    groups = list(batch.groups())
+    for n, width, windows, positions in groups:
         np.matmul(
-            X[slots].reshape(n, width, n_components),
+            X[positions].reshape(n, width, n_components),
             Z[windows].transpose(0, 2, 1),
-            out=logits[slots].reshape(n, width, n_targets),
+            out=logits[positions].reshape(n, width, n_targets),
         )
-    window_of_slot = window_of_slots(group_sizes)
-    weight = target_weight[window_of_slot]
+    window_of_position = batch.window_of_positions()
+    weight = target_weight[window_of_position]
     weight *= valid[:, None]
     if len(signs) > 1:
-        signs = signs[window_of_slot]
+        signs = signs[window_of_position]
     loss, curvature = label_gradients(logits, weight, learning_rate, signs)
 
     # One gradient block for both matrices, so one scatter serves both.
-    grad = np.empty((n_slots + n_windows * n_targets, n_components), np.float32)
-    dX = grad[:n_slots]
-    dZ = grad[n_slots:].reshape(n_windows, n_targets, n_components)
+    grad = np.empty((n_positions + n_windows * n_targets, n_components), np.float32)
+    dX = grad[:n_positions]
+    dZ = grad[n_positions:].reshape(n_windows, n_targets, n_components)
     entry_curvature = np.empty(len(grad), dtype=np.float32)
-    curvature_X = entry_curvature[:n_slots]
-    curvature_Z = entry_curvature[n_slots:].reshape(n_windows, n_targets)
+    curvature_X = entry_curvature[:n_positions]
+    curvature_Z = entry_curvature[n_positions:].reshape(n_windows, n_targets)
     X_norms = np.einsum("ij,ij->i", X, X)
     Z_norms = np.einsum("ijk,ijk->ij", Z, Z)
-    for n, width, windows, slots in groups:
-        g = logits[slots].reshape(n, width, n_targets)
-        c = curvature[slots].reshape(n, width, n_targets)
-        X_group = X[slots].reshape(n, width, n_components)
-        np.matmul(g, Z[windows], out=dX[slots].reshape(n, width, n_components))
+    for n, width, windows, positions in groups:
+        g = logits[positions].reshape(n, width, n_targets)
+        c = curvature[positions].reshape(n, width, n_targets)
+        X_group = X[positions].reshape(n, width, n_components)
+        np.matmul(g, Z[windows], out=dX[positions].reshape(n, width, n_components))
         np.matmul(g.transpose(0, 2, 1), X_group, out=dZ[windows])
         np.matmul(
-            c, Z_norms[windows, :, None], out=curvature_X[slots].reshape(n, width, 1)
+            c,
+            Z_norms[windows, :, None],
+            out=curvature_X[positions].reshape(n, width, 1),
         )
         np.matmul(
             c.transpose(0, 2, 1),
-            X_norms[slots].reshape(n, width, 1),
+            X_norms[positions].reshape(n, width, 1),
             out=curvature_Z[windows, :, None],
         )
     rows = np.concatenate([contexts, targets.ravel() + n_rows])
@@ -325,3 +280,37 @@ def skipgram_update(
         weights=damped_weights(rows, entry_curvature),
     )
     return loss
+
+
+def cbow_logistic_step(
+    W,
+    contexts,
+    n_contexts,
+    grad,
+    outputs,
+    n_outputs,
+    output_factors,
+    output_curvature,
+    window_curvature,
+):
+    """Add in place a CBOW minibatch's damped steps to both matrices, in one scatter.
+
+    ``grad`` holds the hidden vectors ``h`` of the windows, then their
+    errors ``dh``. Output row ``outputs[k]`` of window ``j`` (the windows'
+    rows one after the other, ``n_outputs[j]`` each) takes
+    ``output_factors[k] * h[j]``; every context of window ``j`` takes
+    ``dh[j]`` undivided. Each row's summed step is damped by its summed
+    curvature (:func:`damped_weights`).
+    """
+    n_rows, n_components = W.shape[1:]
+    n_entries = len(outputs)
+    rows = np.empty(n_entries + len(contexts), dtype=np.int32)
+    np.add(outputs, n_rows, out=rows[:n_entries])
+    rows[n_entries:] = contexts
+    entry_curvature = np.empty(len(rows), dtype=np.float32)
+    entry_curvature[:n_entries] = output_curvature
+    entry_curvature[n_entries:] = np.repeat(window_curvature, n_contexts)
+    weights = damped_weights(rows, entry_curvature)
+    weights[:n_entries] *= output_factors
+    counts = np.concatenate([n_outputs, n_contexts])
+    scatter_add(W.reshape(-1, n_components), rows, grad, counts=counts, weights=weights)

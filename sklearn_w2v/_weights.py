@@ -1,0 +1,185 @@
+"""The weight matrices of a fit: random generator, initial weights, warm start, guard.
+
+Input and output vectors are stacked in one float32 array ``W`` of shape
+``(2, n_words + 1, n_components)``; row ``n_words`` of each is a zero padding
+row, the word of the stream's padding positions. A diverging fit is stopped
+with a FloatingPointError that names the learning rate.
+"""
+
+from itertools import repeat
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+
+def make_generator(random_state):
+    """Derive the one :class:`numpy.random.Generator` of a fit from ``random_state``.
+
+    Parameters
+    ----------
+    random_state : int, RandomState instance or None
+        As accepted by scikit-learn estimators.
+
+    Returns
+    -------
+    rng : numpy.random.Generator
+
+    Examples
+    --------
+    >>> from sklearn_w2v._weights import make_generator
+    >>> int(make_generator(0).integers(100)) == int(make_generator(0).integers(100))
+    True
+    """
+    seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
+    return np.random.default_rng(seed)
+
+
+def extend_weights(W_in, W_out, n_new, rng):
+    """Stack trained vectors and ``n_new`` new words' initial ones, with padding rows.
+
+    New words get word2vec's initial weights: input vectors uniform in
+    ``[-1 / n_components, 1 / n_components)`` as in gensim (the C tool draws
+    from half that range, which slows the start of CBOW), zero output
+    vectors. A fit starts from empty arrays.
+
+    Parameters
+    ----------
+    W_in : ndarray of shape (n_words, n_components)
+        Input vectors so far.
+    W_out : ndarray of shape (n_rows, n_components)
+        Output vectors so far, ``n_rows <= n_words``.
+    n_new : int
+        Words to add.
+    rng : numpy.random.Generator
+        Source of the new input vectors.
+
+    Returns
+    -------
+    W : ndarray of shape (2, n_words + n_new + 1, n_components), float32
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._weights import extend_weights
+    >>> empty = np.zeros((0, 4), dtype=np.float32)
+    >>> W = extend_weights(empty, empty, 3, np.random.default_rng(0))
+    >>> W.shape, bool(np.all(W[0, -1] == 0)), float(abs(W[1]).max())
+    ((2, 4, 4), True, 0.0)
+    >>> trained = np.ones((2, 4), dtype=np.float32)
+    >>> W = extend_weights(trained, trained, 3, np.random.default_rng(0))
+    >>> W.shape, bool(np.all(W[:, :2] == 1)), float(abs(W[1, 2:]).max())
+    ((2, 6, 4), True, 0.0)
+    """
+    n_words, n_components = W_in.shape
+    n_total = n_words + n_new
+    W = np.zeros((2, n_total + 1, n_components), dtype=np.float32)
+    W[0, :n_words] = W_in
+    W[1, : len(W_out)] = W_out
+    W[0, n_words:n_total] = rng.random((n_new, n_components), dtype=np.float32)
+    W[0, n_words:n_total] -= 0.5
+    W[0, n_words:n_total] *= 2.0 / n_components
+    return W
+
+
+def copy_pretrained(W_in, keys, pretrained):
+    """Overwrite in place the vectors of the words that ``pretrained`` holds.
+
+    The warm start of ``Word2VecVectorizer(init_vectors=...)``: the other
+    rows keep their random initial values.
+
+    Parameters
+    ----------
+    W_in : ndarray of shape (n_rows, n_components), float32
+        Input vectors; row ``i < len(keys)`` belongs to ``keys[i]``, later
+        rows (the padding row) are left alone.
+    keys : list of str
+        Word of each row.
+    pretrained : KeyedVectors
+        Pretrained vectors of size ``n_components``.
+
+    Returns
+    -------
+    n_copied : int
+        Number of rows overwritten.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v import KeyedVectors
+    >>> from sklearn_w2v._weights import copy_pretrained
+    >>> W_in = np.zeros((3, 2), dtype=np.float32)
+    >>> copy_pretrained(W_in, ["cat", "dog"], KeyedVectors(["dog"], [[1.0, 2.0]]))
+    1
+    >>> W_in.tolist()
+    [[0.0, 0.0], [1.0, 2.0], [0.0, 0.0]]
+    """
+    source = np.fromiter(
+        map(pretrained.key_to_index.get, keys, repeat(-1)),
+        dtype=np.int64,
+        count=len(keys),
+    )
+    rows = np.flatnonzero(source >= 0)
+    W_in[rows] = pretrained.vectors[source[rows]]
+    return len(rows)
+
+
+def raise_diverged(learning_rate):
+    """Raise the FloatingPointError of a diverging fit, naming ``learning_rate``."""
+    raise FloatingPointError(
+        f"Training diverged (non-finite loss, or weights running away) with "
+        f"learning_rate={learning_rate!r}; use a smaller learning_rate."
+    )
+
+
+def weight_limit(W):
+    """Largest absolute weight that training may reach before it is a runaway.
+
+    Word2vec weights stay within a few units; a diverging fit leaves them
+    finite but huge (clipped logits keep its loss finite), so the limit is a
+    thousand times the largest initial weight, and at least 1,000.
+
+    Parameters
+    ----------
+    W : ndarray
+        The weights before training.
+
+    Returns
+    -------
+    limit : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._weights import weight_limit
+    >>> weight_limit(np.array([0.01, -0.02])), weight_limit(np.array([-5.0]))
+    (1000.0, 5000.0)
+    """
+    peak = max(float(W.max(initial=0.0)), -float(W.min(initial=0.0)))
+    return 1e3 * max(peak, 1.0)
+
+
+def check_weights(W, limit, learning_rate):
+    """Raise FloatingPointError if a weight is non-finite or beyond ``limit``.
+
+    Parameters
+    ----------
+    W : ndarray
+        The weights.
+    limit : float
+        See :func:`weight_limit`.
+    learning_rate : float
+        Named in the message.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._weights import check_weights
+    >>> check_weights(np.array([1.0, -2.0]), 1e3, 0.025)
+    >>> check_weights(np.array([1.0, 3e7]), 1e3, 1e3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    FloatingPointError: Training diverged ... learning_rate=1000.0; ...
+    """
+    # Two reductions, no copy; a NaN makes both comparisons False.
+    if not (W.max(initial=-np.inf) <= limit and -W.min(initial=np.inf) <= limit):
+        raise_diverged(learning_rate)

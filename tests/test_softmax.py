@@ -1,0 +1,152 @@
+"""The full softmax: kernels against the reference, estimator."""
+
+import _reference as ref
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from sklearn_w2v import Word2VecVectorizer
+from sklearn_w2v._layout import CbowBatch, SkipgramBatch
+from sklearn_w2v._softmax import cbow_update, skipgram_update
+
+SEEDS = [0, 1, 2]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
+@pytest.mark.parametrize("cbow_mean", [True, False])
+def test_softmax_equals_reference(seed, algorithm, cbow_mean):
+    W, contexts, valid, targets, sizes = ref.random_batch(np.random.default_rng(seed))
+    centers = targets[:, 0]
+    expected, expected_loss = ref.softmax_step(
+        W, contexts, valid, centers, sizes, algorithm, 0.5, cbow_mean
+    )
+    new = W.copy()
+    if algorithm == "skipgram":
+        batch = SkipgramBatch(centers, contexts, valid, sizes)
+        loss = skipgram_update(new, batch, None, 0.5)
+    else:
+        batch = CbowBatch(centers, *ref.cbow_layout(contexts, valid, sizes))
+        loss = cbow_update(new, batch, None, 0.5, cbow_mean)
+    assert loss == pytest.approx(expected_loss, rel=1e-5)
+    assert_allclose(new, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_softmax_gradient_matches_finite_differences():
+    W, contexts, valid, targets, sizes = ref.random_batch(np.random.default_rng(4))
+    centers = targets[:, 0]
+
+    def loss(V):
+        return ref.softmax_step(V, contexts, valid, centers, sizes, "skipgram", 0.0)[1]
+
+    numerical = ref.numerical_gradient(loss, W.astype(np.float64))
+    new = W.copy()
+    skipgram_update(new, SkipgramBatch(centers, contexts, valid, sizes), None, 1e-3)
+    step = (new.astype(np.float64) - W) / 1e-3
+    assert np.abs(numerical).max() > 0.1
+    assert_allclose(step, -numerical, rtol=1e-3, atol=2e-3)
+
+
+def assert_repeated_windows_accumulate(update, algorithm, outputs):
+    """Identical windows (center 2, contexts 1, 1, 2, 1): the update of 16 of
+    them is 16 times the update of one. ``W[rows] += G`` would keep one."""
+    W, *_ = ref.random_batch(np.random.default_rng(0), n_words=5, n_components=4)
+    contexts = np.array([1, 1, 2, 1], dtype=np.int32)
+
+    def step(n_windows):
+        new = W.copy()
+        centers = np.full(n_windows, 2)
+        if algorithm == "skipgram":
+            valid = np.ones(4 * n_windows, dtype=bool)
+            sizes = np.array([0, n_windows])
+            batch = SkipgramBatch(centers, np.tile(contexts, n_windows), valid, sizes)
+            return new, update(new, batch, outputs, 1e-3)
+        batch = CbowBatch(centers, np.tile(contexts, n_windows), np.full(n_windows, 4))
+        return new, update(new, batch, outputs, 1e-3, True)
+
+    single, single_loss = step(1)
+    many, loss = step(16)
+    assert loss == pytest.approx(16 * single_loss, rel=1e-5)
+    ulp = float(np.spacing(np.abs(W).max()))
+    assert_allclose(many - W, 16 * (single - W), rtol=1e-4, atol=34 * ulp)
+    assert not np.allclose(many[0, 1], W[0, 1])
+
+
+@pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
+def test_repeated_windows_accumulate(algorithm):
+    update = skipgram_update if algorithm == "skipgram" else cbow_update
+    assert_repeated_windows_accumulate(update, algorithm, None)
+
+
+def assert_loss_decreases(
+    update, algorithm, W, centers, contexts, valid, sizes, outputs
+):
+    """Thirty steps on one batch: the loss falls at every step, by 30% or more."""
+    if algorithm == "skipgram":
+        batch = SkipgramBatch(centers, contexts, valid, sizes)
+        losses = [update(W, batch, outputs, 0.05) for _ in range(30)]
+    else:
+        batch = CbowBatch(centers, *ref.cbow_layout(contexts, valid, sizes))
+        losses = [update(W, batch, outputs, 0.05, True) for _ in range(30)]
+    assert np.all(np.diff(losses) < 0)
+    assert losses[-1] < 0.7 * losses[0]
+
+
+@pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
+def test_loss_decreases(algorithm):
+    W, contexts, valid, targets, sizes = ref.random_batch(np.random.default_rng(5))
+    update = skipgram_update if algorithm == "skipgram" else cbow_update
+    assert_loss_decreases(
+        update, algorithm, W, targets[:, 0], contexts, valid, sizes, None
+    )
+
+
+TOPICS = [
+    ["cat", "dog", "horse", "cow", "sheep", "goat"],
+    ["car", "truck", "bus", "train", "plane", "boat"],
+]
+
+
+def topic_documents(n_documents=200, seed=0):
+    rng = np.random.default_rng(seed)
+    return [rng.choice(TOPICS[i % 2], 12).tolist() for i in range(n_documents)]
+
+
+def assert_learns_topics(loss, algorithm):
+    """Fit on two topics; words of a topic must end up closer to each other."""
+    documents = topic_documents()
+    vectorizer = Word2VecVectorizer(
+        loss=loss,
+        algorithm=algorithm,
+        n_components=10,
+        min_count=1,
+        subsample=0,
+        epochs=5,
+        batch_size=64,
+        random_state=0,
+    ).fit(documents)
+    curve = vectorizer.loss_curve_
+    assert np.all(np.isfinite(curve)) and curve[-1] < curve[0]
+    wv = vectorizer.wv_
+    same = np.mean(
+        [wv.similarity(a, b) for t in TOPICS for a in t for b in t if a != b]
+    )
+    across = np.mean([wv.similarity(a, b) for a in TOPICS[0] for b in TOPICS[1]])
+    assert same > across + 0.3
+    again = Word2VecVectorizer(**vectorizer.get_params()).fit(documents)
+    assert np.array_equal(again.wv_.vectors, wv.vectors)
+
+
+@pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
+def test_estimator_learns_topics(algorithm):
+    assert_learns_topics("softmax", algorithm)
+
+
+def test_softmax_refuses_a_large_vocabulary():
+    documents = [[f"w{i}" for i in range(6000)]]
+    with pytest.raises(ValueError, match="loss='softmax'.*max_features"):
+        Word2VecVectorizer(loss="softmax", min_count=1).fit(documents)
+    fitted = Word2VecVectorizer(
+        loss="softmax", min_count=1, max_features=50, n_components=4, epochs=1
+    ).fit(documents)
+    assert len(fitted.wv_) == 50
