@@ -111,7 +111,7 @@ def main():
             report, peaks[name] = peak_of_fit(paths[name])
             print(
                 f"{name:>5}: {tokens[name]:>11,} tokens, {report['n_words']:,} "
-                f"words, {report['n_words_trained']:,} centres trained in "
+                f"words, {report['n_words_trained']:,} centers trained in "
                 f"{report['seconds']:.0f}s; peak RSS {peaks[name]:,.0f} MiB"
             )
     ratio = peaks["large"] / peaks["small"]

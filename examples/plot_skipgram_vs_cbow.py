@@ -4,9 +4,9 @@ Skip-gram or CBOW: quality and speed
 =====================================
 
 word2vec comes in two architectures. Skip-gram predicts each context word
-from the centre word: a window of ``2 * window`` context words gives that
+from the center word: a window of ``2 * window`` context words gives that
 many predictions. CBOW (continuous bag of words) averages the context
-vectors and predicts the centre word from the average: one prediction per
+vectors and predicts the center word from the average: one prediction per
 window. CBOW is therefore faster per epoch; skip-gram extracts more from
 each occurrence, which helps rare words and small corpora.
 

@@ -336,7 +336,7 @@ def _run_epochs(W, corpus, settings, job, rng):
                     done = first_center + min(group[-1] + batch_size, len(spans))
                     report.progress(epoch, done, losses[epoch] * n_jobs)
             n_centers[epoch] = first_center + len(spans)
-        check_weights(W, settings.weight_limit, settings.learning_rate)
+        check_weights(W, settings.weight_limit, settings.learning_rate, n_jobs)
         if job != 0:
             continue
         mean_loss = losses[epoch] * n_jobs / max(n_centers[epoch], 1)
@@ -353,7 +353,7 @@ def _train_batches(W, batches, settings):
     for batch, outputs, learning_rate in batches:
         batch_loss = settings.kernel(W, batch, outputs, learning_rate)
         if not math.isfinite(batch_loss):
-            raise_diverged(settings.learning_rate)
+            raise_diverged(settings.learning_rate, settings.n_jobs)
         loss += batch_loss
     return loss
 

@@ -47,13 +47,13 @@ class Word2VecVectorizer(
     Parameters
     ----------
     algorithm : {'skipgram', 'cbow'}, default='skipgram'
-        Predict each context word from the centre word's window
-        ('skipgram') or the centre word from its averaged context ('cbow').
+        Predict each context word from the center word's window
+        ('skipgram') or the center word from its averaged context ('cbow').
         gensim: ``sg=1`` / ``sg=0``.
     n_components : int, default=100
         Dimension of the word vectors (gensim ``vector_size``).
     window : int, default=5
-        Maximum distance between a centre word and a context word.
+        Maximum distance between a center word and a context word.
     min_count : int, default=5
         Ignore words with fewer occurrences in the training documents.
     max_features : int, default=None
@@ -101,10 +101,10 @@ class Word2VecVectorizer(
     epochs : int, default=5
         Passes over the documents.
     shrink_windows : bool, default=True
-        Draw each centre word's effective window uniformly from
+        Draw each center word's effective window uniformly from
         ``[1, window]``, which weighs near contexts more.
     batch_size : int, default=512
-        Centre words per minibatch. The gradients of a minibatch are
+        Center words per minibatch. The gradients of a minibatch are
         computed from the same weights and summed; a few hundred words is as
         accurate as word-by-word updates and much faster, while several
         thousand can make frequent words' summed updates overshoot.
@@ -185,15 +185,15 @@ class Word2VecVectorizer(
         Occurrences of each word in the training documents (of all
         ``partial_fit`` calls since ``fit``).
     loss_curve_ : ndarray of shape (epochs * n_calls,), float64
-        Mean training loss per trained centre word in each epoch, computed
+        Mean training loss per trained center word in each epoch, computed
         in float64; ``partial_fit`` appends the epochs of each call. The
-        scales of the two algorithms differ by design: a skip-gram centre
+        scales of the two algorithms differ by design: a skip-gram center
         word sums the losses of its whole window (up to ``2 * window``
         predictions, each with ``n_negative`` noise words, about 15 with the
-        defaults), a CBOW centre word makes one prediction (about 2 to 3).
+        defaults), a CBOW center word makes one prediction (about 2 to 3).
         Compare curves of one algorithm only.
     n_words_trained_ : int
-        Centre words trained over all epochs (of all calls), after
+        Center words trained over all epochs (of all calls), after
         subsampling.
     idf_ : ndarray of shape (n_words,), float64
         Inverse document frequencies, used by ``pooling='tfidf'``.
@@ -210,7 +210,7 @@ class Word2VecVectorizer(
 
     Notes
     -----
-    Skip-gram with negative sampling maximises, over the (centre ``c``,
+    Skip-gram with negative sampling maximises, over the (center ``c``,
     context ``o``) pairs of the corpus and ``K`` noise words ``n_k`` drawn
     from the unigram law raised to ``ns_exponent``,
 
@@ -219,12 +219,12 @@ class Word2VecVectorizer(
         \log \sigma(u_c^\top v_o) + \sum_{k=1}^{K} \log \sigma(-u_{n_k}^\top v_o)
 
     where ``v`` are the input vectors and ``u`` the output vectors (the
-    context word's input vector predicts the centre word, as in the word2vec
+    context word's input vector predicts the center word, as in the word2vec
     C tool). CBOW replaces ``v_o`` by the mean (or sum) ``h`` of the
     window's input vectors and adds the gradient on ``h`` to every context
     word, as the C tool does.
 
-    Training runs in minibatches of ``batch_size`` centre words, vectorized
+    Training runs in minibatches of ``batch_size`` center words, vectorized
     over windows: for skip-gram the ``K`` noise words of a window are shared
     by its context words (Ji et al., 2016), which keeps the expected
     gradient and turns each window into one small matrix product; for CBOW

@@ -123,11 +123,18 @@ def copy_pretrained(W_in, keys, pretrained):
     return len(rows)
 
 
-def raise_diverged(learning_rate):
+def raise_diverged(learning_rate, n_jobs=1):
     """Raise the FloatingPointError of a diverging fit, naming ``learning_rate``."""
+    advice = "use a smaller learning_rate."
+    if n_jobs > 1:
+        # Each job damps its own steps; jobs updating a row at once add them.
+        advice = (
+            f"use a smaller learning_rate, or fewer jobs: the {n_jobs} jobs update "
+            "the same rows at once, the more often the smaller the vocabulary."
+        )
     raise FloatingPointError(
         f"Training diverged (non-finite loss, or weights running away) with "
-        f"learning_rate={learning_rate!r}; use a smaller learning_rate."
+        f"learning_rate={learning_rate!r}; {advice}"
     )
 
 
@@ -158,7 +165,7 @@ def weight_limit(W):
     return 1e3 * max(peak, 1.0)
 
 
-def check_weights(W, limit, learning_rate):
+def check_weights(W, limit, learning_rate, n_jobs=1):
     """Raise FloatingPointError if a weight is non-finite or beyond ``limit``.
 
     Parameters
@@ -169,6 +176,8 @@ def check_weights(W, limit, learning_rate):
         See :func:`weight_limit`.
     learning_rate : float
         Named in the message.
+    n_jobs : int, default=1
+        Jobs training at once, for the message.
 
     Examples
     --------
@@ -182,4 +191,4 @@ def check_weights(W, limit, learning_rate):
     """
     # Two reductions, no copy; a NaN makes both comparisons False.
     if not (W.max(initial=-np.inf) <= limit and -W.min(initial=np.inf) <= limit):
-        raise_diverged(learning_rate)
+        raise_diverged(learning_rate, n_jobs)

@@ -31,8 +31,8 @@ def topic_vectors():
     """Hand-made vectors: each topic near its own axis, function words between."""
     rng = np.random.default_rng(0)
     keys = ANIMALS + VEHICLES + FUNCTION_WORDS
-    centres = [[1.0, 0.0, 0.0]] * 8 + [[0.0, 1.0, 0.0]] * 8 + [[0.5, 0.5, 1.0]] * 4
-    return KeyedVectors(keys, np.array(centres) + 0.1 * rng.normal(size=(20, 3)))
+    centers = [[1.0, 0.0, 0.0]] * 8 + [[0.0, 1.0, 0.0]] * 8 + [[0.5, 0.5, 1.0]] * 4
+    return KeyedVectors(keys, np.array(centers) + 0.1 * rng.normal(size=(20, 3)))
 
 
 @pytest.fixture(scope="module", params=POOLINGS)

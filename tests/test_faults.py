@@ -25,7 +25,8 @@ import numpy as np
 from sklearn_w2v import Word2VecVectorizer
 
 rng = np.random.default_rng(0)
-documents = [" ".join(f"w{i}" for i in rng.integers(0, 50, 30)) for _ in range(200)]
+# 2,000 words: on a tiny vocabulary two jobs may diverge before the kill.
+documents = [" ".join(f"w{i}" for i in rng.integers(0, 2000, 30)) for _ in range(400)]
 try:
     Word2VecVectorizer(
         n_jobs=2, epochs=400, min_count=1, n_components=16, random_state=0

@@ -210,7 +210,7 @@ def test_a_25000_token_document_is_trained_in_full(monkeypatch, chunk_tokens):
     vectorizer = Word2VecVectorizer(**params).fit([document])
     assert vectorizer.n_words_trained_ == 3 * 25_000
 
-    # Each epoch's centres are the whole document, in order, each with its
+    # Each epoch's centers are the whole document, in order, each with its
     # true neighbours.
     ids = np.array([vectorizer.vocabulary_[word] for word in document])
     padded = np.r_[[len(vectorizer.wv_)] * 3, ids, [len(vectorizer.wv_)] * 3]

@@ -57,3 +57,11 @@ def test_check_weights_names_the_learning_rate(bad):
     W[1, 2, 0] = bad
     with pytest.raises(FloatingPointError, match="learning_rate=0.5"):
         check_weights(W, limit, 0.5)
+
+
+def test_a_runaway_with_several_jobs_suggests_fewer_jobs():
+    W = np.full(3, 5e3, dtype=np.float32)
+    with pytest.raises(FloatingPointError, match="smaller learning_rate.$"):
+        check_weights(W, 1e3, 0.025)
+    with pytest.raises(FloatingPointError, match="or fewer jobs: the 2 jobs update"):
+        check_weights(W, 1e3, 0.025, n_jobs=2)
