@@ -19,7 +19,7 @@ import zlib
 from pathlib import Path
 
 from sklearn_w2v._cli_parser import FLAGS, PROG, build_parser
-from sklearn_w2v._corpus import DECODE_HINT, is_data_error, open_file
+from sklearn_w2v._corpus import DECODE_HINT, is_compressed, is_data_error, open_file
 
 # What reading a (possibly compressed) file raises when the file is at fault.
 _READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, MemoryError)
@@ -45,7 +45,7 @@ def _is_binary(path, binary=None):
     if binary is not None:
         return binary
     suffixes = Path(path).suffixes
-    if suffixes and suffixes[-1] in (".gz", ".bz2", ".xz"):
+    if is_compressed(path):
         suffixes = suffixes[:-1]
     return bool(suffixes) and suffixes[-1] == ".bin"
 

@@ -30,10 +30,7 @@ from ._vocabulary import (
 from ._weights import copy_pretrained, extend_weights, make_generator
 
 
-class Word2VecVectorizer(
-    CallbackSupportMixin,
-    _PoolingVectorizer,
-):
+class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
     r"""Learn word2vec embeddings and pool them into document vectors.
 
     ``fit`` trains skip-gram or CBOW word vectors with negative sampling on
