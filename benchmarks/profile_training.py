@@ -22,8 +22,18 @@ compare. Stages:
 
 Timers cost about a microsecond a call, a few percent of a minibatch.
 
+With ``--floor``: microseconds per trained center of our CBOW kernel, of
+the least a NumPy/SciPy CBOW step must do (one sparse sum, one gather, the
+logits, one batched product, one scatter; no damping, no loss), on the
+corpus's first million subsampled centers, and of gensim's training.
+
+With ``--scaling``: training seconds of 1 job, of 2 jobs sharing the
+weights, and of two independent 1-job fits run at once, against gensim's 1
+and 2 workers: where the second job's time goes.
+
 Usage: python benchmarks/profile_training.py [--corpus {sotu,large,both}]
     [--algorithm {cbow,skipgram}] [--loss LOSS] [--jobs N [N ...]] [--epochs N]
+    [--floor | --scaling]
 """
 
 import argparse
@@ -33,11 +43,12 @@ import json
 import os
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import numpy as np
 from _common import DEFAULTS, load_sentences
 from bench_training import load
+from threadpoolctl import threadpool_limits
 
 import sklearn_w2v._base as base
 import sklearn_w2v._hierarchical_softmax as hierarchical_softmax
@@ -45,6 +56,12 @@ import sklearn_w2v._logistic as logistic
 import sklearn_w2v._negative_sampling as negative_sampling
 import sklearn_w2v._training as training
 from sklearn_w2v import Word2VecVectorizer
+from sklearn_w2v._layout import cbow_windows
+from sklearn_w2v._logistic import sigmoid
+from sklearn_w2v._negative_sampling import cbow_update
+from sklearn_w2v._sampling import draw_negatives, draw_spans, subsample_stream
+from sklearn_w2v._scatter import scatter_add, segment_sums
+from sklearn_w2v._vocabulary import keep_probabilities, noise_table
 
 STAGES = [
     "count",
@@ -190,6 +207,184 @@ def profile(sentences, algorithm, loss, n_jobs, epochs, directory):
     return stages, model.n_words_trained_, wall, len(model.wv_)
 
 
+def floor_update(W, batch, negatives, learning_rate):
+    """The least a NumPy/SciPy CBOW step must do, for the floor measurement.
+
+    One sparse sum for the hidden vectors, one gather of the output rows, the
+    logits and their plain gradient, one batched product for the errors, one
+    scatter into each matrix: no damping, no loss, no weights for noise
+    words equal to the center. Not a trainer: the floor of the kernel's time.
+    """
+    n_rows, n_components = W.shape[1:]
+    n_windows = len(batch.centers)
+    targets = np.empty((n_windows, negatives.shape[1] + 1), np.int32)
+    targets[:, 0] = batch.centers
+    targets[:, 1:] = negatives
+    grad = np.empty((2 * n_windows, n_components), dtype=np.float32)
+    h, dh = grad[:n_windows], grad[n_windows:]
+    indptr = np.zeros(n_windows + 1, dtype=np.int32)
+    np.cumsum(batch.n_contexts, out=indptr[1:])
+    weights = np.repeat(
+        (1.0 / np.maximum(batch.n_contexts, 1)).astype(np.float32), batch.n_contexts
+    )
+    segment_sums(indptr, batch.contexts, weights, W[0], out=h)
+    Z = np.take(W[1], targets, axis=0)
+    g = np.vecdot(Z, h[:, None, :])
+    g = learning_rate * ((np.arange(targets.shape[1]) == 0) - sigmoid(g))
+    np.matmul(g[:, None, :], Z, out=dh[:, None, :])
+    rows = np.concatenate([targets.ravel() + n_rows, batch.contexts])
+    entries = np.concatenate(
+        [g.ravel().astype(np.float32), np.ones(len(batch.contexts), np.float32)]
+    )
+    counts = np.concatenate([np.full(n_windows, targets.shape[1]), batch.n_contexts])
+    scatter_add(W.reshape(-1, n_components), rows, grad, counts=counts, weights=entries)
+
+
+def floor(sentences, n_centers=1_000_000, batch_size=512, seed=0):
+    """Microseconds per center: our CBOW kernel, the floor kernel, gensim's fit.
+
+    Both kernels run on the first ``n_centers`` subsampled centers of the
+    corpus, laid out as in training, from the same start weights; gensim's
+    time is its training time (vocabulary excluded) per trained word.
+    """
+    from gensim.models import Word2Vec
+
+    counts = Counter(token for sentence in sentences for token in sentence)
+    index_to_key = [w for w, c in counts.most_common() if c >= DEFAULTS["min_count"]]
+    index = {w: i for i, w in enumerate(index_to_key)}
+    word_counts = np.array([counts[w] for w in index_to_key])
+    ids, docs = [], []
+    for k, sentence in enumerate(sentences):
+        known = [index[t] for t in sentence if t in index]
+        ids.extend(known)
+        docs.extend([k] * len(known))
+    ids, docs = np.array(ids, np.int32), np.array(docs, np.int32)
+    rng = np.random.default_rng(seed)
+    keep = keep_probabilities(word_counts, DEFAULTS["subsample"])
+    tokens, docs = subsample_stream(ids, docs, keep, rng)
+    window, n_words = DEFAULTS["window"], len(index_to_key)
+    n_centers = min(n_centers, len(tokens))
+    pad = np.full(window, n_words, np.int32)
+    tokens = np.concatenate([pad, tokens[:n_centers], pad])
+    docs = np.concatenate([pad * 0 - 1, docs[:n_centers], pad * 0 - 1])
+    spans = draw_spans(n_centers, window, True, rng)
+    negatives = draw_negatives(
+        noise_table(word_counts, 0.75), (n_centers, DEFAULTS["n_negative"]), rng
+    )
+    W0 = np.zeros((2, n_words + 1, DEFAULTS["n_components"]), np.float32)
+    W0[0, :n_words] = (rng.random((n_words, W0.shape[2])) - 0.5) / W0.shape[2]
+    batches = [
+        (
+            cbow_windows(
+                tokens[s : s + batch_size + 2 * window],
+                docs[s : s + batch_size + 2 * window],
+                spans[s : s + batch_size],
+                window,
+            ),
+            negatives[s : s + batch_size],
+        )
+        for s in range(0, n_centers, batch_size)
+    ]
+    result = {}
+    with threadpool_limits(limits=1):
+        for name, kernel in (
+            ("ours", lambda W, b, n: cbow_update(W, b, n, 0.025, True)),
+            ("floor", lambda W, b, n: floor_update(W, b, n, 0.025)),
+        ) * 2:
+            W = W0.copy()
+            started = time.perf_counter()
+            for batch, negative in batches:
+                kernel(W, batch, negative)
+            result[name] = 1e6 * (time.perf_counter() - started) / n_centers
+    gensim = Word2Vec(
+        vector_size=DEFAULTS["n_components"],
+        window=window,
+        min_count=DEFAULTS["min_count"],
+        negative=DEFAULTS["n_negative"],
+        sample=DEFAULTS["subsample"],
+        sg=0,
+        workers=1,
+        seed=seed,
+    )
+    gensim.build_vocab(sentences)
+    started = time.perf_counter()
+    trained, _ = gensim.train(sentences, total_examples=len(sentences), epochs=1)
+    result["gensim"] = 1e6 * (time.perf_counter() - started) / trained
+    return result, n_words
+
+
+def _train_seconds(sentences, algorithm, n_jobs, epochs):
+    """Seconds of ``fit``'s training step alone (counting and pooling excluded)."""
+    train = training.train
+    import sklearn_w2v._vectorizer as vectorizer
+
+    seconds = []
+
+    def timed_train(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return train(*args, **kwargs)
+        finally:
+            seconds.append(time.perf_counter() - started)
+
+    vectorizer.train = timed_train
+    try:
+        model = Word2VecVectorizer(
+            algorithm=algorithm, epochs=epochs, n_jobs=n_jobs, random_state=0
+        ).fit(sentences)
+    finally:
+        vectorizer.train = train
+    return seconds[0], model.n_words_trained_
+
+
+def scaling(sentences, algorithm, epochs):
+    """Training throughput of 1 job, 2 jobs sharing the weights, 2 independent fits.
+
+    Two independent single-job fits run at once in two processes, each on its
+    own weights: if they scale no better than two jobs sharing one matrix, the
+    cost of the second job is the machine's (memory, caches, clock), not
+    contention on shared rows. gensim's 1 and 2 workers are timed alike
+    (training only).
+    """
+    import multiprocessing
+
+    from gensim.models import Word2Vec
+
+    one, centers = _train_seconds(sentences, algorithm, 1, epochs)
+    two, _ = _train_seconds(sentences, algorithm, 2, epochs)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(2) as pool:
+        pair = pool.starmap(_train_seconds, [(sentences, algorithm, 1, epochs)] * 2)
+    paired = max(seconds for seconds, _ in pair)
+    gensim = {}
+    for workers in (1, 2):
+        model = Word2Vec(
+            vector_size=DEFAULTS["n_components"],
+            window=DEFAULTS["window"],
+            min_count=DEFAULTS["min_count"],
+            negative=DEFAULTS["n_negative"],
+            sample=DEFAULTS["subsample"],
+            sg=int(algorithm == "skipgram"),
+            workers=workers,
+            seed=0,
+        )
+        model.build_vocab(sentences)
+        started = time.perf_counter()
+        model.train(sentences, total_examples=len(sentences), epochs=epochs)
+        gensim[workers] = time.perf_counter() - started
+    return {
+        "ours 1 job s": one,
+        "ours 2 jobs s": two,
+        "ours 2 jobs speed-up": one / two,
+        "2 independent fits s": paired,
+        "2 independent fits speed-up": 2 * one / paired,
+        "gensim 1 worker s": gensim[1],
+        "gensim 2 workers s": gensim[2],
+        "gensim 2 workers speed-up": gensim[1] / gensim[2],
+        "centers per fit": centers,
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=["sotu", "large", "both"], default="both")
@@ -197,7 +392,33 @@ def main():
     parser.add_argument("--loss", default="negative_sampling")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"])
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="instead: CBOW kernel time per center, ours against the floor and gensim",
+    )
+    parser.add_argument(
+        "--scaling",
+        action="store_true",
+        help="instead: 1 job, 2 jobs and 2 independent fits, against gensim",
+    )
     args = parser.parse_args()
+    if args.scaling:
+        for corpus in ["sotu", "large"] if args.corpus == "both" else [args.corpus]:
+            result = scaling(load(corpus), args.algorithm, args.epochs)
+            print(f"{corpus}, {args.algorithm}, {args.epochs} epoch(s), training only:")
+            for name, value in result.items():
+                print(f"  {name:<30} {value:,.2f}", flush=True)
+        return
+    if args.floor:
+        for corpus in ["sotu", "large"] if args.corpus == "both" else [args.corpus]:
+            (times, n_words) = floor(load(corpus))
+            print(
+                f"{corpus} ({n_words:,} words), microseconds per trained center: "
+                + ", ".join(f"{name} {value:.2f}" for name, value in times.items()),
+                flush=True,
+            )
+        return
     corpora = ["sotu", "large"] if args.corpus == "both" else [args.corpus]
     with tempfile.TemporaryDirectory() as directory:
         instrument(directory)
