@@ -33,7 +33,7 @@ and 2 workers: where the second job's time goes.
 
 Usage: python benchmarks/profile_training.py [--corpus {sotu,large,both}]
     [--algorithm {cbow,skipgram}] [--loss LOSS] [--jobs N [N ...]] [--epochs N]
-    [--floor | --scaling]
+    [--floor | --scaling [--batch-size N]]
 """
 
 import argparse
@@ -313,7 +313,7 @@ def floor(sentences, n_centers=1_000_000, batch_size=512, seed=0):
     return result, n_words
 
 
-def _train_seconds(sentences, algorithm, n_jobs, epochs):
+def _train_seconds(sentences, algorithm, n_jobs, epochs, batch_size=512):
     """Seconds of ``fit``'s training step alone (counting and pooling excluded)."""
     train = training.train
     import sklearn_w2v._vectorizer as vectorizer
@@ -330,14 +330,18 @@ def _train_seconds(sentences, algorithm, n_jobs, epochs):
     vectorizer.train = timed_train
     try:
         model = Word2VecVectorizer(
-            algorithm=algorithm, epochs=epochs, n_jobs=n_jobs, random_state=0
+            algorithm=algorithm,
+            epochs=epochs,
+            n_jobs=n_jobs,
+            batch_size=batch_size,
+            random_state=0,
         ).fit(sentences)
     finally:
         vectorizer.train = train
     return seconds[0], model.n_words_trained_
 
 
-def scaling(sentences, algorithm, epochs):
+def scaling(sentences, algorithm, epochs, batch_size=512):
     """Training throughput of 1 job, 2 jobs sharing the weights, 2 independent fits.
 
     Two independent single-job fits run at once in two processes, each on its
@@ -350,8 +354,8 @@ def scaling(sentences, algorithm, epochs):
 
     from gensim.models import Word2Vec
 
-    one, centers = _train_seconds(sentences, algorithm, 1, epochs)
-    two, _ = _train_seconds(sentences, algorithm, 2, epochs)
+    one, centers = _train_seconds(sentences, algorithm, 1, epochs, batch_size)
+    two, _ = _train_seconds(sentences, algorithm, 2, epochs, batch_size)
     context = multiprocessing.get_context("fork")
     with context.Pool(2) as pool:
         pair = pool.starmap(_train_seconds, [(sentences, algorithm, 1, epochs)] * 2)
@@ -392,6 +396,7 @@ def main():
     parser.add_argument("--loss", default="negative_sampling")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"])
+    parser.add_argument("--batch-size", type=int, default=512)
     parser.add_argument(
         "--floor",
         action="store_true",
@@ -405,8 +410,11 @@ def main():
     args = parser.parse_args()
     if args.scaling:
         for corpus in ["sotu", "large"] if args.corpus == "both" else [args.corpus]:
-            result = scaling(load(corpus), args.algorithm, args.epochs)
-            print(f"{corpus}, {args.algorithm}, {args.epochs} epoch(s), training only:")
+            result = scaling(load(corpus), args.algorithm, args.epochs, args.batch_size)
+            print(
+                f"{corpus}, {args.algorithm}, {args.epochs} epoch(s), "
+                f"batch_size={args.batch_size}, training only:"
+            )
             for name, value in result.items():
                 print(f"  {name:<30} {value:,.2f}", flush=True)
         return
