@@ -9,6 +9,7 @@ import numpy as np
 from joblib import effective_n_jobs
 
 from ._base import _PoolingVectorizer
+from ._distributed import cluster_size, train_sharded
 from ._keyed_vectors import KeyedVectors
 from ._sklearn_compat import (
     CallbackSupportMixin,
@@ -159,6 +160,18 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         one job. Inside an outer parallel loop
         (``GridSearchCV(n_jobs=...)``, ``cross_validate``, a Dask cluster)
         keep 1, so that the jobs do not oversubscribe the cores.
+    n_shards : int, default=None
+        Train data-parallel in synchronous rounds over this many shards of
+        the corpus, through joblib: each round, one task per shard trains
+        its shard's next segment from the current weights and returns the
+        rows it changed, which are averaged row by row (see
+        :ref:`distributed`). The tasks run on the active joblib backend's
+        workers when it is a cluster (``joblib.parallel_backend("dask")``),
+        in this process otherwise (the same rounds, simulated). ``None``
+        shards only under a cluster backend, one shard per worker; on one
+        machine it keeps ``n_jobs``' training. ``n_jobs`` is not used by
+        sharded training. With a fixed ``random_state`` and shard count the
+        vectors do not depend on the workers.
     random_state : int, RandomState instance or None, default=None
         Seeds the initial vectors, subsampling, windows and negative draws.
     verbose : int, default=0
@@ -293,6 +306,7 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         "word_vectors": [StrOptions({"input", "output", "sum"})],
         "init_vectors": [KeyedVectors, None],
         "n_jobs": [Integral, None],
+        "n_shards": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -332,6 +346,7 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         token_pattern=r"(?u)\b\w\w+\b",
         analyzer="word",
         n_jobs=None,
+        n_shards=None,
         random_state=None,
         verbose=0,
     ):
@@ -367,6 +382,7 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         self.token_pattern = token_pattern
         self.analyzer = analyzer
         self.n_jobs = n_jobs
+        self.n_shards = n_shards
         self.random_state = random_state
         self.verbose = verbose
 
@@ -551,9 +567,8 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         if self.init_vectors is not None:
             new = slice(n_old, n_words)
             copy_pretrained(W[0, new], index_to_key[new], self.init_vectors)
-        loss_curve, n_words_trained = train(
-            W,
-            training_corpus(spool, int(counts_in_X.sum())),
+        corpus = training_corpus(spool, int(counts_in_X.sum()))
+        params = dict(
             word_counts=counts_in_X,
             keep_prob=keep_probabilities(word_counts, self.subsample),
             noise_table=noise_table(word_counts, self.ns_exponent),
@@ -574,10 +589,26 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
             verbose=self.verbose,
             epoch_callback=epoch_tasks(context, self, X),
         )
+        n_workers = cluster_size()
+        n_shards = self.n_shards if self.n_shards is not None else n_workers
+        sync_stats = None
+        if n_shards is None:
+            loss_curve, n_words_trained = train(W, corpus, **params)
+        else:
+            loss_curve, n_words_trained, sync_stats = train_sharded(
+                W,
+                corpus,
+                n_shards=n_shards,
+                n_tokens=int(counts_in_X.sum()),
+                directory=spool.directory,
+                n_workers=n_workers,
+                **params,
+            )
         fitted = copy.copy(self)
         fitted.loss_curve_ = np.concatenate([previous.loss_curve, loss_curve])
         fitted.n_words_trained_ = previous.n_words_trained + n_words_trained
         fitted._rng = rng  # partial_fit goes on drawing from it
+        fitted._sync_stats = sync_stats  # rounds and bytes, for the benchmark
         fitted.word_counts_ = word_counts
         fitted._set_vectors(W, index_to_key)
         # Pooling statistics come from the in-vocabulary tokens of X.
