@@ -9,7 +9,12 @@ import numpy as np
 from joblib import effective_n_jobs
 
 from ._base import _PoolingVectorizer
-from ._distributed import cluster_size, train_sharded
+from ._distributed import (
+    cluster_size,
+    corpus_parts,
+    count_in_parts,
+    train_sharded,
+)
 from ._keyed_vectors import KeyedVectors
 from ._sklearn_compat import (
     CallbackSupportMixin,
@@ -20,6 +25,7 @@ from ._sklearn_compat import (
 )
 from ._softmax import MAX_SOFTMAX_WORDS
 from ._spool import CorpusSpool, training_corpus
+from ._text import build_analyzer
 from ._training import train
 from ._vocabulary import (
     PreviousFit,
@@ -528,8 +534,7 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         with tempfile.TemporaryDirectory(
             prefix="sklearn_w2v-", ignore_cleanup_errors=True
         ) as directory:
-            spool = CorpusSpool(directory, self.max_vocab_size)
-            spool.write(self._iter_analyzed(X), verbose=self.verbose)
+            spool = self._count(X, directory)
             if spool.n_documents == 0:
                 raise ValueError(
                     f"{type(self).__name__}.{method} needs at least one "
@@ -541,6 +546,25 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
                 estimator=self, X=X, reconstruction_attributes={}
             )
             yield spool
+
+    def _shard_plan(self):
+        """(shards, workers): shards None trains locally; workers None runs here."""
+        n_workers = cluster_size()
+        return (self.n_shards if self.n_shards is not None else n_workers), n_workers
+
+    def _count(self, X, directory):
+        """The counting pass: in parts, as tasks, when training on shards."""
+        n_shards, n_workers = self._shard_plan()
+        parts = None
+        # Pruning while counting is a sequential process: one pass.
+        if n_shards is not None and self.max_vocab_size is None:
+            parts = corpus_parts(X, n_shards)
+        if parts is None:
+            spool = CorpusSpool(directory, self.max_vocab_size)
+            spool.write(self._iter_analyzed(X), verbose=self.verbose)
+            return spool
+        analyzer = build_analyzer(self.get_params(deep=False))
+        return count_in_parts(parts, analyzer, self.input, directory, n_workers)
 
     def _train_on(self, spool, X, previous):
         """Train from ``previous`` on the spool; a fitted copy, callback context."""
@@ -589,8 +613,7 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
             verbose=self.verbose,
             epoch_callback=epoch_tasks(context, self, X),
         )
-        n_workers = cluster_size()
-        n_shards = self.n_shards if self.n_shards is not None else n_workers
+        n_shards, n_workers = self._shard_plan()
         sync_stats = None
         if n_shards is None:
             loss_curve, n_words_trained = train(W, corpus, **params)

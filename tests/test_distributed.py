@@ -317,3 +317,39 @@ def test_a_worker_killed_mid_round_gives_the_same_vectors(monkeypatch, tmp_path)
     np.testing.assert_allclose(
         model.wv_.vectors, expected.wv_.vectors, rtol=1e-5, atol=1e-6
     )
+
+
+@pytest.mark.parametrize("n_shards", [2, 3])
+def test_counting_in_parts_gives_the_counts_of_one_pass(topic_corpus, n_shards):
+    documents, _ = topic_corpus
+    plain = Word2VecVectorizer(**PARAMS).fit(documents)
+    sharded = Word2VecVectorizer(**PARAMS, n_shards=n_shards)
+    X = sharded.fit_transform(documents)
+    assert X.shape == (len(documents), PARAMS["n_components"])
+    assert sharded.wv_.index_to_key == plain.wv_.index_to_key
+    np.testing.assert_array_equal(sharded.word_counts_, plain.word_counts_)
+    np.testing.assert_allclose(sharded.idf_, plain.idf_)
+
+
+def test_a_line_corpus_is_counted_file_by_file(tmp_path, topic_corpus):
+    from sklearn_w2v import LineCorpus
+
+    documents, _ = topic_corpus
+    for i in range(3):
+        (tmp_path / f"{i}.txt").write_text("\n".join(documents[i::3]) + "\n")
+    corpus = LineCorpus(sorted(tmp_path.iterdir()))
+    parts = _distributed.corpus_parts(corpus, 2)
+    assert [len(part.paths) for part in parts] == [2, 1]
+    assert [doc for part in parts for doc in part] == list(corpus)
+    plain = Word2VecVectorizer(**PARAMS).fit(corpus)
+    sharded = Word2VecVectorizer(**PARAMS, n_shards=2).fit(corpus)
+    assert sharded.wv_.index_to_key == plain.wv_.index_to_key
+    np.testing.assert_array_equal(sharded.word_counts_, plain.word_counts_)
+
+
+def test_a_generator_is_counted_in_one_pass(topic_corpus):
+    documents, _ = topic_corpus
+    assert _distributed.corpus_parts(iter(documents), 2) is None
+    model = Word2VecVectorizer(**PARAMS, n_shards=2).fit(iter(documents))
+    listed = Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
+    np.testing.assert_array_equal(model.wv_.vectors, listed.wv_.vectors)
