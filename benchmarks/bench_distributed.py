@@ -4,8 +4,9 @@ Part 1 trains skip-gram on the SOTU corpus (d=100, window 5, min_count 5, 5
 negatives, subsample 1e-3, 5 epochs) with ``n_shards`` = 1, 2, 4, 8,
 simulated sequentially in this process (the same tasks and rounds a cluster
 would run), and prints analogy accuracy on questions-words.txt, WordSim-353
-Spearman and seconds per shard count, then the acceptance check at k = 4
-against k = 1 (analogy within 0.01, WordSim within 0.02).
+Spearman and seconds per shard count, then k = 4 with the per-row averaging
+of SPARK-24666 instead of Adasum, and the acceptance check at k = 4 against
+k = 1 (analogy within 0.01, WordSim within 0.02).
 
 Part 2 compares, on this machine, a 2-worker Dask ``LocalCluster`` (one
 thread per worker) training 2 shards with ``n_jobs=2`` forked training, in
@@ -23,7 +24,7 @@ import time
 import numpy as np
 from _common import DEFAULTS, load_sentences, quality
 
-from sklearn_w2v import Word2VecVectorizer
+from sklearn_w2v import Word2VecVectorizer, _distributed
 
 
 def fit(sentences, seed, **params):
@@ -75,6 +76,16 @@ def quality_table(sentences, shard_counts, seeds):
             f"{mean[1]:>7.4f} ± {std[1]:.4f} {mean[2]:>8.1f} {back / 2**20:>14.2f}",
             flush=True,
         )
+    if 4 in shard_counts:
+        # The rule the design replaced: per-row averaging (SPARK-24666).
+        _distributed.SYNC_RULE = "average"
+        model, seconds = fit(sentences, 0, n_shards=4)
+        _distributed.SYNC_RULE = "adasum"
+        analogy, wordsim = quality(model.wv_.index_to_key, model.wv_.vectors)
+        print(
+            f"{'4 avg':>6} {per_round(model)[2]:>12} {analogy:>7.4f} {'':8} "
+            f"{wordsim:>7.4f} {'':8} {seconds:>8.1f}   (per-row averaging, seed 0)"
+        )
     if 1 in means and 4 in means:
         analogy = means[4][0] - means[1][0]
         wordsim = means[4][1] - means[1][1]
@@ -90,7 +101,7 @@ def throughput(sentences, repeats):
     from joblib import parallel_backend
 
     n_words = sum(map(len, sentences)) * DEFAULTS["epochs"]
-    forked, cluster_speeds = [], []
+    forked, clustered = [], []
     with (
         LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -98,12 +109,12 @@ def throughput(sentences, repeats):
         Client(cluster),
     ):
         for _ in range(repeats):
-            _, seconds = fit(sentences, 0, n_jobs=2)
-            forked.append(n_words / seconds)
+            forked.append(fit(sentences, 0, n_jobs=2)[1])
             with parallel_backend("dask"):
                 model, seconds = fit(sentences, 0)
-            cluster_speeds.append(n_words / seconds)
-    ours, theirs = statistics.median(cluster_speeds), statistics.median(forked)
+            clustered.append(seconds)
+    ours = n_words / statistics.median(clustered)
+    theirs = n_words / statistics.median(forked)
     print(
         f"2-worker LocalCluster, 2 shards: {ours:,.0f} words/s; n_jobs=2 forked: "
         f"{theirs:,.0f} words/s; ratio {ours / theirs:.2f}"
@@ -116,19 +127,35 @@ def throughput(sentences, repeats):
         f"each worker), workers -> driver {back / 2**20:.2f} MiB "
         f"(changed rows and their deltas)"
     )
-    # The estimate of docs/user_guide/parallel.rst: per epoch, compute T1 / N
-    # plus R(N) rounds of N * (|W| + m * (4 d + 8)) bytes through the driver.
-    t1 = n_words / DEFAULTS["epochs"] / theirs * 2  # one core's seconds per epoch
-    rows_back = back / 2 / (4 * DEFAULTS["n_components"] + 8)
-    rounds_x_shards = n_rounds * 2
+    estimate(n_words, theirs, statistics.median(clustered), weights, back, n_rounds)
+
+
+def estimate(n_words, forked_speed, cluster_seconds, weights, back, n_rounds):
+    """The on-paper speed-up of docs/user_guide/parallel.rst, printed.
+
+    Per epoch on N machines: compute T1 / N, plus R(N) = R(2) * 2 / N rounds
+    (a round is a fixed number of minibatches per shard), each moving
+    N * (|W| + m * (4 d + 8)) bytes through the driver's link and paying a
+    latency l. T1 is one core's epoch (half the n_jobs=2 speed), m the rows
+    a shard changes per round, l the LocalCluster's overhead per round here.
+    """
+    epochs, row_bytes = DEFAULTS["epochs"], 4 * DEFAULTS["n_components"] + 8
+    t1 = n_words / epochs / (forked_speed / 2)
+    rows = back / 2 / row_bytes
+    latency = max(cluster_seconds / epochs - t1 / 2, 0.0) / n_rounds
+    print(
+        f"on paper: T1 = {t1:.1f} s per epoch on one core, m = {rows:,.0f} rows "
+        f"per shard per round, l = {1e3 * latency:.0f} ms per round (measured here)"
+    )
     for gbit in (1, 10):
         bandwidth = gbit * 1e9 / 8
-        estimates = []
+        speedups = []
         for n in (2, 4, 8, 16, 32):
-            rounds = rounds_x_shards / n
-            traffic = rounds * n * (weights + rows_back * (4 * DEFAULTS["n_components"] + 8))
-            estimates.append(f"N={n}: {t1 / (t1 / n + traffic / bandwidth):.1f}x")
-        print(f"on paper, {gbit} Gbit/s at the driver: " + ", ".join(estimates))
+            rounds = n_rounds * 2 / n
+            traffic = rounds * n * (weights + rows * row_bytes)
+            seconds = t1 / n + traffic / bandwidth + rounds * latency
+            speedups.append(f"N={n}: {t1 / seconds:.1f}x")
+        print(f"  {gbit:>2} Gbit/s at the driver: " + ", ".join(speedups))
 
 
 def main():

@@ -469,75 +469,101 @@ def train_sharded(
     losses = np.zeros(settings.epochs)
     n_centers = np.zeros(settings.epochs, dtype=np.int64)
     stats = {"n_rounds": n_rounds, "bytes_to_workers": 0, "bytes_from_workers": 0}
-    flat = W.reshape(-1, W.shape[-1])
-    for epoch in range(settings.epochs):
-        for r in range(n_rounds):
-            tasks = [
-                RoundTask(epoch, r, n_rounds, s, base_seed, paths, centers, noise_path)
-                for s, (paths, centers) in enumerate(
-                    zip(shards, shard_centers, strict=True)
+    plan = (n_rounds, shards, shard_centers, base_seed, noise_path, n_workers)
+    with _Rounds(n_workers) as rounds:
+        for epoch in range(settings.epochs):
+            _train_epoch(W, epoch, rounds, light, plan, stats, losses, n_centers)
+            check_weights(W, settings.weight_limit, settings.learning_rate)
+            mean_loss = losses[epoch] / max(n_centers[epoch], 1)
+            if settings.epoch_callback is not None:
+                settings.epoch_callback(epoch, mean_loss)
+            if settings.verbose:
+                print(
+                    f"epoch {epoch + 1}/{settings.epochs}: loss {mean_loss:.4f}, "
+                    f"{n_rounds} rounds over {len(shards)} shards",
+                    file=sys.stderr,
                 )
-                if centers > 0
-            ]
-            results = _run_round(W, light, tasks, n_workers)
-            deltas = []
-            for task, result in zip(tasks, results, strict=True):
-                rows, delta, loss, centers = check_result(result, task, W.shape)
-                deltas.append((rows, delta))
-                losses[epoch] += loss
-                n_centers[epoch] += centers
-                stats["bytes_from_workers"] += rows.nbytes + delta.nbytes
-            apply_round(flat, deltas, SYNC_RULE)
-            if n_workers is not None:
-                stats["bytes_to_workers"] += W.nbytes * min(len(tasks), n_workers)
-        check_weights(W, settings.weight_limit, settings.learning_rate)
-        mean_loss = losses[epoch] / max(n_centers[epoch], 1)
-        if settings.epoch_callback is not None:
-            settings.epoch_callback(epoch, mean_loss)
-        if settings.verbose:
-            print(
-                f"epoch {epoch + 1}/{settings.epochs}: loss {mean_loss:.4f}, "
-                f"{n_rounds} rounds over {len(shards)} shards",
-                file=sys.stderr,
-            )
     return losses / np.maximum(n_centers, 1), int(n_centers.sum()), stats
+
+
+def _train_epoch(W, epoch, rounds, settings, plan, stats, losses, n_centers):
+    """Run the rounds of one epoch, updating W, stats, losses and n_centers in place."""
+    n_rounds, shards, shard_centers, base_seed, noise_path, n_workers = plan
+    flat = W.reshape(-1, W.shape[-1])
+    for r in range(n_rounds):
+        tasks = [
+            RoundTask(epoch, r, n_rounds, s, base_seed, paths, centers, noise_path)
+            for s, (paths, centers) in enumerate(
+                zip(shards, shard_centers, strict=True)
+            )
+            if centers > 0
+        ]
+        deltas = []
+        results = rounds.run(W, settings, tasks)
+        for task, result in zip(tasks, results, strict=True):
+            rows, delta, loss, centers = check_result(result, task, W.shape)
+            deltas.append((rows, delta))
+            losses[epoch] += loss
+            n_centers[epoch] += centers
+            stats["bytes_from_workers"] += rows.nbytes + delta.nbytes
+        apply_round(flat, deltas, SYNC_RULE)
+        if n_workers is not None:
+            stats["bytes_to_workers"] += W.nbytes * min(len(tasks), n_workers)
 
 
 #: Attempts at a round whose tasks a cluster lost (a worker died, data lost).
 ROUND_ATTEMPTS = 3
 
 
-def _run_round(W, settings, tasks, n_workers):
-    """Run the tasks of one round; run it again if the cluster lost some of it.
+class _Rounds:
+    """Runs the rounds of a fit on one joblib Parallel; retries lost rounds.
 
     The weights are sent as a new array each round, since cluster backends
     cache arguments by identity and ``W`` changes in place. A round that
-    fails for a reason of the cluster (its module is ``distributed``, or a
-    cancelled future) is run again from the same weights: its tasks are pure,
-    so a retried round is the round. Other errors pass through.
+    fails for a reason of the cluster (an error of module ``distributed``, a
+    cancelled future) is run again from the same weights on a new Parallel:
+    its tasks are pure, so a retried round is the round. Other errors pass
+    through.
     """
-    for _ in range(ROUND_ATTEMPTS):
-        start = W.copy()
-        try:
-            return Parallel(n_jobs=1 if n_workers is None else -1)(
-                delayed(train_round)(start, settings, task) for task in tasks
-            )
-        except Exception as exc:
-            cluster_error = type(exc).__module__.split(".")[0] in (
-                "distributed",
-                "concurrent",
-                "asyncio",
-            )
-            if not cluster_error:
-                raise
-            last = exc
-    task = tasks[0]
-    raise RuntimeError(
-        f"Round {task.round + 1}/{task.n_rounds} of epoch {task.epoch + 1} failed "
-        f"{ROUND_ATTEMPTS} times on the cluster ({type(last).__name__}: {last}); "
-        "its updates were not applied. Check the workers' logs and that every "
-        "worker can read the fit's temporary directory."
-    ) from last
+
+    def __init__(self, n_workers):
+        self.n_jobs = 1 if n_workers is None else -1
+        self.parallel = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self._close()
+
+    def _close(self):
+        if self.parallel is not None:
+            parallel, self.parallel = self.parallel, None
+            parallel.__exit__(None, None, None)
+
+    def run(self, W, settings, tasks):
+        """Results of ``train_round(W, settings, task)`` for every task, in order."""
+        for _ in range(ROUND_ATTEMPTS):
+            if self.parallel is None:
+                self.parallel = Parallel(n_jobs=self.n_jobs).__enter__()
+            start = W.copy()
+            try:
+                return self.parallel(
+                    delayed(train_round)(start, settings, task) for task in tasks
+                )
+            except Exception as exc:
+                module = type(exc).__module__.split(".")[0]
+                if module not in ("distributed", "concurrent", "asyncio"):
+                    raise
+                last = exc
+                self._close()
+        task = tasks[0]
+        raise RuntimeError(
+            f"Round {task.round + 1}/{task.n_rounds} of epoch {task.epoch + 1} "
+            f"failed {ROUND_ATTEMPTS} times on the cluster ({type(last).__name__}: "
+            f"{last}); its updates were not applied. Check the workers' logs and "
+            "that every worker can read the fit's temporary directory."
+        ) from last
 
 
 def check_result(result, task, shape):
