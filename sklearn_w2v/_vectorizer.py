@@ -167,17 +167,22 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         (``GridSearchCV(n_jobs=...)``, ``cross_validate``, a Dask cluster)
         keep 1, so that the jobs do not oversubscribe the cores.
     n_shards : int, default=None
-        Train data-parallel in synchronous rounds over this many shards of
-        the corpus, through joblib: each round, one task per shard trains
-        its shard's next segment from the current weights and returns the
-        rows it changed, which are averaged row by row (see
-        :ref:`distributed`). The tasks run on the active joblib backend's
-        workers when it is a cluster (``joblib.parallel_backend("dask")``),
-        in this process otherwise (the same rounds, simulated). ``None``
-        shards only under a cluster backend, one shard per worker; on one
-        machine it keeps ``n_jobs``' training. ``n_jobs`` is not used by
-        sharded training. With a fixed ``random_state`` and shard count the
-        vectors do not depend on the workers.
+        Train data-parallel over this many shards of the corpus, through
+        joblib: the counting pass runs as tasks over parts of ``X`` (files of
+        a :class:`LineCorpus`, slices of a list), then each epoch is a series
+        of synchronous rounds in which one task per shard trains its shard's
+        next slice from the current weights and returns the rows it changed,
+        which are combined row by row (see :ref:`distributed`). The tasks
+        run on the workers of the active joblib backend when it is a cluster
+        (``joblib.parallel_backend("dask")``), in this process otherwise
+        (the same rounds, simulated). ``None`` shards only under a cluster
+        backend, one shard per worker; on one machine ``n_jobs`` trains as
+        before. ``n_jobs`` is not used by sharded training. The shards are
+        written in the fit's temporary directory, which every worker must
+        read (set ``TMPDIR`` to a shared filesystem on a cluster of
+        machines). With a fixed ``random_state`` and shard count the vectors
+        do not depend on which worker ran what; ``partial_fit`` trains
+        sharded too.
     random_state : int, RandomState instance or None, default=None
         Seeds the initial vectors, subsampling, windows and negative draws.
     verbose : int, default=0
