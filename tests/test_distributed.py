@@ -8,12 +8,11 @@ import numpy as np
 import pytest
 
 from sklearn_w2v import Word2VecVectorizer, _distributed
+from sklearn_w2v._delta_combination import apply_averaged_deltas, combine_adasum
 from sklearn_w2v._distributed import (
     RoundTask,
-    apply_averaged_deltas,
     check_result,
     cluster_size,
-    combine_adasum,
     train_round,
     write_shards,
 )
