@@ -258,6 +258,84 @@ class CorpusSpool:
             yield ids[known].astype(np.int64), known_before[np.r_[0, ends]]
 
 
+class SpoolChain:
+    """Spools of consecutive parts of a corpus, read as one spool.
+
+    The counting pass of sharded training counts and encodes parts of the
+    corpus in separate tasks, each into its own :class:`CorpusSpool`; this
+    merges their words (numbered in order of first occurrence over the parts
+    in order, as one spool would) and reads their files one after the other,
+    numbering the documents on.
+
+    Parameters
+    ----------
+    spools : list of CorpusSpool
+        The parts, in corpus order, written without pruning.
+    directory : path-like
+        A directory for the files of training, readable by every worker.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sklearn_w2v._spool import CorpusSpool, SpoolChain
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     parts = []
+    ...     for i, docs in enumerate([[["a", "b"]], [["c", "a"]]]):
+    ...         (Path(directory) / str(i)).mkdir()
+    ...         parts.append(CorpusSpool(Path(directory) / str(i)))
+    ...         parts[-1].write(docs)
+    ...     chain = SpoolChain(parts, directory)
+    ...     print(list(chain.slots), chain.counts.tolist(), chain.n_documents)
+    ...     chain.map_slots(np.array([0, 1, 2]))
+    ...     print([(ids.tolist(), docs.tolist()) for ids, docs in chain])
+    ['a', 'b', 'c'] [2, 1, 1] 2
+    [([0, 1], [0, 0]), ([2, 0], [1, 1])]
+    """
+
+    def __init__(self, spools, directory):
+        self.spools = spools
+        self.directory = Path(directory)
+        self.slots = {}
+        self._maps = []
+        for spool in spools:
+            words = list(spool.slots)
+            setdefault = self.slots.setdefault
+            self._maps.append(
+                np.fromiter(
+                    (setdefault(word, len(self.slots)) for word in words),
+                    dtype=np.int64,
+                    count=len(words),
+                )
+            )
+        self.counts = np.zeros(len(self.slots), dtype=np.int64)
+        for spool, slot_map in zip(spools, self._maps, strict=True):
+            self.counts[slot_map] += spool.counts  # distinct within a part
+        self.n_documents = sum(spool.n_documents for spool in spools)
+        self.n_tokens = sum(spool.n_tokens for spool in spools)
+        self.longest_document = max(spool.longest_document for spool in spools)
+
+    def map_slots(self, rows):
+        """Set the vocabulary row of every slot of every part; see CorpusSpool."""
+        rows = np.asarray(rows)
+        for spool, slot_map in zip(self.spools, self._maps, strict=True):
+            spool.map_slots(rows[slot_map])
+
+    def __iter__(self):
+        """Chunks of every part in order, as :meth:`CorpusSpool.__iter__`."""
+        first_document = 0
+        for spool in self.spools:
+            for ids, doc_ids in spool:
+                documents = (doc_ids.astype(np.int64) + first_document) & 0x7FFFFFFF
+                yield ids, documents.astype(np.int32)
+            first_document += spool.n_documents
+
+    def documents(self):
+        """Blocks of whole documents of every part, as :meth:`CorpusSpool.documents`."""
+        for spool in self.spools:
+            yield from spool.documents()
+
+
 def _document_index(ends, start, stop):
     """Document of each token ``start <= t < stop`` of a block with these ends."""
     first = np.searchsorted(ends, start, side="right")

@@ -9,6 +9,12 @@ import numpy as np
 from joblib import effective_n_jobs
 
 from ._base import _PoolingVectorizer
+from ._distributed import (
+    cluster_size,
+    corpus_parts,
+    count_in_parts,
+    train_sharded,
+)
 from ._keyed_vectors import KeyedVectors
 from ._sklearn_compat import (
     CallbackSupportMixin,
@@ -19,6 +25,7 @@ from ._sklearn_compat import (
 )
 from ._softmax import MAX_SOFTMAX_WORDS
 from ._spool import CorpusSpool, training_corpus
+from ._text import build_analyzer
 from ._training import train
 from ._vocabulary import (
     PreviousFit,
@@ -159,6 +166,23 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         one job. Inside an outer parallel loop
         (``GridSearchCV(n_jobs=...)``, ``cross_validate``, a Dask cluster)
         keep 1, so that the jobs do not oversubscribe the cores.
+    n_shards : int, default=None
+        Train data-parallel over this many shards of the corpus, through
+        joblib: the counting pass runs as tasks over parts of ``X`` (files of
+        a :class:`LineCorpus`, slices of a list), then each epoch is a series
+        of synchronous rounds in which one task per shard trains its shard's
+        next slice from the current weights and returns the rows it changed,
+        which are combined row by row (see :ref:`distributed`). The tasks
+        run on the workers of the active joblib backend when it is a cluster
+        (``joblib.parallel_backend("dask")``), in this process otherwise
+        (the same rounds, simulated). ``None`` shards only under a cluster
+        backend, one shard per worker; on one machine ``n_jobs`` trains as
+        before. ``n_jobs`` is not used by sharded training. The shards are
+        written in the fit's temporary directory, which every worker must
+        read (set ``TMPDIR`` to a shared filesystem on a cluster of
+        machines). With a fixed ``random_state`` and shard count the vectors
+        do not depend on which worker ran what; ``partial_fit`` trains
+        sharded too.
     random_state : int, RandomState instance or None, default=None
         Seeds the initial vectors, subsampling, windows and negative draws.
     verbose : int, default=0
@@ -293,6 +317,7 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         "word_vectors": [StrOptions({"input", "output", "sum"})],
         "init_vectors": [KeyedVectors, None],
         "n_jobs": [Integral, None],
+        "n_shards": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -332,6 +357,7 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         token_pattern=r"(?u)\b\w\w+\b",
         analyzer="word",
         n_jobs=None,
+        n_shards=None,
         random_state=None,
         verbose=0,
     ):
@@ -367,6 +393,7 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         self.token_pattern = token_pattern
         self.analyzer = analyzer
         self.n_jobs = n_jobs
+        self.n_shards = n_shards
         self.random_state = random_state
         self.verbose = verbose
 
@@ -512,8 +539,7 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         with tempfile.TemporaryDirectory(
             prefix="sklearn_w2v-", ignore_cleanup_errors=True
         ) as directory:
-            spool = CorpusSpool(directory, self.max_vocab_size)
-            spool.write(self._iter_analyzed(X), verbose=self.verbose)
+            spool = self._count(X, directory)
             if spool.n_documents == 0:
                 raise ValueError(
                     f"{type(self).__name__}.{method} needs at least one "
@@ -525,6 +551,25 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
                 estimator=self, X=X, reconstruction_attributes={}
             )
             yield spool
+
+    def _shard_plan(self):
+        """(shards, workers): shards None trains locally; workers None runs here."""
+        n_workers = cluster_size()
+        return (self.n_shards if self.n_shards is not None else n_workers), n_workers
+
+    def _count(self, X, directory):
+        """The counting pass: in parts, as tasks, when training on shards."""
+        n_shards, n_workers = self._shard_plan()
+        parts = None
+        # Pruning while counting is a sequential process: one pass.
+        if n_shards is not None and self.max_vocab_size is None:
+            parts = corpus_parts(X, n_shards)
+        if parts is None:
+            spool = CorpusSpool(directory, self.max_vocab_size)
+            spool.write(self._iter_analyzed(X), verbose=self.verbose)
+            return spool
+        analyzer = build_analyzer(self.get_params(deep=False))
+        return count_in_parts(parts, analyzer, self.input, directory, n_workers)
 
     def _train_on(self, spool, X, previous):
         """Train from ``previous`` on the spool; a fitted copy, callback context."""
@@ -551,9 +596,8 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         if self.init_vectors is not None:
             new = slice(n_old, n_words)
             copy_pretrained(W[0, new], index_to_key[new], self.init_vectors)
-        loss_curve, n_words_trained = train(
-            W,
-            training_corpus(spool, int(counts_in_X.sum())),
+        corpus = training_corpus(spool, int(counts_in_X.sum()))
+        params = dict(
             word_counts=counts_in_X,
             keep_prob=keep_probabilities(word_counts, self.subsample),
             noise_table=noise_table(word_counts, self.ns_exponent),
@@ -574,10 +618,25 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
             verbose=self.verbose,
             epoch_callback=epoch_tasks(context, self, X),
         )
+        n_shards, n_workers = self._shard_plan()
+        sync_stats = None
+        if n_shards is None:
+            loss_curve, n_words_trained = train(W, corpus, **params)
+        else:
+            loss_curve, n_words_trained, sync_stats = train_sharded(
+                W,
+                corpus,
+                n_shards=n_shards,
+                n_tokens=int(counts_in_X.sum()),
+                directory=spool.directory,
+                n_workers=n_workers,
+                **params,
+            )
         fitted = copy.copy(self)
         fitted.loss_curve_ = np.concatenate([previous.loss_curve, loss_curve])
         fitted.n_words_trained_ = previous.n_words_trained + n_words_trained
         fitted._rng = rng  # partial_fit goes on drawing from it
+        fitted._sync_stats = sync_stats  # rounds and bytes, for the benchmark
         fitted.word_counts_ = word_counts
         fitted._set_vectors(W, index_to_key)
         # Pooling statistics come from the in-vocabulary tokens of X.

@@ -52,6 +52,15 @@ class WordCounter:
         """Occurrences of each held word (array of shape (len(slots),), int64)."""
         return self._counts[: len(self.slots)]
 
+    def __getstate__(self):
+        # The slot table's default factory is a method of the table, which
+        # pickle cannot rebuild: the words in slot order rebuild it.
+        return list(self.slots), self.counts.copy()
+
+    def __setstate__(self, state):
+        words, self._counts = state
+        self.slots = _slot_table(zip(words, range(len(words)), strict=True))
+
     def add(self, slots):
         """Count occurrences of slots, in place.
 

@@ -1,0 +1,587 @@
+"""Data-parallel training of one model in synchronous rounds, through joblib.
+
+The encoded corpus is cut into ``n_shards`` contiguous ranges of documents,
+written as ``.npy`` arrays in a directory that every worker can read
+(:func:`write_shards`). Each epoch is ``n_rounds`` synchronous rounds: in a
+round, every shard's task copies the current weights, trains the round's
+segment of its shard with the engine of :mod:`~sklearn_w2v._training`, and
+returns only the rows it changed and their change (:func:`train_round`). The
+driver checks every result and combines the deltas of each row with Adasum
+(:mod:`~sklearn_w2v._delta_combination`), which measured far better than the
+per-row averaging of SPARK-24666. A task is a pure function of the weights,
+its shard and the seed of its (epoch, round, shard), so a task that a cluster
+runs again after losing a worker returns the same result, and the vectors do
+not depend on which worker ran what.
+
+Tasks run under the active joblib backend: in the calling process with no
+backend (the "simulated" cluster, same rounds, same results), on the workers
+of a Dask cluster under ``joblib.parallel_backend("dask")``.
+"""
+
+import dataclasses
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+from joblib import Parallel, delayed
+from joblib.parallel import get_active_backend
+from threadpoolctl import threadpool_limits
+
+from ._corpus import LineCorpus
+from ._delta_combination import apply_round
+from ._sampling import stream_segments
+from ._spool import CorpusSpool, SpoolChain
+from ._text import iter_analyzed
+from ._training import _train_batches, make_settings, minibatches
+from ._weights import check_weights
+
+#: Minibatches each shard trains per round (see docs/user_guide/parallel.rst:
+#: 8 lost quality against one shard, 2 doubled the rounds for little more).
+ROUND_BATCHES = 4
+
+#: How the deltas of a round combine: "adasum" or "average", see
+#: :func:`~sklearn_w2v._delta_combination.apply_round`.
+SYNC_RULE = "adasum"
+
+_LOCAL_BACKENDS = (
+    "LokyBackend",
+    "MultiprocessingBackend",
+    "ThreadingBackend",
+    "SequentialBackend",
+)
+
+
+def cluster_size():
+    """Workers of the active joblib backend if it is a cluster, else None.
+
+    The backends of one machine (loky, multiprocessing, threading,
+    sequential) are local; any other one, such as Dask's, is a cluster. A
+    task already running on a Dask worker (a fit inside a distributed grid
+    search) sees Dask as its backend too, but trains locally: the cluster is
+    busy with the outer loop.
+
+    Returns
+    -------
+    n_workers : int or None
+    """
+    backend, _ = get_active_backend()
+    if type(backend).__name__ in _LOCAL_BACKENDS:
+        return None
+    distributed = sys.modules.get("distributed")
+    if distributed is not None:
+        try:
+            distributed.get_worker()
+        except ValueError:
+            pass
+        else:
+            return None
+    return max(int(backend.effective_n_jobs(-1)), 1)
+
+
+def corpus_parts(X, n_parts):
+    """Cut a corpus into parts that tasks can count apart, or None if it cannot be.
+
+    A :class:`~sklearn_w2v.LineCorpus` of several files is cut into groups
+    of consecutive files, a list or tuple of documents into consecutive
+    slices; other iterables (generators) can be read only once, in order,
+    and are counted in one pass.
+
+    Parameters
+    ----------
+    X : iterable of str or of list of str
+        The documents of ``fit``.
+    n_parts : int
+        Parts wanted; fewer when there are fewer files or documents.
+
+    Returns
+    -------
+    parts : list of LineCorpus or list, or None
+
+    Examples
+    --------
+    >>> from sklearn_w2v._distributed import corpus_parts
+    >>> corpus_parts(["a b", "c", "d e", "f"], 3)
+    [['a b'], ['c'], ['d e', 'f']]
+    >>> corpus_parts(iter(["a b"]), 3) is None
+    True
+    """
+    if isinstance(X, LineCorpus) and len(X.paths) > 1:
+        groups = np.array_split(np.arange(len(X.paths)), min(n_parts, len(X.paths)))
+        return [
+            LineCorpus(
+                [X.paths[i] for i in group],
+                encoding=X.encoding,
+                decode_error=X.decode_error,
+            )
+            for group in groups
+        ]
+    if isinstance(X, (list, tuple)) and len(X) > 1:
+        n_parts = min(n_parts, len(X))
+        bounds = [len(X) * i // n_parts for i in range(n_parts + 1)]
+        return [X[start:stop] for start, stop in zip(bounds, bounds[1:], strict=False)]
+    return None
+
+
+def count_part(part, analyzer, input, directory):
+    """Analyse, count and encode one part of a corpus into a new spool.
+
+    Parameters
+    ----------
+    part : iterable of str or of list of str
+        Documents, read once.
+    analyzer : callable
+        Maps a raw document to its tokens.
+    input : {'content', 'file', 'filename'}
+        What a raw document is.
+    directory : str
+        A directory to create for the spool's files.
+
+    Returns
+    -------
+    spool : CorpusSpool
+    """
+    directory = Path(directory)
+    directory.mkdir()
+    spool = CorpusSpool(directory)
+    spool.write(iter_analyzed(part, analyzer, input))
+    return spool
+
+
+def count_in_parts(parts, analyzer, input, directory, n_workers):
+    """The counting pass, one task per part, merged.
+
+    Parameters
+    ----------
+    parts : list
+        Of :func:`corpus_parts`.
+    analyzer : callable
+        Maps a raw document to its tokens.
+    input : {'content', 'file', 'filename'}
+    directory : path-like
+        Where each task writes its spool, in a directory of its own: a
+        directory every worker can read and write.
+    n_workers : int or None
+        Workers of the active cluster backend, or None to count here.
+
+    Returns
+    -------
+    spool : SpoolChain
+        The parts' spools, read as one.
+    """
+    tasks = (
+        delayed(count_part)(part, analyzer, input, str(Path(directory) / f"part-{i}"))
+        for i, part in enumerate(parts)
+    )
+    spools = Parallel(n_jobs=1 if n_workers is None else -1)(tasks)
+    return SpoolChain(spools, directory)
+
+
+def write_shards(corpus, n_tokens, n_shards, directory):
+    """Write ``n_shards`` contiguous document ranges of a corpus as .npy files.
+
+    Shards hold about ``n_tokens / n_shards`` tokens each, cut at the first
+    document boundary at or after each multiple; a shard is empty when one
+    document spans a whole shard's share.
+
+    Parameters
+    ----------
+    corpus : iterable of (ids, doc_ids)
+        Re-iterable chunks of the encoded corpus (int32 arrays), read twice.
+    n_tokens : int
+        Tokens of ``corpus``.
+    n_shards : int
+    directory : path-like
+        Where the files go; every worker must be able to read it.
+
+    Returns
+    -------
+    paths : list of (str, str)
+        Paths of each shard's word ids and document ids.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from sklearn_w2v._distributed import write_shards
+    >>> ids = np.arange(6, dtype=np.int32)
+    >>> docs = np.array([0, 0, 0, 1, 2, 2], dtype=np.int32)
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     paths = write_shards([(ids, docs)], 6, 2, directory)
+    ...     print([np.load(words).tolist() for words, _ in paths])
+    [[0, 1, 2], [3, 4, 5]]
+    """
+    cuts = _document_cuts(corpus, n_tokens, n_shards)
+    directory = Path(directory)
+    paths, files = [], []
+    for s in range(n_shards):
+        names = (
+            str(directory / f"shard-{s}-ids.npy"),
+            str(directory / f"shard-{s}-docs.npy"),
+        )
+        shape = (cuts[s + 1] - cuts[s],)
+        files.append(
+            [np.lib.format.open_memmap(name, "w+", np.int32, shape) for name in names]
+        )
+        paths.append(names)
+    offset = 0
+    for chunk in corpus:
+        stop = offset + len(chunk[0])
+        for s in range(n_shards):
+            lo, hi = max(cuts[s], offset), min(cuts[s + 1], stop)
+            if lo < hi:
+                for out, part in zip(files[s], chunk, strict=True):
+                    out[lo - cuts[s] : hi - cuts[s]] = part[lo - offset : hi - offset]
+        offset = stop
+    for pair in files:
+        for out in pair:
+            out.flush()
+    return paths
+
+
+def _document_cuts(corpus, n_tokens, n_shards):
+    """First token of each shard, cut at document starts, and ``n_tokens`` last."""
+    targets = [n_tokens * s // n_shards for s in range(1, n_shards)]
+    cuts, offset, previous = [], 0, -1
+    for _, doc_ids in corpus:
+        # Document ids are non-negative: -1 makes the corpus's first token a start.
+        changes = np.diff(doc_ids, prepend=np.int32(previous)) != 0
+        starts = np.flatnonzero(changes) + offset
+        while len(cuts) < len(targets):
+            at = np.searchsorted(starts, targets[len(cuts)])
+            if at == len(starts):
+                break
+            cuts.append(int(starts[at]))
+        offset += len(doc_ids)
+        if len(doc_ids):
+            previous = doc_ids[-1]
+    cuts += [n_tokens] * (len(targets) - len(cuts))
+    return [0, *cuts, n_tokens]
+
+
+def round_seed(base_seed, epoch, round_, shard):
+    """Seed of one task: a function of the fit's seed and (epoch, round, shard) only.
+
+    Examples
+    --------
+    >>> from sklearn_w2v._distributed import round_seed
+    >>> round_seed(7, 0, 1, 2).spawn_key
+    (0, 1, 2)
+    """
+    return np.random.SeedSequence(base_seed, spawn_key=(epoch, round_, shard))
+
+
+@dataclasses.dataclass(frozen=True)
+class RoundTask:
+    """What one task of one round trains.
+
+    Attributes
+    ----------
+    epoch, round, n_rounds, shard : int
+        Position of the task.
+    base_seed : int
+        Seed of the fit, see :func:`round_seed`.
+    shard_paths : (str, str)
+        The shard's word ids and document ids (:func:`write_shards`).
+    shard_centers : float
+        Expected centers of the shard per epoch: the learning rate follows
+        the position in it.
+    noise_path : str or None
+        The noise table, read by memory map; ``None`` without negative
+        sampling.
+    """
+
+    epoch: int
+    round: int
+    n_rounds: int
+    shard: int
+    base_seed: int
+    shard_paths: tuple
+    shard_centers: float
+    noise_path: str | None
+
+
+def train_round(W, settings, task):
+    """Train one shard's segment of one round on a copy of the weights.
+
+    A pure function of its arguments: a task that a cluster runs again
+    returns the same result, on any worker.
+
+    Parameters
+    ----------
+    W : ndarray of shape (2, n_words + 1, n_components), float32
+        The weights at the start of the round; not modified.
+    settings : TrainingSettings
+        Of the fit, without its noise table (``task`` names its file).
+    task : RoundTask
+
+    Returns
+    -------
+    rows : ndarray of shape (n_changed,), int64
+        Changed rows of ``W`` seen as ``(2 * (n_words + 1), n_components)``,
+        increasing.
+    delta : ndarray of shape (n_changed, n_components), float32
+        Their change.
+    loss : float
+        Summed loss of the round's minibatches.
+    n_centers : int
+        Centers trained.
+    """
+    segment = _round_segment(task)
+    if task.noise_path is not None:
+        noise = np.load(task.noise_path, mmap_mode="r")
+        settings = dataclasses.replace(settings, noise_table=noise)
+    settings = dataclasses.replace(settings, epoch_centers=task.shard_centers)
+    stream_seed, draw_seed = round_seed(
+        task.base_seed, task.epoch, task.round, task.shard
+    ).spawn(2)
+    rng = np.random.default_rng(draw_seed)
+    # The learning rate decays with the position in the shard's epoch.
+    offset = task.shard_centers * task.round / task.n_rounds
+    trained = W.copy()
+    loss, n_centers = 0.0, 0
+    with threadpool_limits(limits=1), np.errstate(over="ignore", invalid="ignore"):
+        for tokens, docs, spans, first in stream_segments(
+            [segment],
+            settings.keep_prob,
+            window=settings.drawn_window,
+            batch_size=settings.batch_size,
+            shrink_windows=settings.shrink_windows,
+            seed=stream_seed.generate_state(4).tolist(),
+            max_span=settings.window,
+        ):
+            starts = np.arange(0, len(spans), settings.batch_size)
+            batches = minibatches(
+                tokens, docs, spans, starts, offset + first, task.epoch, settings, rng
+            )
+            loss += _train_batches(trained, batches, settings)
+            n_centers += len(spans)
+    flat, before = trained.reshape(-1, W.shape[-1]), W.reshape(-1, W.shape[-1])
+    changed = np.flatnonzero(np.any(flat != before, axis=1))
+    return changed, flat[changed] - before[changed], loss, n_centers
+
+
+def _round_segment(task):
+    """The (ids, doc_ids) of the task's round: a contiguous slice of its shard."""
+    ids = np.load(task.shard_paths[0], mmap_mode="r")
+    start = len(ids) * task.round // task.n_rounds
+    stop = len(ids) * (task.round + 1) // task.n_rounds
+    docs = np.load(task.shard_paths[1], mmap_mode="r")
+    return np.array(ids[start:stop]), np.array(docs[start:stop])
+
+
+def train_sharded(
+    W, corpus, *, rng, n_shards, n_tokens, directory, n_workers, **params
+):
+    """Train word2vec data-parallel over ``n_shards`` shards, updating ``W`` in place.
+
+    Parameters
+    ----------
+    W : ndarray of shape (2, n_words + 1, n_components), float32
+        Input and output vectors, each with a zero padding row last.
+    corpus : iterable of (ids, doc_ids)
+        Re-iterable chunks of the encoded corpus, read twice to write the
+        shards, never again.
+    rng : numpy.random.Generator
+        Source of the seed of every task.
+    n_shards : int
+        Shards of the corpus; each round trains one task per shard.
+    n_tokens : int
+        Tokens of ``corpus``.
+    directory : path-like
+        Where the shards and the noise table are written: a directory that
+        every worker can read.
+    n_workers : int or None
+        Workers of the cluster the tasks run on (for the count of bytes
+        sent), or None to run them in this process.
+    **params
+        The other parameters of :func:`~sklearn_w2v._training.train`
+        (``n_jobs`` is ignored: every task trains on one core).
+
+    Returns
+    -------
+    loss_curve : ndarray of shape (epochs,), float64
+        Mean loss per trained center word of each epoch.
+    n_words_trained : int
+        Center words trained over all epochs, after subsampling.
+    stats : dict
+        ``n_rounds`` per epoch, ``bytes_to_workers`` and
+        ``bytes_from_workers`` summed over all rounds.
+    """
+    params["n_jobs"] = 1
+    settings = make_settings(W, rng, **params)
+    base_seed = int(rng.integers(np.iinfo(np.int64).max))
+    directory = Path(directory)
+    shards = write_shards(corpus, n_tokens, n_shards, directory)
+    shard_centers = [
+        float(settings.keep_prob[np.load(ids, mmap_mode="r")].sum())
+        for ids, _ in shards
+    ]
+    noise_path = None
+    if settings.noise_table is not None:
+        noise_path = str(directory / "noise.npy")
+        np.save(noise_path, settings.noise_table)
+    # What the tasks get: no noise table (a file) and no callback (local).
+    light = dataclasses.replace(settings, noise_table=None, epoch_callback=None)
+    n_rounds = max(
+        math.ceil(max(shard_centers) / (ROUND_BATCHES * settings.batch_size)), 1
+    )
+    losses = np.zeros(settings.epochs)
+    n_centers = np.zeros(settings.epochs, dtype=np.int64)
+    stats = {"n_rounds": n_rounds, "bytes_to_workers": 0, "bytes_from_workers": 0}
+    plan = (n_rounds, shards, shard_centers, base_seed, noise_path, n_workers)
+    with _Rounds(n_workers) as rounds:
+        for epoch in range(settings.epochs):
+            _train_epoch(W, epoch, rounds, light, plan, stats, losses, n_centers)
+            check_weights(W, settings.weight_limit, settings.learning_rate)
+            mean_loss = losses[epoch] / max(n_centers[epoch], 1)
+            if settings.epoch_callback is not None:
+                settings.epoch_callback(epoch, mean_loss)
+            if settings.verbose:
+                print(
+                    f"epoch {epoch + 1}/{settings.epochs}: loss {mean_loss:.4f}, "
+                    f"{n_rounds} rounds over {len(shards)} shards",
+                    file=sys.stderr,
+                )
+    return losses / np.maximum(n_centers, 1), int(n_centers.sum()), stats
+
+
+def _train_epoch(W, epoch, rounds, settings, plan, stats, losses, n_centers):
+    """Run the rounds of one epoch, updating W, stats, losses and n_centers in place."""
+    n_rounds, shards, shard_centers, base_seed, noise_path, n_workers = plan
+    flat = W.reshape(-1, W.shape[-1])
+    for r in range(n_rounds):
+        tasks = [
+            RoundTask(epoch, r, n_rounds, s, base_seed, paths, centers, noise_path)
+            for s, (paths, centers) in enumerate(
+                zip(shards, shard_centers, strict=True)
+            )
+            if centers > 0
+        ]
+        deltas = []
+        results = rounds.run(W, settings, tasks)
+        for task, result in zip(tasks, results, strict=True):
+            rows, delta, loss, centers = check_result(result, task, W.shape)
+            deltas.append((rows, delta))
+            losses[epoch] += loss
+            n_centers[epoch] += centers
+            stats["bytes_from_workers"] += rows.nbytes + delta.nbytes
+        apply_round(flat, deltas, SYNC_RULE)
+        if n_workers is not None:
+            stats["bytes_to_workers"] += W.nbytes * min(len(tasks), n_workers)
+
+
+#: Attempts at a round whose tasks a cluster lost (a worker died, data lost).
+ROUND_ATTEMPTS = 3
+
+
+class _Rounds:
+    """Runs the rounds of a fit on one joblib Parallel; retries lost rounds.
+
+    The weights are sent as a new array each round, since cluster backends
+    cache arguments by identity and ``W`` changes in place. A round that
+    fails for a reason of the cluster (an error of module ``distributed``, a
+    cancelled future) is run again from the same weights on a new Parallel:
+    its tasks are pure, so a retried round is the round. Other errors pass
+    through.
+    """
+
+    def __init__(self, n_workers):
+        self.n_jobs = 1 if n_workers is None else -1
+        self.parallel = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self._close()
+
+    def _close(self):
+        if self.parallel is not None:
+            parallel, self.parallel = self.parallel, None
+            parallel.__exit__(None, None, None)
+
+    def run(self, W, settings, tasks):
+        """Results of ``train_round(W, settings, task)`` for every task, in order."""
+        for _ in range(ROUND_ATTEMPTS):
+            if self.parallel is None:
+                self.parallel = Parallel(n_jobs=self.n_jobs).__enter__()
+            start = W.copy()
+            try:
+                return self.parallel(
+                    delayed(train_round)(start, settings, task) for task in tasks
+                )
+            except Exception as exc:
+                module = type(exc).__module__.split(".")[0]
+                if module not in ("distributed", "concurrent", "asyncio"):
+                    raise
+                last = exc
+                self._close()
+        task = tasks[0]
+        raise RuntimeError(
+            f"Round {task.round + 1}/{task.n_rounds} of epoch {task.epoch + 1} "
+            f"failed {ROUND_ATTEMPTS} times on the cluster ({type(last).__name__}: "
+            f"{last}); its updates were not applied. Check the workers' logs and "
+            "that every worker can read the fit's temporary directory."
+        ) from last
+
+
+def check_result(result, task, shape):
+    """A task's result if it is whole and finite; raise naming the task otherwise.
+
+    Parameters
+    ----------
+    result : object
+        What :func:`train_round` returned for ``task``.
+    task : RoundTask
+    shape : tuple of int
+        Shape of the weights, ``(2, n_words + 1, n_components)``.
+
+    Returns
+    -------
+    rows, delta, loss, n_centers
+        As :func:`train_round` returns them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._distributed import RoundTask, check_result
+    >>> task = RoundTask(0, 3, 10, 1, 0, ("a", "b"), 1.0, None)
+    >>> bad = (np.array([0]), np.array([[np.nan]], dtype=np.float32), 0.0, 1)
+    >>> check_result(bad, task, (2, 3, 1))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    FloatingPointError: The task of shard 1 in round 4/10 of epoch 1 returned ...
+    """
+    where = (
+        f"The task of shard {task.shard} in round {task.round + 1}/{task.n_rounds} "
+        f"of epoch {task.epoch + 1}"
+    )
+    n_rows, n_components = shape[0] * shape[1], shape[2]
+    try:
+        rows, delta, loss, n_centers = result
+        rows, delta = np.asarray(rows), np.asarray(delta)
+        well_formed = (
+            rows.ndim == 1
+            and rows.dtype.kind in "iu"
+            and delta.shape == (len(rows), n_components)
+            and delta.dtype == np.float32
+            and (len(rows) == 0 or (rows[0] >= 0 and rows[-1] < n_rows))
+            and bool(np.all(np.diff(rows) > 0))
+            # The padding rows stay zero.
+            and not np.any(rows % shape[1] == shape[1] - 1)
+        )
+    except (TypeError, ValueError):
+        well_formed = False
+    if not well_formed:
+        raise RuntimeError(
+            f"{where} returned a malformed result (expected increasing rows "
+            f"inside the {n_rows} rows of the weights and float32 deltas of "
+            f"{n_components} components); nothing of the round was applied."
+        )
+    if not (math.isfinite(loss) and np.isfinite(delta).all()):
+        raise FloatingPointError(
+            f"{where} returned non-finite updates; nothing of the round was "
+            "applied. Training diverged: use a smaller learning_rate."
+        )
+    return rows, delta, float(loss), int(n_centers)

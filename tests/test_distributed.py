@@ -1,0 +1,354 @@
+"""Data-parallel training over shards: combining, shards, rounds, clusters, faults."""
+
+import os
+from contextlib import contextmanager
+
+import joblib
+import numpy as np
+import pytest
+
+from sklearn_w2v import Word2VecVectorizer, _distributed
+from sklearn_w2v._delta_combination import apply_averaged_deltas, combine_adasum
+from sklearn_w2v._distributed import (
+    RoundTask,
+    check_result,
+    cluster_size,
+    train_round,
+    write_shards,
+)
+
+PARAMS = dict(n_components=8, min_count=1, epochs=2, random_state=0, batch_size=64)
+
+
+def random_results(rng, n_rows=12, n_components=3, n_shards=3):
+    results = []
+    for _ in range(n_shards):
+        rows = np.flatnonzero(rng.random(n_rows) < 0.5)
+        delta = rng.standard_normal((len(rows), n_components)).astype(np.float32)
+        results.append((rows, delta))
+    return results
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_averaged_deltas_match_a_loop_over_shards_and_rows(seed):
+    rng = np.random.default_rng(seed)
+    results = random_results(rng)
+    W = rng.standard_normal((12, 3)).astype(np.float32)
+    expected = W.astype(np.float64)
+    for row in range(len(W)):
+        touching = [
+            delta[list(rows).index(row)] for rows, delta in results if row in rows
+        ]
+        if touching:
+            expected[row] += np.sum(touching, axis=0) / len(touching)
+    touches = apply_averaged_deltas(W, results)
+    np.testing.assert_allclose(W, expected, rtol=1e-5, atol=1e-6)
+    assert touches.tolist() == [
+        sum(row in rows for rows, _ in results) for row in range(12)
+    ]
+
+
+def adasum_reference(a, b):
+    dot = float(a @ b)
+    na, nb = float(a @ a), float(b @ b)
+    if na == 0:
+        return b
+    if nb == 0:
+        return a
+    return a + b - dot / (2 * na) * a - dot / (2 * nb) * b
+
+
+@pytest.mark.parametrize("n_shards", [1, 2, 3, 5])
+def test_adasum_matches_a_pairwise_loop_over_rows(n_shards):
+    rng = np.random.default_rng(n_shards)
+    results = random_results(rng, n_shards=n_shards)
+    rows, delta = combine_adasum(results)
+    dense = []
+    for shard_rows, shard_delta in results:
+        full = np.zeros((12, 3))
+        full[shard_rows] = shard_delta
+        dense.append(full)
+    # The same tree: neighbours pair up, an odd one out waits a level.
+    while len(dense) > 1:
+        paired = [
+            np.array([adasum_reference(a[i], b[i]) for i in range(12)])
+            for a, b in zip(dense[::2], dense[1::2], strict=False)
+        ]
+        dense = paired + dense[len(dense) - len(dense) % 2 :]
+    expected_rows = np.unique(np.concatenate([r for r, _ in results]))
+    np.testing.assert_array_equal(rows, expected_rows)
+    np.testing.assert_allclose(delta, dense[0][expected_rows], rtol=1e-5, atol=1e-6)
+
+
+def test_adasum_sums_orthogonal_and_averages_equal_deltas():
+    row = np.array([0])
+    x = np.array([[1.0, 0.0]], dtype=np.float32)
+    y = np.array([[0.0, 1.0]], dtype=np.float32)
+    assert combine_adasum([(row, x), (row, y)])[1].tolist() == [[1.0, 1.0]]
+    assert combine_adasum([(row, x), (row, x)])[1].tolist() == [[1.0, 0.0]]
+
+
+@pytest.mark.parametrize("n_shards", [1, 2, 3, 7])
+def test_shards_are_contiguous_document_ranges(tmp_path, n_shards):
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(1, 9, size=30)
+    docs = np.repeat(np.arange(30, dtype=np.int32), lengths)
+    ids = rng.integers(0, 50, size=len(docs)).astype(np.int32)
+    # Chunks cut inside documents, as a spool may.
+    chunks = [(ids[i : i + 17], docs[i : i + 17]) for i in range(0, len(ids), 17)]
+    paths = write_shards(chunks, len(ids), n_shards, tmp_path)
+    assert len(paths) == n_shards
+    shard_ids = [np.load(p) for p, _ in paths]
+    shard_docs = [np.load(p) for _, p in paths]
+    np.testing.assert_array_equal(np.concatenate(shard_ids), ids)
+    np.testing.assert_array_equal(np.concatenate(shard_docs), docs)
+    for before, after in zip(shard_docs, shard_docs[1:], strict=False):
+        if len(before) and len(after):
+            assert before[-1] != after[0]  # no document is split
+
+
+def test_round_seeds_depend_on_epoch_round_and_shard_only():
+    seeds = {
+        tuple(_distributed.round_seed(3, e, r, s).generate_state(2))
+        for e in range(2)
+        for r in range(2)
+        for s in range(2)
+    }
+    assert len(seeds) == 8
+    same = _distributed.round_seed(3, 1, 0, 1).generate_state(2)
+    np.testing.assert_array_equal(
+        same, _distributed.round_seed(3, 1, 0, 1).generate_state(2)
+    )
+
+
+TASK = RoundTask(1, 2, 10, 3, 0, ("ids.npy", "docs.npy"), 1.0, None)
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        None,
+        (np.array([0, 1]), np.zeros((1, 4), dtype=np.float32), 0.0, 1),  # shape
+        (np.array([1, 0]), np.zeros((2, 4), dtype=np.float32), 0.0, 1),  # order
+        (np.array([99]), np.zeros((1, 4), dtype=np.float32), 0.0, 1),  # range
+        (np.array([4]), np.zeros((1, 4), dtype=np.float32), 0.0, 1),  # padding
+        (np.array([0]), np.zeros((1, 4), dtype=np.float64), 0.0, 1),  # dtype
+    ],
+)
+def test_malformed_results_raise_naming_the_shard_and_round(result):
+    with pytest.raises(RuntimeError, match="shard 3 in round 3/10 of epoch 2"):
+        check_result(result, TASK, (2, 5, 4))
+
+
+def test_non_finite_results_raise_naming_the_shard_and_round():
+    delta = np.array([[0.0, np.inf, 0.0, 0.0]], dtype=np.float32)
+    with pytest.raises(FloatingPointError, match="shard 3 in round 3/10"):
+        check_result((np.array([1]), delta, 0.0, 1), TASK, (2, 5, 4))
+    finite = np.zeros((1, 4), dtype=np.float32)
+    with pytest.raises(FloatingPointError, match="shard 3 in round 3/10"):
+        check_result((np.array([1]), finite, np.nan, 1), TASK, (2, 5, 4))
+
+
+@pytest.mark.parametrize("n_shards", [0, -1, 1.5, "2"])
+def test_bad_n_shards_is_named(topic_corpus, n_shards):
+    documents, _ = topic_corpus
+    with pytest.raises(ValueError, match="n_shards"):
+        Word2VecVectorizer(**PARAMS, n_shards=n_shards).fit(documents)
+
+
+def test_sharded_fit_is_reproducible_and_differs_by_shard_count(topic_corpus):
+    documents, _ = topic_corpus
+    first = Word2VecVectorizer(**PARAMS, n_shards=3).fit(documents)
+    second = Word2VecVectorizer(**PARAMS, n_shards=3).fit(documents)
+    np.testing.assert_array_equal(first.wv_.vectors, second.wv_.vectors)
+    other = Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
+    assert not np.array_equal(first.wv_.vectors, other.wv_.vectors)
+    assert first.loss_curve_.shape == (2,)
+    assert first.n_words_trained_ > 0
+    assert first._sync_stats["n_rounds"] >= 1
+
+
+def topic_separation(model):
+    """Mean same-topic minus cross-topic similarity of topic words."""
+    from conftest import ANIMALS, VEHICLES
+
+    same = [model.wv_.similarity(a, b) for a in ANIMALS[:4] for b in ANIMALS[4:]]
+    cross = [model.wv_.similarity(a, b) for a in ANIMALS for b in VEHICLES]
+    return np.mean(same) - np.mean(cross)
+
+
+@pytest.mark.parametrize("n_shards", [1, 4])
+def test_sharded_training_learns_as_plain_training_does(n_shards):
+    from conftest import make_topic_corpus
+
+    documents, _ = make_topic_corpus(400)
+    params = dict(PARAMS, n_components=16, epochs=5, subsample=0.0)
+    plain = Word2VecVectorizer(**params).fit(documents)
+    sharded = Word2VecVectorizer(**params, n_shards=n_shards).fit(documents)
+    # About 1.2 plain, 1.16 with one shard, 0.89 with four.
+    assert topic_separation(plain) > 1.0
+    assert topic_separation(sharded) > 0.7 * topic_separation(plain)
+    assert np.all(np.isfinite(sharded.wv_.vectors))
+
+
+def test_n_jobs_keeps_its_meaning_without_a_cluster(topic_corpus):
+    documents, _ = topic_corpus
+    assert cluster_size() is None
+    with joblib.parallel_backend("threading", n_jobs=2):
+        assert cluster_size() is None
+        model = Word2VecVectorizer(**PARAMS, n_jobs=1).fit(documents)
+    assert model._sync_stats is None
+    plain = Word2VecVectorizer(**PARAMS, n_jobs=1).fit(documents)
+    np.testing.assert_array_equal(model.wv_.vectors, plain.wv_.vectors)
+
+
+def test_partial_fit_trains_sharded_too(topic_corpus):
+    documents, _ = topic_corpus
+    model = Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents[:30])
+    model.partial_fit(documents[30:])
+    assert model.loss_curve_.shape == (4,)
+    assert np.all(np.isfinite(model.wv_.vectors))
+
+
+def test_a_round_lost_by_the_cluster_is_run_again(monkeypatch, topic_corpus):
+    documents, _ = topic_corpus
+    expected = Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
+    failed = []
+    real = _distributed.train_round
+
+    class LostWorker(Exception):
+        __module__ = "distributed.scheduler"  # as a cluster's errors are
+
+    def flaky(W, settings, task):
+        if (task.epoch, task.round, task.shard) == (1, 0, 1) and not failed:
+            failed.append(task)
+            raise LostWorker("worker lost")
+        return real(W, settings, task)
+
+    monkeypatch.setattr(_distributed, "train_round", flaky)
+    model = Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
+    assert failed
+    np.testing.assert_array_equal(model.wv_.vectors, expected.wv_.vectors)
+
+
+def test_a_round_the_cluster_keeps_losing_raises(monkeypatch, topic_corpus):
+    documents, _ = topic_corpus
+
+    class LostWorker(Exception):
+        __module__ = "distributed.scheduler"
+
+    def lost(W, settings, task):
+        raise LostWorker("worker lost")
+
+    monkeypatch.setattr(_distributed, "train_round", lost)
+    with pytest.raises(RuntimeError, match="Round 1/.* of epoch 1 failed 3 times"):
+        Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
+
+
+def test_other_task_errors_pass_through(monkeypatch, topic_corpus):
+    documents, _ = topic_corpus
+
+    def broken(W, settings, task):
+        raise ValueError("broken task")
+
+    monkeypatch.setattr(_distributed, "train_round", broken)
+    with pytest.raises(ValueError, match="broken task"):
+        Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
+
+
+def _train_round_or_die(W, settings, task):
+    """train_round, but shard 1 of round 1 of epoch 2 kills its worker, once."""
+    marker = os.environ.get("SKLEARN_W2V_TEST_MARKER")
+    position = (task.epoch, task.round, task.shard)
+    if marker and position == (1, 0, 1) and not os.path.exists(marker):
+        open(marker, "w").close()
+        os._exit(1)
+    return train_round(W, settings, task)
+
+
+@contextmanager
+def local_cluster():
+    """A Client of 2 single-thread worker processes, with the joblib dask backend."""
+    pytest.importorskip("dask")
+    distributed = pytest.importorskip("dask.distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+        joblib.parallel_backend("dask"),
+    ):
+        yield
+
+
+@pytest.mark.slow
+def test_a_local_cluster_trains_as_the_simulation_does():
+    from conftest import make_topic_corpus
+
+    documents, _ = make_topic_corpus(200)
+    simulated = Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
+    runs = []
+    with local_cluster():
+        assert cluster_size() == 2
+        for _ in range(2):
+            # n_shards=None: one shard per worker.
+            runs.append(Word2VecVectorizer(**PARAMS).fit(documents))
+    assert runs[0]._sync_stats["bytes_to_workers"] > 0
+    np.testing.assert_array_equal(runs[0].wv_.vectors, runs[1].wv_.vectors)
+    np.testing.assert_allclose(
+        runs[0].wv_.vectors, simulated.wv_.vectors, rtol=1e-5, atol=1e-6
+    )
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_round_gives_the_same_vectors(monkeypatch, tmp_path):
+    from conftest import make_topic_corpus
+
+    documents, _ = make_topic_corpus(200)
+    expected = Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
+    marker = tmp_path / "killed"
+    # Set before the workers start, so that they inherit it.
+    monkeypatch.setenv("SKLEARN_W2V_TEST_MARKER", str(marker))
+    monkeypatch.setattr(_distributed, "train_round", _train_round_or_die)
+    with local_cluster():
+        model = Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
+    assert marker.exists()  # a worker did die
+    np.testing.assert_allclose(
+        model.wv_.vectors, expected.wv_.vectors, rtol=1e-5, atol=1e-6
+    )
+
+
+@pytest.mark.parametrize("n_shards", [2, 3])
+def test_counting_in_parts_gives_the_counts_of_one_pass(topic_corpus, n_shards):
+    documents, _ = topic_corpus
+    plain = Word2VecVectorizer(**PARAMS).fit(documents)
+    sharded = Word2VecVectorizer(**PARAMS, n_shards=n_shards)
+    X = sharded.fit_transform(documents)
+    assert X.shape == (len(documents), PARAMS["n_components"])
+    assert sharded.wv_.index_to_key == plain.wv_.index_to_key
+    np.testing.assert_array_equal(sharded.word_counts_, plain.word_counts_)
+    np.testing.assert_allclose(sharded.idf_, plain.idf_)
+
+
+def test_a_line_corpus_is_counted_file_by_file(tmp_path, topic_corpus):
+    from sklearn_w2v import LineCorpus
+
+    documents, _ = topic_corpus
+    for i in range(3):
+        (tmp_path / f"{i}.txt").write_text("\n".join(documents[i::3]) + "\n")
+    corpus = LineCorpus(sorted(tmp_path.iterdir()))
+    parts = _distributed.corpus_parts(corpus, 2)
+    assert [len(part.paths) for part in parts] == [2, 1]
+    assert [doc for part in parts for doc in part] == list(corpus)
+    plain = Word2VecVectorizer(**PARAMS).fit(corpus)
+    sharded = Word2VecVectorizer(**PARAMS, n_shards=2).fit(corpus)
+    assert sharded.wv_.index_to_key == plain.wv_.index_to_key
+    np.testing.assert_array_equal(sharded.word_counts_, plain.word_counts_)
+
+
+def test_a_generator_is_counted_in_one_pass(topic_corpus):
+    documents, _ = topic_corpus
+    assert _distributed.corpus_parts(iter(documents), 2) is None
+    model = Word2VecVectorizer(**PARAMS, n_shards=2).fit(iter(documents))
+    listed = Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
+    np.testing.assert_array_equal(model.wv_.vectors, listed.wv_.vectors)
