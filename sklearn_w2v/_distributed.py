@@ -36,9 +36,11 @@ from ._text import iter_analyzed
 from ._training import _train_batches, make_settings, minibatches
 from ._weights import check_weights
 
-#: Minibatches each shard trains per round (see docs/user_guide/parallel.rst:
-#: 8 lost quality against one shard, 2 doubled the rounds for little more).
-ROUND_BATCHES = 4
+#: Minibatches' worth of centers that a round trains over all its shards, each
+#: shard its share: rounds cover the same stretch of corpus whatever the shard
+#: count (see docs/user_guide/parallel.rst: 4 minibatches a shard lost 0.016
+#: WordSim-353 at 4 shards, 2 lost 0.010).
+ROUND_BATCHES = 8
 
 #: How the deltas of a round combine: "curvature", "adasum" or "average", see
 #: :func:`~sklearn_w2v._delta_combination.apply_round`.
@@ -458,9 +460,8 @@ def train_sharded(
         np.save(noise_path, settings.noise_table)
     # What the tasks get: no noise table (a file) and no callback (local).
     light = dataclasses.replace(settings, noise_table=None, epoch_callback=None)
-    n_rounds = max(
-        math.ceil(max(shard_centers) / (ROUND_BATCHES * settings.batch_size)), 1
-    )
+    round_share = ROUND_BATCHES * settings.batch_size / len(shards)
+    n_rounds = max(math.ceil(max(shard_centers) / round_share), 1)
     losses = np.zeros(settings.epochs)
     n_centers = np.zeros(settings.epochs, dtype=np.int64)
     stats = {"n_rounds": n_rounds, "bytes_to_workers": 0, "bytes_from_workers": 0}
