@@ -23,24 +23,14 @@ import statistics
 import time
 
 import numpy as np
-from _common import DEFAULTS, load_sentences, quality
+from _common import DEFAULTS, load_sentences, make_ours, quality
 
-from sklearn_w2v import Word2VecVectorizer, _distributed
+from sklearn_w2v import _distributed
 
 
 def fit(sentences, seed, **params):
     """Fit skip-gram with the benchmark's hyperparameters; model and seconds."""
-    model = Word2VecVectorizer(
-        algorithm="skipgram",
-        n_components=DEFAULTS["n_components"],
-        window=DEFAULTS["window"],
-        min_count=DEFAULTS["min_count"],
-        n_negative=DEFAULTS["n_negative"],
-        subsample=DEFAULTS["subsample"],
-        epochs=DEFAULTS["epochs"],
-        random_state=seed,
-        **params,
-    )
+    model = make_ours(dict(DEFAULTS, algorithm="skipgram"), random_state=seed, **params)
     started = time.perf_counter()
     model.fit(sentences)
     return model, time.perf_counter() - started
