@@ -59,11 +59,15 @@ def peak_rss_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def fit_ours(sentences, params, n_jobs, seed):
-    """Fit Word2VecVectorizer; return (keys, vectors)."""
+def make_ours(params, **overrides):
+    """A Word2VecVectorizer with the hyperparameters of ``params``, unfitted.
+
+    ``params`` holds those of :data:`DEFAULTS`, ``algorithm`` and optionally
+    ``loss``; ``overrides`` are further parameters (n_jobs, random_state...).
+    """
     from sklearn_w2v import Word2VecVectorizer
 
-    model = Word2VecVectorizer(
+    return Word2VecVectorizer(
         algorithm=params["algorithm"],
         n_components=params["n_components"],
         window=params["window"],
@@ -72,18 +76,23 @@ def fit_ours(sentences, params, n_jobs, seed):
         loss=params.get("loss", "negative_sampling"),
         subsample=params["subsample"],
         epochs=params["epochs"],
-        n_jobs=n_jobs,
-        random_state=seed,
-    ).fit(sentences)
+        **overrides,
+    )
+
+
+def fit_ours(sentences, params, n_jobs, seed):
+    """Fit Word2VecVectorizer; return (keys, vectors)."""
+    model = make_ours(params, n_jobs=n_jobs, random_state=seed).fit(sentences)
     return model.wv_.index_to_key, model.wv_.vectors
 
 
-def fit_gensim(sentences, params, n_jobs, seed):
-    """Fit gensim's Word2Vec with the same hyperparameters; return (keys, vectors)."""
+def make_gensim(params, n_jobs, seed, sentences=None):
+    """gensim's Word2Vec with the same hyperparameters, trained on ``sentences``
+    if given (else with no vocabulary yet)."""
     from gensim.models import Word2Vec
 
     hierarchical = params.get("loss") == "hierarchical_softmax"
-    model = Word2Vec(
+    return Word2Vec(
         sentences,
         sg=int(params["algorithm"] == "skipgram"),
         vector_size=params["n_components"],
@@ -97,6 +106,11 @@ def fit_gensim(sentences, params, n_jobs, seed):
         workers=n_jobs,
         seed=seed,
     )
+
+
+def fit_gensim(sentences, params, n_jobs, seed):
+    """Fit gensim's Word2Vec with the same hyperparameters; return (keys, vectors)."""
+    model = make_gensim(params, n_jobs, seed, sentences)
     return model.wv.index_to_key, model.wv.vectors
 
 

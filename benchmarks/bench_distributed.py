@@ -4,9 +4,10 @@ Part 1 trains skip-gram on the SOTU corpus (d=100, window 5, min_count 5, 5
 negatives, subsample 1e-3, 5 epochs) with ``n_shards`` = 1, 2, 4, 8,
 simulated sequentially in this process (the same tasks and rounds a cluster
 would run), and prints analogy accuracy on questions-words.txt, WordSim-353
-Spearman and seconds per shard count, then k = 4 with the per-row averaging
-of SPARK-24666 instead of Adasum, and the acceptance check at k = 4 against
-k = 1 (analogy within 0.01, WordSim within 0.02).
+Spearman and seconds per shard count, then k = 4 with the other combination
+rules (Adasum, and the per-row averaging of SPARK-24666) instead of the
+curvature rule, and the acceptance check at k = 4 against k = 1 (analogy
+within 0.01, WordSim within 0.02).
 
 Part 2 compares, on this machine, a 2-worker Dask ``LocalCluster`` (one
 thread per worker) training 2 shards with ``n_jobs=2`` forked training, in
@@ -14,7 +15,7 @@ words/s, and prints the bytes sent per round each way, with the on-paper
 speed-up on N machines that docs/user_guide/parallel.rst derives from them.
 
 Usage: python benchmarks/bench_distributed.py [--shards 1 2 4 8] [--seeds N]
-       [--no-cluster]
+       [--repeats N] [--no-cluster | --no-quality]
 """
 
 import argparse
@@ -22,24 +23,14 @@ import statistics
 import time
 
 import numpy as np
-from _common import DEFAULTS, load_sentences, quality
+from _common import DEFAULTS, load_sentences, make_ours, quality
 
-from sklearn_w2v import Word2VecVectorizer, _distributed
+from sklearn_w2v import _distributed
 
 
 def fit(sentences, seed, **params):
     """Fit skip-gram with the benchmark's hyperparameters; model and seconds."""
-    model = Word2VecVectorizer(
-        algorithm="skipgram",
-        n_components=DEFAULTS["n_components"],
-        window=DEFAULTS["window"],
-        min_count=DEFAULTS["min_count"],
-        n_negative=DEFAULTS["n_negative"],
-        subsample=DEFAULTS["subsample"],
-        epochs=DEFAULTS["epochs"],
-        random_state=seed,
-        **params,
-    )
+    model = make_ours(dict(DEFAULTS, algorithm="skipgram"), random_state=seed, **params)
     started = time.perf_counter()
     model.fit(sentences)
     return model, time.perf_counter() - started
@@ -77,15 +68,20 @@ def quality_table(sentences, shard_counts, seeds):
             flush=True,
         )
     if 4 in shard_counts:
-        # The rule the design replaced: per-row averaging (SPARK-24666).
-        _distributed.SYNC_RULE = "average"
-        model, seconds = fit(sentences, 0, n_shards=4)
-        _distributed.SYNC_RULE = "adasum"
-        analogy, wordsim = quality(model.wv_.index_to_key, model.wv_.vectors)
-        print(
-            f"{'4 avg':>6} {per_round(model)[2]:>12} {analogy:>7.4f} {'':8} "
-            f"{wordsim:>7.4f} {'':8} {seconds:>8.1f}   (per-row averaging, seed 0)"
-        )
+        # The rules the design did not choose, on seed 0.
+        chosen = _distributed.SYNC_RULE
+        for rule, label in (("adasum", "Adasum"), ("average", "per-row averaging")):
+            _distributed.SYNC_RULE = rule
+            try:
+                model, seconds = fit(sentences, 0, n_shards=4)
+            finally:
+                _distributed.SYNC_RULE = chosen
+            analogy, wordsim = quality(model.wv_.index_to_key, model.wv_.vectors)
+            print(
+                f"{'4 ' + rule[:3]:>6} {per_round(model)[2]:>12} {analogy:>7.4f} "
+                f"{'':8} {wordsim:>7.4f} {'':8} {seconds:>8.1f}   ({label}, seed 0)",
+                flush=True,
+            )
     if 1 in means and 4 in means:
         analogy = means[4][0] - means[1][0]
         wordsim = means[4][1] - means[1][1]
@@ -125,7 +121,7 @@ def throughput(sentences, repeats):
         f"per round ({n_rounds} rounds/epoch, 2 shards): driver -> workers "
         f"{to_workers / 2**20:.2f} MiB (the weights, {weights / 2**20:.2f} MiB, to "
         f"each worker), workers -> driver {back / 2**20:.2f} MiB "
-        f"(changed rows and their deltas)"
+        f"(changed rows, their deltas and curvatures)"
     )
     estimate(n_words, theirs, statistics.median(clustered), weights, back, n_rounds)
 
@@ -133,27 +129,29 @@ def throughput(sentences, repeats):
 def estimate(n_words, forked_speed, cluster_seconds, weights, back, n_rounds):
     """The on-paper speed-up of docs/user_guide/parallel.rst, printed.
 
-    Per epoch on N machines: compute T1 / N, plus R(N) = R(2) * 2 / N rounds
-    (a round is a fixed number of minibatches per shard), each moving
-    N * (|W| + m * (4 d + 8)) bytes through the driver's link and paying a
-    latency l. T1 is one core's epoch (half the n_jobs=2 speed), m the rows
-    a shard changes per round, l the LocalCluster's overhead per round here.
+    Per epoch on N machines: compute T1 / N, plus R rounds (a round trains a
+    fixed number of minibatches over all shards, so R does not depend on N),
+    each moving N * (|W| + m * (4 d + 12)) bytes through the driver's link and
+    paying a latency l. T1 is one core's epoch (half the n_jobs=2 speed), m
+    the rows a shard changes per round as measured with 2 shards (an upper
+    bound for more shards, which train less each), l the LocalCluster's
+    overhead per round here.
     """
-    epochs, row_bytes = DEFAULTS["epochs"], 4 * DEFAULTS["n_components"] + 8
+    epochs, row_bytes = DEFAULTS["epochs"], 4 * DEFAULTS["n_components"] + 12
     t1 = n_words / epochs / (forked_speed / 2)
     rows = back / 2 / row_bytes
     latency = max(cluster_seconds / epochs - t1 / 2, 0.0) / n_rounds
     print(
-        f"on paper: T1 = {t1:.1f} s per epoch on one core, m = {rows:,.0f} rows "
-        f"per shard per round, l = {1e3 * latency:.0f} ms per round (measured here)"
+        f"on paper: T1 = {t1:.1f} s per epoch on one core, R = {n_rounds} rounds, "
+        f"m = {rows:,.0f} rows per shard per round, l = {1e3 * latency:.0f} ms "
+        "per round (measured here)"
     )
     for gbit in (1, 10):
         bandwidth = gbit * 1e9 / 8
         speedups = []
         for n in (2, 4, 8, 16, 32):
-            rounds = n_rounds * 2 / n
-            traffic = rounds * n * (weights + rows * row_bytes)
-            seconds = t1 / n + traffic / bandwidth + rounds * latency
+            traffic = n_rounds * n * (weights + rows * row_bytes)
+            seconds = t1 / n + traffic / bandwidth + n_rounds * latency
             speedups.append(f"N={n}: {t1 / seconds:.1f}x")
         print(f"  {gbit:>2} Gbit/s at the driver: " + ", ".join(speedups))
 
@@ -163,14 +161,17 @@ def main():
     parser.add_argument("--shards", type=int, nargs="+", default=[1, 2, 4, 8])
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=1)
-    parser.add_argument("--no-cluster", action="store_true")
+    skip = parser.add_mutually_exclusive_group()
+    skip.add_argument("--no-cluster", action="store_true")
+    skip.add_argument("--no-quality", action="store_true")
     args = parser.parse_args()
     sentences = load_sentences()
     print(
         f"SOTU: {len(sentences):,} sentences, {sum(map(len, sentences)):,} tokens; "
-        f"skip-gram, {args.seeds} seed(s)"
+        f"skip-gram, {args.seeds} seed(s), {_distributed.SYNC_RULE} rule"
     )
-    quality_table(sentences, args.shards, args.seeds)
+    if not args.no_quality:
+        quality_table(sentences, args.shards, args.seeds)
     if not args.no_cluster:
         throughput(sentences, args.repeats)
 

@@ -46,7 +46,7 @@ import time
 from collections import Counter, defaultdict
 
 import numpy as np
-from _common import DEFAULTS, load_sentences
+from _common import DEFAULTS, load_sentences, make_gensim, make_ours
 from bench_training import load
 from threadpoolctl import threadpool_limits
 
@@ -158,18 +158,8 @@ def profile(sentences, algorithm, loss, n_jobs, epochs, directory):
     for path in glob.glob(os.path.join(directory, "job-*.json")):
         os.remove(path)
     _TIMES.clear()
-    model = Word2VecVectorizer(
-        algorithm=algorithm,
-        loss=loss,
-        n_components=DEFAULTS["n_components"],
-        window=DEFAULTS["window"],
-        min_count=DEFAULTS["min_count"],
-        n_negative=DEFAULTS["n_negative"],
-        subsample=DEFAULTS["subsample"],
-        epochs=epochs,
-        n_jobs=n_jobs,
-        random_state=0,
-    )
+    params = dict(DEFAULTS, algorithm=algorithm, loss=loss, epochs=epochs)
+    model = make_ours(params, n_jobs=n_jobs, random_state=0)
     train = training.train
     marks = {}
 
@@ -247,7 +237,6 @@ def floor(sentences, n_centers=1_000_000, batch_size=512, seed=0):
     corpus, laid out as in training, from the same start weights; gensim's
     time is its training time (vocabulary excluded) per trained word.
     """
-    from gensim.models import Word2Vec
 
     counts = Counter(token for sentence in sentences for token in sentence)
     index_to_key = [w for w, c in counts.most_common() if c >= DEFAULTS["min_count"]]
@@ -296,16 +285,7 @@ def floor(sentences, n_centers=1_000_000, batch_size=512, seed=0):
             for batch, negative in batches:
                 kernel(W, batch, negative)
             result[name] = 1e6 * (time.perf_counter() - started) / n_centers
-    gensim = Word2Vec(
-        vector_size=DEFAULTS["n_components"],
-        window=window,
-        min_count=DEFAULTS["min_count"],
-        negative=DEFAULTS["n_negative"],
-        sample=DEFAULTS["subsample"],
-        sg=0,
-        workers=1,
-        seed=seed,
-    )
+    gensim = make_gensim(dict(DEFAULTS, algorithm="cbow", epochs=1), 1, seed)
     gensim.build_vocab(sentences)
     started = time.perf_counter()
     trained, _ = gensim.train(sentences, total_examples=len(sentences), epochs=1)
@@ -352,8 +332,6 @@ def scaling(sentences, algorithm, epochs, batch_size=512):
     """
     import multiprocessing
 
-    from gensim.models import Word2Vec
-
     one, centers = _train_seconds(sentences, algorithm, 1, epochs, batch_size)
     two, _ = _train_seconds(sentences, algorithm, 2, epochs, batch_size)
     context = multiprocessing.get_context("fork")
@@ -362,16 +340,7 @@ def scaling(sentences, algorithm, epochs, batch_size=512):
     paired = max(seconds for seconds, _ in pair)
     gensim = {}
     for workers in (1, 2):
-        model = Word2Vec(
-            vector_size=DEFAULTS["n_components"],
-            window=DEFAULTS["window"],
-            min_count=DEFAULTS["min_count"],
-            negative=DEFAULTS["n_negative"],
-            sample=DEFAULTS["subsample"],
-            sg=int(algorithm == "skipgram"),
-            workers=workers,
-            seed=0,
-        )
+        model = make_gensim(dict(DEFAULTS, algorithm=algorithm), workers, 0)
         model.build_vocab(sentences)
         started = time.perf_counter()
         model.train(sentences, total_examples=len(sentences), epochs=epochs)

@@ -1,17 +1,17 @@
 """Data-parallel training of one model in synchronous rounds, through joblib.
 
-The encoded corpus is cut into ``n_shards`` contiguous ranges of documents,
-written as ``.npy`` arrays in a directory that every worker can read
-(:func:`write_shards`). Each epoch is ``n_rounds`` synchronous rounds: in a
-round, every shard's task copies the current weights, trains the round's
-segment of its shard with the engine of :mod:`~sklearn_w2v._training`, and
-returns only the rows it changed and their change (:func:`train_round`). The
-driver checks every result and combines the deltas of each row with Adasum
-(:mod:`~sklearn_w2v._delta_combination`), which measured far better than the
-per-row averaging of SPARK-24666. A task is a pure function of the weights,
-its shard and the seed of its (epoch, round, shard), so a task that a cluster
-runs again after losing a worker returns the same result, and the vectors do
-not depend on which worker ran what.
+The encoded corpus is cut into stripes of whole documents, dealt in turn to
+``n_shards`` shards written as ``.npy`` arrays in a directory that every
+worker can read (:func:`write_shards`). Each epoch is ``n_rounds``
+synchronous rounds: in a round, every shard's task copies the current
+weights, trains the round's segment of its shard with the engine of
+:mod:`~sklearn_w2v._training`, and returns only the rows it changed, their
+change and their summed curvature (:func:`train_round`). The driver checks
+every result and combines the deltas of each row
+(:mod:`~sklearn_w2v._delta_combination`). A task is a pure function of the
+weights, its shard and the seed of its (epoch, round, shard), so a task that
+a cluster runs again after losing a worker returns the same result, and the
+vectors do not depend on which worker ran what.
 
 Tasks run under the active joblib backend: in the calling process with no
 backend (the "simulated" cluster, same rounds, same results), on the workers
@@ -36,13 +36,15 @@ from ._text import iter_analyzed
 from ._training import _train_batches, make_settings, minibatches
 from ._weights import check_weights
 
-#: Minibatches each shard trains per round (see docs/user_guide/parallel.rst:
-#: 8 lost quality against one shard, 2 doubled the rounds for little more).
-ROUND_BATCHES = 4
+#: Minibatches' worth of centers that a round trains over all its shards, each
+#: shard its share: rounds cover the same stretch of corpus whatever the shard
+#: count (see docs/user_guide/parallel.rst: 4 minibatches a shard lost 0.016
+#: WordSim-353 at 4 shards, 2 lost 0.010).
+ROUND_BATCHES = 8
 
-#: How the deltas of a round combine: "adasum" or "average", see
+#: How the deltas of a round combine: "curvature", "adasum" or "average", see
 #: :func:`~sklearn_w2v._delta_combination.apply_round`.
-SYNC_RULE = "adasum"
+SYNC_RULE = "curvature"
 
 _LOCAL_BACKENDS = (
     "LokyBackend",
@@ -177,12 +179,23 @@ def count_in_parts(parts, analyzer, input, directory, n_workers):
     return SpoolChain(spools, directory)
 
 
-def write_shards(corpus, n_tokens, n_shards, directory):
-    """Write ``n_shards`` contiguous document ranges of a corpus as .npy files.
+#: Stripes of the corpus per shard: shards are dealt stripes in turn, so that
+#: a round's slices of all shards lie side by side in the corpus.
+STRIPES_PER_SHARD = 256
 
-    Shards hold about ``n_tokens / n_shards`` tokens each, cut at the first
-    document boundary at or after each multiple; a shard is empty when one
-    document spans a whole shard's share.
+
+def write_shards(corpus, n_tokens, n_shards, directory):
+    """Deal stripes of whole documents to ``n_shards`` shards, written as .npy files.
+
+    The corpus is cut into about ``STRIPES_PER_SHARD * n_shards`` stripes of
+    equal token counts, each cut at the first document start at or after its
+    multiple (empty stripes dropped), and each stripe, in corpus order, goes
+    to the shard with the fewest tokens so far: in turn when stripes are of
+    equal length. Round ``r`` of ``R`` trains the
+    fraction ``r / R`` of every shard, so a round's slices come from one
+    stretch of the corpus: the shards together read the corpus in the order
+    one fit does (contiguous shards would read ``n_shards`` distant parts at
+    once, which measured 0.03 lower WordSim-353 at 4 shards).
 
     Parameters
     ----------
@@ -204,14 +217,29 @@ def write_shards(corpus, n_tokens, n_shards, directory):
     >>> import tempfile
     >>> import numpy as np
     >>> from sklearn_w2v._distributed import write_shards
-    >>> ids = np.arange(6, dtype=np.int32)
-    >>> docs = np.array([0, 0, 0, 1, 2, 2], dtype=np.int32)
+    >>> ids = np.arange(8, dtype=np.int32)
+    >>> docs = np.array([0, 0, 1, 1, 2, 2, 3, 3], dtype=np.int32)
     >>> with tempfile.TemporaryDirectory() as directory:
-    ...     paths = write_shards([(ids, docs)], 6, 2, directory)
+    ...     paths = write_shards([(ids, docs)], 8, 2, directory)
     ...     print([np.load(words).tolist() for words, _ in paths])
-    [[0, 1, 2], [3, 4, 5]]
+    [[0, 1, 4, 5], [2, 3, 6, 7]]
     """
-    cuts = _document_cuts(corpus, n_tokens, n_shards)
+    cuts = np.unique(_document_cuts(corpus, n_tokens, n_shards * STRIPES_PER_SHARD))
+    lengths = np.diff(cuts)
+    # Each stripe to the shard with the fewest tokens so far: in turn for
+    # stripes of equal length, and balanced when documents make them unequal.
+    stripe_shard = np.empty(len(lengths), dtype=np.int64)
+    loads = [0] * n_shards
+    for i, length in enumerate(lengths.tolist()):
+        stripe_shard[i] = shard = loads.index(min(loads))
+        loads[shard] += length
+    # Where each stripe starts inside its shard.
+    within = np.zeros(len(lengths), dtype=np.int64)
+    sizes = []
+    for s in range(n_shards):
+        mine = stripe_shard == s
+        within[mine] = np.cumsum(lengths[mine]) - lengths[mine]
+        sizes.append(int(lengths[mine].sum()))
     directory = Path(directory)
     paths, files = [], []
     for s in range(n_shards):
@@ -219,19 +247,24 @@ def write_shards(corpus, n_tokens, n_shards, directory):
             str(directory / f"shard-{s}-ids.npy"),
             str(directory / f"shard-{s}-docs.npy"),
         )
-        shape = (cuts[s + 1] - cuts[s],)
         files.append(
-            [np.lib.format.open_memmap(name, "w+", np.int32, shape) for name in names]
+            [
+                np.lib.format.open_memmap(name, "w+", np.int32, (sizes[s],))
+                for name in names
+            ]
         )
         paths.append(names)
     offset = 0
     for chunk in corpus:
         stop = offset + len(chunk[0])
-        for s in range(n_shards):
-            lo, hi = max(cuts[s], offset), min(cuts[s + 1], stop)
+        first = np.searchsorted(cuts, offset, side="right") - 1
+        last = min(np.searchsorted(cuts, stop, side="left"), len(lengths))
+        for i in range(max(first, 0), last):
+            lo, hi = max(cuts[i], offset), min(cuts[i + 1], stop)
             if lo < hi:
-                for out, part in zip(files[s], chunk, strict=True):
-                    out[lo - cuts[s] : hi - cuts[s]] = part[lo - offset : hi - offset]
+                at = within[i] + lo - cuts[i]
+                for out, part in zip(files[stripe_shard[i]], chunk, strict=True):
+                    out[at : at + hi - lo] = part[lo - offset : hi - offset]
         offset = stop
     for pair in files:
         for out in pair:
@@ -239,9 +272,9 @@ def write_shards(corpus, n_tokens, n_shards, directory):
     return paths
 
 
-def _document_cuts(corpus, n_tokens, n_shards):
-    """First token of each shard, cut at document starts, and ``n_tokens`` last."""
-    targets = [n_tokens * s // n_shards for s in range(1, n_shards)]
+def _document_cuts(corpus, n_tokens, n_parts):
+    """0, the first token of each part, cut at document starts, and ``n_tokens``."""
+    targets = [n_tokens * s // n_parts for s in range(1, n_parts)]
     cuts, offset, previous = [], 0, -1
     for _, doc_ids in corpus:
         # Document ids are non-negative: -1 makes the corpus's first token a start.
@@ -322,6 +355,8 @@ def train_round(W, settings, task):
         increasing.
     delta : ndarray of shape (n_changed, n_components), float32
         Their change.
+    curvature : ndarray of shape (n_changed,), float32
+        Their summed curvature over the round's minibatches.
     loss : float
         Summed loss of the round's minibatches.
     n_centers : int
@@ -339,6 +374,7 @@ def train_round(W, settings, task):
     # The learning rate decays with the position in the shard's epoch.
     offset = task.shard_centers * task.round / task.n_rounds
     trained = W.copy()
+    row_curvature = np.zeros(W.shape[0] * W.shape[1])
     loss, n_centers = 0.0, 0
     with threadpool_limits(limits=1), np.errstate(over="ignore", invalid="ignore"):
         for tokens, docs, spans, first in stream_segments(
@@ -354,11 +390,12 @@ def train_round(W, settings, task):
             batches = minibatches(
                 tokens, docs, spans, starts, offset + first, task.epoch, settings, rng
             )
-            loss += _train_batches(trained, batches, settings)
+            loss += _train_batches(trained, batches, settings, row_curvature)
             n_centers += len(spans)
     flat, before = trained.reshape(-1, W.shape[-1]), W.reshape(-1, W.shape[-1])
     changed = np.flatnonzero(np.any(flat != before, axis=1))
-    return changed, flat[changed] - before[changed], loss, n_centers
+    delta = flat[changed] - before[changed]
+    return changed, delta, row_curvature[changed].astype(np.float32), loss, n_centers
 
 
 def _round_segment(task):
@@ -423,9 +460,8 @@ def train_sharded(
         np.save(noise_path, settings.noise_table)
     # What the tasks get: no noise table (a file) and no callback (local).
     light = dataclasses.replace(settings, noise_table=None, epoch_callback=None)
-    n_rounds = max(
-        math.ceil(max(shard_centers) / (ROUND_BATCHES * settings.batch_size)), 1
-    )
+    round_share = ROUND_BATCHES * settings.batch_size / len(shards)
+    n_rounds = max(math.ceil(max(shard_centers) / round_share), 1)
     losses = np.zeros(settings.epochs)
     n_centers = np.zeros(settings.epochs, dtype=np.int64)
     stats = {"n_rounds": n_rounds, "bytes_to_workers": 0, "bytes_from_workers": 0}
@@ -461,11 +497,11 @@ def _train_epoch(W, epoch, rounds, settings, plan, stats, losses, n_centers):
         deltas = []
         results = rounds.run(W, settings, tasks)
         for task, result in zip(tasks, results, strict=True):
-            rows, delta, loss, centers = check_result(result, task, W.shape)
-            deltas.append((rows, delta))
+            rows, delta, curvature, loss, centers = check_result(result, task, W.shape)
+            deltas.append((rows, delta, curvature))
             losses[epoch] += loss
             n_centers[epoch] += centers
-            stats["bytes_from_workers"] += rows.nbytes + delta.nbytes
+            stats["bytes_from_workers"] += rows.nbytes + delta.nbytes + curvature.nbytes
         apply_round(flat, deltas, SYNC_RULE)
         if n_workers is not None:
             stats["bytes_to_workers"] += W.nbytes * min(len(tasks), n_workers)
@@ -539,7 +575,7 @@ def check_result(result, task, shape):
 
     Returns
     -------
-    rows, delta, loss, n_centers
+    rows, delta, curvature, loss, n_centers
         As :func:`train_round` returns them.
 
     Examples
@@ -547,7 +583,8 @@ def check_result(result, task, shape):
     >>> import numpy as np
     >>> from sklearn_w2v._distributed import RoundTask, check_result
     >>> task = RoundTask(0, 3, 10, 1, 0, ("a", "b"), 1.0, None)
-    >>> bad = (np.array([0]), np.array([[np.nan]], dtype=np.float32), 0.0, 1)
+    >>> nan = np.array([[np.nan]], dtype=np.float32)
+    >>> bad = (np.array([0]), nan, np.zeros(1, np.float32), 0.0, 1)
     >>> check_result(bad, task, (2, 3, 1))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
         ...
@@ -559,13 +596,16 @@ def check_result(result, task, shape):
     )
     n_rows, n_components = shape[0] * shape[1], shape[2]
     try:
-        rows, delta, loss, n_centers = result
+        rows, delta, curvature, loss, n_centers = result
         rows, delta = np.asarray(rows), np.asarray(delta)
+        curvature = np.asarray(curvature)
         well_formed = (
             rows.ndim == 1
             and rows.dtype.kind in "iu"
             and delta.shape == (len(rows), n_components)
             and delta.dtype == np.float32
+            and curvature.shape == rows.shape
+            and curvature.dtype == np.float32
             and (len(rows) == 0 or (rows[0] >= 0 and rows[-1] < n_rows))
             and bool(np.all(np.diff(rows) > 0))
             # The padding rows stay zero.
@@ -576,12 +616,14 @@ def check_result(result, task, shape):
     if not well_formed:
         raise RuntimeError(
             f"{where} returned a malformed result (expected increasing rows "
-            f"inside the {n_rows} rows of the weights and float32 deltas of "
-            f"{n_components} components); nothing of the round was applied."
+            f"inside the {n_rows} rows of the weights, float32 deltas of "
+            f"{n_components} components and a float32 curvature per row); "
+            "nothing of the round was applied."
         )
-    if not (math.isfinite(loss) and np.isfinite(delta).all()):
+    finite = math.isfinite(loss) and np.isfinite(delta).all()
+    if not (finite and np.isfinite(curvature).all() and (curvature >= 0).all()):
         raise FloatingPointError(
             f"{where} returned non-finite updates; nothing of the round was "
             "applied. Training diverged: use a smaller learning_rate."
         )
-    return rows, delta, float(loss), int(n_centers)
+    return rows, delta, curvature, float(loss), int(n_centers)

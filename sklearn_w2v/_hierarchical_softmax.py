@@ -40,7 +40,7 @@ def _paths(tree, centers):
     return points[centers, :depth], signs, on_path
 
 
-def skipgram_update(W, batch, tree, learning_rate):
+def skipgram_update(W, batch, tree, learning_rate, row_curvature=None):
     """Train skip-gram with hierarchical softmax on one minibatch, in place.
 
     Parameters
@@ -56,6 +56,9 @@ def skipgram_update(W, batch, tree, learning_rate):
         :func:`~sklearn_w2v._vocabulary.huffman_tree`.
     learning_rate : float
         Step size.
+    row_curvature : ndarray of shape (2 * (n_words + 1),), float64, default=None
+        If given, each row's summed curvature in this minibatch is added to
+        it, rows of ``W`` seen as one matrix (sharded training reads it).
 
     Returns
     -------
@@ -91,11 +94,12 @@ def skipgram_update(W, batch, tree, learning_rate):
             signs,
             on_path.astype(np.float32),
             learning_rate,
+            row_curvature,
         )
     return loss
 
 
-def cbow_update(W, batch, tree, learning_rate, cbow_mean):
+def cbow_update(W, batch, tree, learning_rate, cbow_mean, row_curvature=None):
     """Train CBOW with hierarchical softmax on one minibatch, in place.
 
     Each window's hidden vector is scored against the inner nodes of its
@@ -116,6 +120,9 @@ def cbow_update(W, batch, tree, learning_rate, cbow_mean):
         Step size.
     cbow_mean : bool
         Average (True) or sum (False) the context vectors.
+    row_curvature : ndarray of shape (2 * (n_words + 1),), float64, default=None
+        If given, each row's summed curvature in this minibatch is added to
+        it, rows of ``W`` seen as one matrix (sharded training reads it).
 
     Returns
     -------
@@ -169,5 +176,6 @@ def cbow_update(W, batch, tree, learning_rate, cbow_mean):
         logits,
         curvature * row_dots(h, h)[window_of_node],
         window_curvature,
+        row_curvature,
     )
     return loss

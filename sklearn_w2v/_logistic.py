@@ -122,7 +122,7 @@ def label_gradients(logits, weight, learning_rate, signs=None):
     return loss, curvature
 
 
-def damped_weights(rows, curvature):
+def damped_weights(rows, curvature, row_curvature=None):
     """Per-entry factors that keep each row's summed step below a Newton step.
 
     A minibatch sums all updates of a row computed from the same weights. For
@@ -137,6 +137,9 @@ def damped_weights(rows, curvature):
         Target row of each entry.
     curvature : ndarray of shape (n_entries,), float32
         Curvature of each entry (learning rate included).
+    row_curvature : ndarray of shape (n_all_rows,), float64, default=None
+        If given, each row's summed curvature ``H`` is added to it in place:
+        sharded training combines the shards' steps of a row with it.
 
     Returns
     -------
@@ -149,8 +152,10 @@ def damped_weights(rows, curvature):
     >>> damped_weights(np.array([0, 0, 1]), np.array([1.0, 3.0, 0.5])).tolist()
     [0.25, 0.25, 1.0]
     """
-    total = np.bincount(rows, weights=curvature)[rows]
-    return (1.0 / np.maximum(total, 1.0)).astype(np.float32)
+    total = np.bincount(rows, weights=curvature)
+    if row_curvature is not None:
+        row_curvature[: len(total)] += total
+    return (1.0 / np.maximum(total[rows], 1.0)).astype(np.float32)
 
 
 def window_hidden(W_in, contexts, n_contexts, cbow_mean, out=None):
@@ -193,7 +198,9 @@ def window_hidden(W_in, contexts, n_contexts, cbow_mean, out=None):
     return segment_sums(indptr, contexts, context_weight, W_in, out=out)
 
 
-def skipgram_logistic_update(W, batch, targets, signs, target_weight, learning_rate):
+def skipgram_logistic_update(
+    W, batch, targets, signs, target_weight, learning_rate, row_curvature=None
+):
     """Train skip-gram with binary logistic outputs on one minibatch, in place.
 
     Every valid context word's input vector is scored against the output
@@ -219,6 +226,9 @@ def skipgram_logistic_update(W, batch, targets, signs, target_weight, learning_r
         0 for a target to skip (padding, a noise word equal to the center).
     learning_rate : float
         Step size.
+    row_curvature : ndarray of shape (2 * (n_rows + 1),), float64, default=None
+        If given, each row's summed curvature is added to it, rows of ``W``
+        seen as one matrix (:func:`damped_weights`).
 
     Returns
     -------
@@ -277,7 +287,7 @@ def skipgram_logistic_update(W, batch, targets, signs, target_weight, learning_r
         W.reshape(-1, n_components),
         rows,
         grad,
-        weights=damped_weights(rows, entry_curvature),
+        weights=damped_weights(rows, entry_curvature, row_curvature),
     )
     return loss
 
@@ -292,6 +302,7 @@ def cbow_logistic_step(
     output_factors,
     output_curvature,
     window_curvature,
+    row_curvature=None,
 ):
     """Add in place a CBOW minibatch's damped steps to both matrices, in one scatter.
 
@@ -300,7 +311,8 @@ def cbow_logistic_step(
     rows one after the other, ``n_outputs[j]`` each) takes
     ``output_factors[k] * h[j]``; every context of window ``j`` takes
     ``dh[j]`` undivided. Each row's summed step is damped by its summed
-    curvature (:func:`damped_weights`).
+    curvature (:func:`damped_weights`), which is added to ``row_curvature``
+    if given.
     """
     n_rows, n_components = W.shape[1:]
     n_entries = len(outputs)
@@ -310,7 +322,7 @@ def cbow_logistic_step(
     entry_curvature = np.empty(len(rows), dtype=np.float32)
     entry_curvature[:n_entries] = output_curvature
     entry_curvature[n_entries:] = np.repeat(window_curvature, n_contexts)
-    weights = damped_weights(rows, entry_curvature)
+    weights = damped_weights(rows, entry_curvature, row_curvature)
     weights[:n_entries] *= output_factors
     counts = np.concatenate([n_outputs, n_contexts])
     scatter_add(W.reshape(-1, n_components), rows, grad, counts=counts, weights=weights)

@@ -65,7 +65,7 @@ def _targets(centers, negatives):
     return targets
 
 
-def skipgram_update(W, batch, negatives, learning_rate):
+def skipgram_update(W, batch, negatives, learning_rate, row_curvature=None):
     """Train skip-gram with negative sampling on one minibatch, in place.
 
     Parameters
@@ -81,6 +81,9 @@ def skipgram_update(W, batch, negatives, learning_rate):
         equal to the center word is skipped.
     learning_rate : float
         Step size.
+    row_curvature : ndarray of shape (2 * (n_words + 1),), float64, default=None
+        If given, each row's summed curvature in this minibatch is added to
+        it, rows of ``W`` seen as one matrix (sharded training reads it).
 
     Returns
     -------
@@ -103,7 +106,12 @@ def skipgram_update(W, batch, negatives, learning_rate):
     """
     targets = _targets(batch.centers, negatives)
     return skipgram_logistic_update(
-        W, batch, targets, *negative_sampling_layer(targets), learning_rate
+        W,
+        batch,
+        targets,
+        *negative_sampling_layer(targets),
+        learning_rate,
+        row_curvature,
     )
 
 
@@ -113,7 +121,7 @@ def _label_signs(n_targets):
     return negative_sampling_layer(np.zeros((1, n_targets), dtype=np.int32))[0]
 
 
-def cbow_update(W, batch, negatives, learning_rate, cbow_mean):
+def cbow_update(W, batch, negatives, learning_rate, cbow_mean, row_curvature=None):
     """Train CBOW with negative sampling on one minibatch, in place.
 
     The hidden vector of a window is the mean (or sum) of its context words'
@@ -136,6 +144,9 @@ def cbow_update(W, batch, negatives, learning_rate, cbow_mean):
         Step size.
     cbow_mean : bool
         Average (True) or sum (False) the context vectors.
+    row_curvature : ndarray of shape (2 * (n_words + 1),), float64, default=None
+        If given, each row's summed curvature in this minibatch is added to
+        it, rows of ``W`` seen as one matrix (sharded training reads it).
 
     Returns
     -------
@@ -181,5 +192,6 @@ def cbow_update(W, batch, negatives, learning_rate, cbow_mean):
         logits.ravel(),
         (curvature * row_dots(h, h)[:, None]).ravel(),
         row_dots(curvature, row_dots(Z, Z)),
+        row_curvature,
     )
     return loss

@@ -38,7 +38,7 @@ def _softmax_gradients(logits, observed, weight, learning_rate):
     return loss, curvature
 
 
-def skipgram_update(W, batch, outputs, learning_rate):
+def skipgram_update(W, batch, outputs, learning_rate, row_curvature=None):
     """Train skip-gram with a full softmax on one minibatch, in place.
 
     Parameters
@@ -55,6 +55,9 @@ def skipgram_update(W, batch, outputs, learning_rate):
         the other output layers.
     learning_rate : float
         Step size.
+    row_curvature : ndarray of shape (2 * (n_words + 1),), float64, default=None
+        If given, each row's summed curvature in this minibatch is added to
+        it, rows of ``W`` seen as one matrix (sharded training reads it).
 
     Returns
     -------
@@ -74,12 +77,15 @@ def skipgram_update(W, batch, outputs, learning_rate):
     dU = logits.T @ X
     entry_curvature = curvature @ np.einsum("ij,ij->i", U, U)
     output_curvature = curvature.T @ np.einsum("ij,ij->i", X, X)
-    scatter_add(W[0], contexts, dX, weights=damped_weights(contexts, entry_curvature))
+    weights = damped_weights(contexts, entry_curvature, row_curvature)
+    scatter_add(W[0], contexts, dX, weights=weights)
     U += dU / np.maximum(output_curvature, 1.0)[:, None]
+    if row_curvature is not None:
+        row_curvature[n_rows : n_rows + n_words] += output_curvature
     return loss
 
 
-def cbow_update(W, batch, outputs, learning_rate, cbow_mean):
+def cbow_update(W, batch, outputs, learning_rate, cbow_mean, row_curvature=None):
     """Train CBOW with a full softmax on one minibatch, in place.
 
     As with the other output layers, every context word of a window takes
@@ -99,6 +105,9 @@ def cbow_update(W, batch, outputs, learning_rate, cbow_mean):
         Step size.
     cbow_mean : bool
         Average (True) or sum (False) the context vectors.
+    row_curvature : ndarray of shape (2 * (n_words + 1),), float64, default=None
+        If given, each row's summed curvature in this minibatch is added to
+        it, rows of ``W`` seen as one matrix (sharded training reads it).
 
     Returns
     -------
@@ -123,7 +132,11 @@ def cbow_update(W, batch, outputs, learning_rate, cbow_mean):
         contexts,
         dh,
         counts=n_contexts,
-        weights=damped_weights(contexts, np.repeat(window_curvature, n_contexts)),
+        weights=damped_weights(
+            contexts, np.repeat(window_curvature, n_contexts), row_curvature
+        ),
     )
     U += dU / np.maximum(output_curvature, 1.0)[:, None]
+    if row_curvature is not None:
+        row_curvature[n_rows : n_rows + n_words] += output_curvature
     return loss

@@ -347,11 +347,17 @@ def _run_epochs(W, corpus, settings, job, rng):
     return losses, n_centers
 
 
-def _train_batches(W, batches, settings):
-    """Run the kernel over the minibatches of ``batches``; return their summed loss."""
+def _train_batches(W, batches, settings, row_curvature=None):
+    """Run the kernel over the minibatches of ``batches``; return their summed loss.
+
+    With ``row_curvature``, the kernel adds each row's summed curvature to it.
+    """
     loss = 0.0
+    kernel = settings.kernel
+    if row_curvature is not None:
+        kernel = functools.partial(kernel, row_curvature=row_curvature)
     for batch, outputs, learning_rate in batches:
-        batch_loss = settings.kernel(W, batch, outputs, learning_rate)
+        batch_loss = kernel(W, batch, outputs, learning_rate)
         if not math.isfinite(batch_loss):
             raise_diverged(settings.learning_rate, settings.n_jobs)
         loss += batch_loss

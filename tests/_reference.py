@@ -139,12 +139,15 @@ def skipped(window_targets, k):
     return k > 0 and window_targets[k] == window_targets[0]
 
 
-def damped_step(W, grad, curvature, learning_rate):
+def damped_step(W, grad, curvature, learning_rate, record=None):
     """SGD step where each row's step is divided by max(1, its curvature).
 
     ``curvature[m, r]`` is the sum over the pairs updating row ``r`` of
-    matrix ``m`` of ``sigmoid'(z) * |other vector|^2``.
+    matrix ``m`` of ``sigmoid'(z) * |other vector|^2``. With a list as
+    ``record``, ``learning_rate * curvature`` is appended to it.
     """
+    if record is not None:
+        record.append(learning_rate * curvature)
     scale = 1.0 / np.maximum(1.0, learning_rate * curvature)
     return W - learning_rate * grad * scale[:, :, None]
 
@@ -179,11 +182,11 @@ def sgns_gradient(W, contexts, valid, targets, group_sizes):
     return loss, grad, curvature
 
 
-def sgns_step(W, contexts, valid, targets, group_sizes, learning_rate):
+def sgns_step(W, contexts, valid, targets, group_sizes, learning_rate, record=None):
     """One damped SGD step on the summed minibatch loss; returns (W_new, loss)."""
     loss, grad, curvature = sgns_gradient(W, contexts, valid, targets, group_sizes)
     W = np.asarray(W, dtype=np.float64)
-    return damped_step(W, grad, curvature, learning_rate), loss
+    return damped_step(W, grad, curvature, learning_rate, record), loss
 
 
 # ---------------------------------------------------------------------------
@@ -267,7 +270,9 @@ def cbow_gradient(W, contexts, valid, targets, group_sizes, cbow_mean):
     return loss, grad, grad_h, curvature
 
 
-def cbow_step(W, contexts, valid, targets, group_sizes, learning_rate, cbow_mean):
+def cbow_step(
+    W, contexts, valid, targets, group_sizes, learning_rate, cbow_mean, record=None
+):
     """One CBOW step as the C tool and gensim take it; returns (W_new, loss).
 
     Output vectors take the exact SGD step. Every valid context word of window
@@ -284,7 +289,7 @@ def cbow_step(W, contexts, valid, targets, group_sizes, learning_rate, cbow_mean
         for s in positions:
             if valid[s]:
                 step[0][contexts[s]] += grad_h[j]
-    return damped_step(W, step, curvature, learning_rate), loss
+    return damped_step(W, step, curvature, learning_rate, record), loss
 
 
 # ---------------------------------------------------------------------------
@@ -433,6 +438,7 @@ def logistic_step(
     algorithm,
     learning_rate,
     cbow_mean=True,
+    record=None,
 ):
     """Damped SGD step; input rows take the undivided gradient on their input."""
     W = np.asarray(W, dtype=np.float64)
@@ -453,11 +459,19 @@ def logistic_step(
             curvature[0][row] += slope * dot(u, u)
         step[1][target] += g * np.asarray(x)
         curvature[1][target] += slope * dot(x, x)
-    return damped_step(W, step, curvature, learning_rate), loss
+    return damped_step(W, step, curvature, learning_rate, record), loss
 
 
 def softmax_step(
-    W, contexts, valid, centers, group_sizes, algorithm, learning_rate, cbow_mean=True
+    W,
+    contexts,
+    valid,
+    centers,
+    group_sizes,
+    algorithm,
+    learning_rate,
+    cbow_mean=True,
+    record=None,
 ):
     """Damped SGD step of the full softmax; returns (W_new, loss)."""
     W = np.asarray(W, dtype=np.float64)
@@ -486,4 +500,4 @@ def softmax_step(
                 )
             step[1][:n_words] += np.outer(error, x)
             curvature[1][:n_words] += p * (1 - p) * dot(x, x)
-    return damped_step(W, step, curvature, learning_rate), loss
+    return damped_step(W, step, curvature, learning_rate, record), loss

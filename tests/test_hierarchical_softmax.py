@@ -1,5 +1,6 @@
 """Hierarchical softmax: Huffman tree, kernels against the reference, estimator."""
 
+import functools
 import heapq
 
 import _reference as ref
@@ -85,7 +86,9 @@ def _hs_batch(rng, counts=None):
     return W, contexts, valid, centers, sizes, tree, paths
 
 
-def _reference_skipgram_step(W, contexts, valid, sizes, paths, learning_rate):
+def _reference_skipgram_step(
+    W, contexts, valid, sizes, paths, learning_rate, record=None
+):
     """The reference step of the windows with paths up to the median length,
     then of the others from the weights it leaves: the kernel's two parts."""
     path_lengths = paths[2].sum(axis=1)
@@ -106,6 +109,7 @@ def _reference_skipgram_step(W, contexts, valid, sizes, paths, learning_rate):
             part_sizes,
             "skipgram",
             learning_rate,
+            record=record,
         )
         loss += part_loss
     return W, loss
@@ -202,3 +206,28 @@ def test_hierarchical_softmax_output_vectors_are_inner_nodes():
         Word2VecVectorizer(
             loss="hierarchical_softmax", word_vectors="output", min_count=1
         ).fit(topic_documents(20))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
+def test_recorded_row_curvature_is_the_references_and_changes_no_step(seed, algorithm):
+    # A comb-shaped tree: skip-gram trains two parts, whose curvatures add up.
+    W, contexts, valid, centers, sizes, tree, paths = _hs_batch(
+        np.random.default_rng(seed), 2 ** np.arange(12)[::-1]
+    )
+    record = []
+    if algorithm == "skipgram":
+        batch = SkipgramBatch(centers, contexts, valid, sizes)
+        update = skipgram_update
+        _reference_skipgram_step(W, contexts, valid, sizes, paths, 0.05, record)
+    else:
+        batch = CbowBatch(centers, *ref.cbow_layout(contexts, valid, sizes))
+        update = functools.partial(cbow_update, cbow_mean=True)
+        ref.logistic_step(W, contexts, valid, *paths, sizes, "cbow", 0.05, True, record)
+    plain, recorded = W.copy(), W.copy()
+    update(plain, batch, tree, 0.05)
+    row_curvature = np.zeros(W.shape[0] * W.shape[1])
+    update(recorded, batch, tree, 0.05, row_curvature=row_curvature)
+    assert_array_equal(recorded, plain)
+    assert row_curvature.max() > 0.01  # the check is not vacuous
+    assert_allclose(row_curvature, sum(record).ravel(), rtol=1e-4, atol=1e-6)

@@ -6,6 +6,8 @@ undivided rule of the word2vec C tool (every context takes the whole error of
 the hidden vector).
 """
 
+import functools
+
 import _reference as ref
 import numpy as np
 import pytest
@@ -404,3 +406,25 @@ def test_cbow_mean_and_sum_agree_with_one_context_per_window():
     total, total_loss = _cbow_step(W, contexts, valid, targets, sizes, 0.1, False)
     assert_array_equal(mean, total)
     assert mean_loss == total_loss
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
+def test_recorded_row_curvature_is_the_references_and_changes_no_step(seed, algorithm):
+    W, contexts, valid, targets, sizes = _laid_out_batch(seed)
+    record = []
+    if algorithm == "skipgram":
+        batch = _skipgram_batch(contexts, valid, targets, sizes)
+        update = skipgram_update
+        ref.sgns_step(W, contexts, valid, targets, sizes, 0.05, record)
+    else:
+        batch = _cbow_batch(contexts, valid, targets, sizes)
+        update = functools.partial(cbow_update, cbow_mean=True)
+        ref.cbow_step(W, contexts, valid, targets, sizes, 0.05, True, record)
+    plain, recorded = W.copy(), W.copy()
+    update(plain, batch, targets[:, 1:], 0.05)
+    row_curvature = np.zeros(W.shape[0] * W.shape[1])
+    update(recorded, batch, targets[:, 1:], 0.05, row_curvature=row_curvature)
+    assert_array_equal(recorded, plain)
+    assert row_curvature.max() > 0.01  # the check is not vacuous
+    assert_allclose(row_curvature, record[0].ravel(), rtol=1e-4, atol=1e-7)

@@ -1,9 +1,11 @@
 """The full softmax: kernels against the reference, estimator."""
 
+import functools
+
 import _reference as ref
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 
 from sklearn_w2v import Word2VecVectorizer
 from sklearn_w2v._layout import CbowBatch, SkipgramBatch
@@ -150,3 +152,25 @@ def test_softmax_refuses_a_large_vocabulary():
         loss="softmax", min_count=1, max_features=50, n_components=4, epochs=1
     ).fit(documents)
     assert len(fitted.wv_) == 50
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
+def test_recorded_row_curvature_is_the_references_and_changes_no_step(seed, algorithm):
+    W, contexts, valid, targets, sizes = ref.random_batch(np.random.default_rng(seed))
+    centers = targets[:, 0]
+    record = []
+    ref.softmax_step(W, contexts, valid, centers, sizes, algorithm, 0.5, True, record)
+    if algorithm == "skipgram":
+        batch = SkipgramBatch(centers, contexts, valid, sizes)
+        update = skipgram_update
+    else:
+        batch = CbowBatch(centers, *ref.cbow_layout(contexts, valid, sizes))
+        update = functools.partial(cbow_update, cbow_mean=True)
+    plain, recorded = W.copy(), W.copy()
+    update(plain, batch, None, 0.5)
+    row_curvature = np.zeros(W.shape[0] * W.shape[1])
+    update(recorded, batch, None, 0.5, row_curvature=row_curvature)
+    assert_array_equal(recorded, plain)
+    assert row_curvature.max() > 0.01  # the check is not vacuous
+    assert_allclose(row_curvature, record[0].ravel(), rtol=1e-4, atol=1e-6)
