@@ -61,7 +61,7 @@ from sklearn_w2v._logistic import sigmoid
 from sklearn_w2v._negative_sampling import cbow_update
 from sklearn_w2v._sampling import draw_negatives, draw_spans, subsample_stream
 from sklearn_w2v._scatter import scatter_add, segment_sums
-from sklearn_w2v._vocabulary import keep_probabilities, noise_table
+from sklearn_w2v._vocabulary import huffman_tree, keep_probabilities, noise_table
 
 STAGES = [
     "count",
@@ -230,7 +230,44 @@ def floor_update(W, batch, negatives, learning_rate):
     scatter_add(W.reshape(-1, n_components), rows, grad, counts=counts, weights=entries)
 
 
-def floor(sentences, n_centers=1_000_000, batch_size=512, seed=0):
+def floor_update_hs(W, batch, tree, learning_rate):
+    """The least a NumPy/SciPy CBOW step with hierarchical softmax must do.
+
+    One sparse sum for the hidden vectors, the centers' paths (one gather of
+    a flat path table), one gather of the node rows, the logits against the
+    windows' repeated hidden vectors, their plain gradient, one sparse sum
+    for the errors, one scatter into each matrix: no damping, no loss.
+    ``tree`` is ``(flat_nodes, flat_signs, starts, lengths)``.
+    """
+    flat_nodes, flat_signs, starts, lengths = tree
+    n_rows, n_components = W.shape[1:]
+    n_windows = len(batch.centers)
+    grad = np.empty((2 * n_windows, n_components), dtype=np.float32)
+    h, dh = grad[:n_windows], grad[n_windows:]
+    indptr = np.zeros(n_windows + 1, dtype=np.int32)
+    np.cumsum(batch.n_contexts, out=indptr[1:])
+    weights = np.repeat(
+        (1.0 / np.maximum(batch.n_contexts, 1)).astype(np.float32), batch.n_contexts
+    )
+    segment_sums(indptr, batch.contexts, weights, W[0], out=h)
+    path_lengths = lengths[batch.centers]
+    path_ptr = np.zeros(n_windows + 1, dtype=np.int32)
+    np.cumsum(path_lengths, out=path_ptr[1:])
+    entries = np.repeat(starts[batch.centers] - path_ptr[:-1], path_lengths)
+    entries += np.arange(path_ptr[-1])
+    nodes, signs = flat_nodes[entries], flat_signs[entries]
+    Z = np.take(W[1], nodes, axis=0)
+    g = np.vecdot(Z, np.take(h, np.repeat(np.arange(n_windows), path_lengths), axis=0))
+    g *= signs
+    g = learning_rate * signs * (1.0 - sigmoid(g))
+    segment_sums(path_ptr, np.arange(len(nodes), dtype=np.int32), g, Z, out=dh)
+    rows = np.concatenate([nodes + n_rows, batch.contexts])
+    entries = np.concatenate([g, np.ones(len(batch.contexts), np.float32)])
+    counts = np.concatenate([path_lengths, batch.n_contexts])
+    scatter_add(W.reshape(-1, n_components), rows, grad, counts=counts, weights=entries)
+
+
+def floor(sentences, loss, n_centers=1_000_000, batch_size=512, seed=0):
     """Microseconds per center: our CBOW kernel, the floor kernel, gensim's fit.
 
     Both kernels run on the first ``n_centers`` subsampled centers of the
@@ -274,18 +311,39 @@ def floor(sentences, n_centers=1_000_000, batch_size=512, seed=0):
         )
         for s in range(0, n_centers, batch_size)
     ]
-    result = {}
-    with threadpool_limits(limits=1):
-        for name, kernel in (
+    if loss == "hierarchical_softmax":
+        tree = huffman_tree(word_counts)
+        points, codes, lengths = tree
+        on_path = np.arange(points.shape[1]) < lengths[:, None]
+        starts = np.zeros(n_words, np.int64)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        flat = (points[on_path], (1.0 - 2.0 * codes[on_path]).astype(np.float32))
+        kernels = (
+            (
+                "ours",
+                lambda W, b, n: hierarchical_softmax.cbow_update(
+                    W, b, tree, 0.025, True
+                ),
+            ),
+            (
+                "floor",
+                lambda W, b, n: floor_update_hs(W, b, (*flat, starts, lengths), 0.025),
+            ),
+        )
+    else:
+        kernels = (
             ("ours", lambda W, b, n: cbow_update(W, b, n, 0.025, True)),
             ("floor", lambda W, b, n: floor_update(W, b, n, 0.025)),
-        ) * 2:
+        )
+    result = {}
+    with threadpool_limits(limits=1):
+        for name, kernel in kernels * 2:
             W = W0.copy()
             started = time.perf_counter()
             for batch, negative in batches:
                 kernel(W, batch, negative)
             result[name] = 1e6 * (time.perf_counter() - started) / n_centers
-    gensim = make_gensim(dict(DEFAULTS, algorithm="cbow", epochs=1), 1, seed)
+    gensim = make_gensim(dict(DEFAULTS, algorithm="cbow", loss=loss, epochs=1), 1, seed)
     gensim.build_vocab(sentences)
     started = time.perf_counter()
     trained, _ = gensim.train(sentences, total_examples=len(sentences), epochs=1)
@@ -389,7 +447,7 @@ def main():
         return
     if args.floor:
         for corpus in ["sotu", "large"] if args.corpus == "both" else [args.corpus]:
-            (times, n_words) = floor(load(corpus))
+            (times, n_words) = floor(load(corpus), args.loss)
             print(
                 f"{corpus} ({n_words:,} words), microseconds per trained center: "
                 + ", ".join(f"{name} {value:.2f}" for name, value in times.items()),
