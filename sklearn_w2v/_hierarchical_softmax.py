@@ -40,6 +40,23 @@ def _paths(tree, centers):
     return points[centers, :depth], signs, on_path
 
 
+def _flat_paths(tree, centers):
+    """The Huffman paths of ``centers``, one after the other, unpadded.
+
+    Returns the inner nodes, their signs ``1 - 2 * code`` (float32) and the
+    path lengths.
+    """
+    points, codes, lengths = tree
+    path_lengths = lengths[centers]
+    ends = np.cumsum(path_lengths)
+    # Entry k of center i's path is entry i * max_length + k of the tables.
+    starts = centers.astype(np.intp) * points.shape[1] - (ends - path_lengths)
+    entries = np.repeat(starts, path_lengths)
+    entries += np.arange(ends[-1] if len(ends) else 0)
+    signs = 1.0 - 2.0 * codes.ravel()[entries].astype(np.float32)
+    return points.ravel()[entries], signs, path_lengths
+
+
 def skipgram_update(W, batch, tree, learning_rate, row_curvature=None):
     """Train skip-gram with hierarchical softmax on one minibatch, in place.
 
@@ -143,9 +160,7 @@ def cbow_update(W, batch, tree, learning_rate, cbow_mean, row_curvature=None):
     3.0
     """
     contexts, n_contexts = batch.contexts, batch.n_contexts
-    nodes, signs, on_path = _paths(tree, batch.centers)
-    nodes, signs = nodes[on_path], signs[on_path]
-    path_lengths = tree[2][batch.centers]
+    nodes, signs, path_lengths = _flat_paths(tree, batch.centers)
     n_windows = len(n_contexts)
     n_components = W.shape[2]
     grad = np.empty((2 * n_windows, n_components), dtype=np.float32)
