@@ -25,7 +25,10 @@ Timers cost about a microsecond a call, a few percent of a minibatch.
 With ``--floor``: microseconds per trained center of our CBOW kernel, of
 the least a NumPy/SciPy CBOW step must do (one sparse sum, one gather, the
 logits, one batched product, one scatter; no damping, no loss), on the
-corpus's first million subsampled centers, and of gensim's training.
+corpus's first million subsampled centers, and of gensim's training. With
+``--loss hierarchical_softmax``, the same for hierarchical softmax (the
+floor: one sparse sum, one gather of the flat path table and one of the node
+rows, the logits, one sparse sum for the errors, one scatter).
 
 With ``--scaling``: training seconds of 1 job, of 2 jobs sharing the
 weights, and of two independent 1-job fits run at once, against gensim's 1
