@@ -200,6 +200,21 @@ def profile(sentences, algorithm, loss, n_jobs, epochs, directory):
     return stages, model.n_words_trained_, wall, len(model.wv_)
 
 
+def _floor_hidden(W, batch):
+    """The floor kernels' gradient block: the windows' mean context vectors
+    (one sparse sum), then room for their errors; returns (block, h, dh)."""
+    n_windows, n_components = len(batch.centers), W.shape[2]
+    grad = np.empty((2 * n_windows, n_components), dtype=np.float32)
+    h, dh = grad[:n_windows], grad[n_windows:]
+    indptr = np.zeros(n_windows + 1, dtype=np.int32)
+    np.cumsum(batch.n_contexts, out=indptr[1:])
+    weights = np.repeat(
+        (1.0 / np.maximum(batch.n_contexts, 1)).astype(np.float32), batch.n_contexts
+    )
+    segment_sums(indptr, batch.contexts, weights, W[0], out=h)
+    return grad, h, dh
+
+
 def floor_update(W, batch, negatives, learning_rate):
     """The least a NumPy/SciPy CBOW step must do, for the floor measurement.
 
@@ -213,14 +228,7 @@ def floor_update(W, batch, negatives, learning_rate):
     targets = np.empty((n_windows, negatives.shape[1] + 1), np.int32)
     targets[:, 0] = batch.centers
     targets[:, 1:] = negatives
-    grad = np.empty((2 * n_windows, n_components), dtype=np.float32)
-    h, dh = grad[:n_windows], grad[n_windows:]
-    indptr = np.zeros(n_windows + 1, dtype=np.int32)
-    np.cumsum(batch.n_contexts, out=indptr[1:])
-    weights = np.repeat(
-        (1.0 / np.maximum(batch.n_contexts, 1)).astype(np.float32), batch.n_contexts
-    )
-    segment_sums(indptr, batch.contexts, weights, W[0], out=h)
+    grad, h, dh = _floor_hidden(W, batch)
     Z = np.take(W[1], targets, axis=0)
     g = np.vecdot(Z, h[:, None, :])
     g = learning_rate * ((np.arange(targets.shape[1]) == 0) - sigmoid(g))
@@ -245,14 +253,7 @@ def floor_update_hs(W, batch, tree, learning_rate):
     flat_nodes, flat_signs, starts, lengths = tree
     n_rows, n_components = W.shape[1:]
     n_windows = len(batch.centers)
-    grad = np.empty((2 * n_windows, n_components), dtype=np.float32)
-    h, dh = grad[:n_windows], grad[n_windows:]
-    indptr = np.zeros(n_windows + 1, dtype=np.int32)
-    np.cumsum(batch.n_contexts, out=indptr[1:])
-    weights = np.repeat(
-        (1.0 / np.maximum(batch.n_contexts, 1)).astype(np.float32), batch.n_contexts
-    )
-    segment_sums(indptr, batch.contexts, weights, W[0], out=h)
+    grad, h, dh = _floor_hidden(W, batch)
     path_lengths = lengths[batch.centers]
     path_ptr = np.zeros(n_windows + 1, dtype=np.int32)
     np.cumsum(path_lengths, out=path_ptr[1:])
