@@ -191,6 +191,7 @@ def cbow_update(W, batch, tree, learning_rate, cbow_mean, row_curvature=None):
         logits,
         curvature * row_dots(h, h)[window_of_node],
         window_curvature,
+        cbow_mean,
         row_curvature,
     )
     return loss

@@ -158,6 +158,48 @@ def damped_weights(rows, curvature, row_curvature=None):
     return (1.0 / np.maximum(total[rows], 1.0)).astype(np.float32)
 
 
+def context_curvature(window_curvature, n_contexts, cbow_mean):
+    """Curvature of each context entry of CBOW windows, for :func:`damped_weights`.
+
+    Every context of a window takes the window's error undivided, so the
+    window's hidden vector moves by one step of curvature
+    ``window_curvature``. One context's own step moves it by that step times
+    its share of the hidden vector: ``1 / n_contexts`` for the mean, all of it
+    for the sum. A row is damped by the sum of its own shares: a word that is
+    a context of several windows of a minibatch (as every word of a stretch of
+    text is, for its neighbours' windows) is not damped as if each window's
+    whole step were its own.
+
+    Parameters
+    ----------
+    window_curvature : ndarray of shape (n_windows,), float32
+        Curvature of each window's step on its hidden vector (learning rate
+        included).
+    n_contexts : ndarray of shape (n_windows,), int
+        Number of contexts of each window.
+    cbow_mean : bool
+        Average (True) or sum (False) the context vectors.
+
+    Returns
+    -------
+    curvature : ndarray of shape (n_contexts.sum(),), float32
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._logistic import context_curvature
+    >>> window_curvature = np.array([0.5, 0.25], dtype=np.float32)
+    >>> context_curvature(window_curvature, np.array([2, 1]), True).tolist()
+    [0.25, 0.25, 0.25]
+    >>> context_curvature(window_curvature, np.array([2, 1]), False).tolist()
+    [0.5, 0.5, 0.25]
+    """
+    if cbow_mean:
+        share = np.maximum(n_contexts, 1).astype(np.float32)
+        window_curvature = window_curvature / share
+    return np.repeat(window_curvature, n_contexts)
+
+
 def window_hidden(W_in, contexts, n_contexts, cbow_mean, out=None):
     """Hidden vectors of the windows: mean or sum of their contexts' inputs.
 
@@ -302,6 +344,7 @@ def cbow_logistic_step(
     output_factors,
     output_curvature,
     window_curvature,
+    cbow_mean,
     row_curvature=None,
 ):
     """Add in place a CBOW minibatch's damped steps to both matrices, in one scatter.
@@ -312,7 +355,8 @@ def cbow_logistic_step(
     ``output_factors[k] * h[j]``; every context of window ``j`` takes
     ``dh[j]`` undivided. Each row's summed step is damped by its summed
     curvature (:func:`damped_weights`), which is added to ``row_curvature``
-    if given.
+    if given; a context's curvature is its share of its window's
+    ``window_curvature`` (:func:`context_curvature`).
     """
     n_rows, n_components = W.shape[1:]
     n_entries = len(outputs)
@@ -321,7 +365,9 @@ def cbow_logistic_step(
     rows[n_entries:] = contexts
     entry_curvature = np.empty(len(rows), dtype=np.float32)
     entry_curvature[:n_entries] = output_curvature
-    entry_curvature[n_entries:] = np.repeat(window_curvature, n_contexts)
+    entry_curvature[n_entries:] = context_curvature(
+        window_curvature, n_contexts, cbow_mean
+    )
     weights = damped_weights(rows, entry_curvature, row_curvature)
     weights[:n_entries] *= output_factors
     counts = np.concatenate([n_outputs, n_contexts])

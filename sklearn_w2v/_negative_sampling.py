@@ -192,6 +192,7 @@ def cbow_update(W, batch, negatives, learning_rate, cbow_mean, row_curvature=Non
         logits.ravel(),
         (curvature * row_dots(h, h)[:, None]).ravel(),
         row_dots(curvature, row_dots(Z, Z)),
+        cbow_mean,
         row_curvature,
     )
     return loss

@@ -9,7 +9,7 @@ estimator refuses large ones.
 
 import numpy as np
 
-from ._logistic import damped_weights, window_hidden
+from ._logistic import context_curvature, damped_weights, window_hidden
 from ._scatter import scatter_add
 
 #: Largest vocabulary ``loss='softmax'`` accepts.
@@ -133,7 +133,9 @@ def cbow_update(W, batch, outputs, learning_rate, cbow_mean, row_curvature=None)
         dh,
         counts=n_contexts,
         weights=damped_weights(
-            contexts, np.repeat(window_curvature, n_contexts), row_curvature
+            contexts,
+            context_curvature(window_curvature, n_contexts, cbow_mean),
+            row_curvature,
         ),
     )
     U += dU / np.maximum(output_curvature, 1.0)[:, None]

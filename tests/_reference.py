@@ -234,8 +234,9 @@ def cbow_gradient(W, contexts, valid, targets, group_sizes, cbow_mean):
     """Loss, exact gradient wrt ``W``, per-window gradient wrt ``h``, curvatures.
 
     The curvature of an output row sums ``sigmoid'(z) |h|^2`` over its
-    windows; every valid context word of window ``j`` adds the window's
-    ``sum_k sigmoid'(z_k) |u_k|^2`` to its input row.
+    windows; every valid context word of window ``j`` adds its share of the
+    window's ``sum_k sigmoid'(z_k) |u_k|^2`` to its input row: divided by the
+    number of valid contexts for the mean, all of it for the sum.
     """
     W = np.asarray(W, dtype=np.float64)
     grad = np.zeros_like(W)
@@ -265,7 +266,7 @@ def cbow_gradient(W, contexts, valid, targets, group_sizes, cbow_mean):
             for s in positions:
                 if valid[s]:
                     grad[0][contexts[s]] += scale * dh
-                    curvature[0][contexts[s]] += window_curvature
+                    curvature[0][contexts[s]] += scale * window_curvature
         grad_h.append(dh)
     return loss, grad, grad_h, curvature
 
@@ -440,7 +441,11 @@ def logistic_step(
     cbow_mean=True,
     record=None,
 ):
-    """Damped SGD step; input rows take the undivided gradient on their input."""
+    """Damped SGD step; input rows take the undivided gradient on their input.
+
+    A CBOW context row's curvature is its share of the hidden vector's
+    (``1 / n_valid`` for the mean, all of it for the sum).
+    """
     W = np.asarray(W, dtype=np.float64)
     step = np.zeros_like(W)
     curvature = np.zeros(W.shape[:2])
@@ -454,9 +459,10 @@ def logistic_step(
         # d(-log sigmoid(sign z))/dz = -sign * (1 - sigmoid(sign z)).
         g = -sign * (1.0 - sigmoid(sign * z)) * weight
         slope = sigmoid(z) * (1.0 - sigmoid(z)) * weight
+        share = 1.0 / len(rows) if algorithm == "cbow" and cbow_mean else 1.0
         for row in rows:
             step[0][row] += g * u
-            curvature[0][row] += slope * dot(u, u)
+            curvature[0][row] += share * slope * dot(u, u)
         step[1][target] += g * np.asarray(x)
         curvature[1][target] += slope * dot(x, x)
     return damped_step(W, step, curvature, learning_rate, record), loss
@@ -493,11 +499,11 @@ def softmax_step(
             loss -= math.log(p[centers[j]])
             error = p.copy()
             error[centers[j]] -= 1.0
+            norms = np.einsum("ij,ij->i", W[1][:n_words], W[1][:n_words])
+            share = 1.0 / len(rows) if algorithm == "cbow" and cbow_mean else 1.0
             for row in rows:
                 step[0][row] += error @ W[1][:n_words]
-                curvature[0][row] += (p * (1 - p)) @ np.einsum(
-                    "ij,ij->i", W[1][:n_words], W[1][:n_words]
-                )
+                curvature[0][row] += share * ((p * (1 - p)) @ norms)
             step[1][:n_words] += np.outer(error, x)
             curvature[1][:n_words] += p * (1 - p) * dot(x, x)
     return damped_step(W, step, curvature, learning_rate, record), loss
