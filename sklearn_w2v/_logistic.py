@@ -122,7 +122,7 @@ def label_gradients(logits, weight, learning_rate, signs=None):
     return loss, curvature
 
 
-def damped_weights(rows, curvature, row_curvature=None):
+def damped_weights(rows, curvature, row_curvature=None, n_jobs=1):
     """Per-entry factors that keep each row's summed step below a Newton step.
 
     A minibatch sums all updates of a row computed from the same weights. For
@@ -140,6 +140,10 @@ def damped_weights(rows, curvature, row_curvature=None):
     row_curvature : ndarray of shape (n_all_rows,), float64, default=None
         If given, each row's summed curvature ``H`` is added to it in place:
         sharded training combines the shards' steps of a row with it.
+    n_jobs : int, default=1
+        Jobs adding their steps to the same weights at once. Each damps only
+        its own steps, and a row frequent enough to be damped gets about as
+        much from every job, so ``H`` counts ``n_jobs`` times.
 
     Returns
     -------
@@ -155,6 +159,8 @@ def damped_weights(rows, curvature, row_curvature=None):
     total = np.bincount(rows, weights=curvature)
     if row_curvature is not None:
         row_curvature[: len(total)] += total
+    if n_jobs > 1:
+        total *= n_jobs
     return (1.0 / np.maximum(total[rows], 1.0)).astype(np.float32)
 
 
@@ -241,7 +247,14 @@ def window_hidden(W_in, contexts, n_contexts, cbow_mean, out=None):
 
 
 def skipgram_logistic_update(
-    W, batch, targets, signs, target_weight, learning_rate, row_curvature=None
+    W,
+    batch,
+    targets,
+    signs,
+    target_weight,
+    learning_rate,
+    row_curvature=None,
+    n_jobs=1,
 ):
     """Train skip-gram with binary logistic outputs on one minibatch, in place.
 
@@ -271,6 +284,8 @@ def skipgram_logistic_update(
     row_curvature : ndarray of shape (2 * (n_rows + 1),), float64, default=None
         If given, each row's summed curvature is added to it, rows of ``W``
         seen as one matrix (:func:`damped_weights`).
+    n_jobs : int, default=1
+        Jobs adding their steps to ``W`` at once (:func:`damped_weights`).
 
     Returns
     -------
@@ -329,7 +344,7 @@ def skipgram_logistic_update(
         W.reshape(-1, n_components),
         rows,
         grad,
-        weights=damped_weights(rows, entry_curvature, row_curvature),
+        weights=damped_weights(rows, entry_curvature, row_curvature, n_jobs),
     )
     return loss
 
@@ -346,6 +361,7 @@ def cbow_logistic_step(
     window_curvature,
     cbow_mean,
     row_curvature=None,
+    n_jobs=1,
 ):
     """Add in place a CBOW minibatch's damped steps to both matrices, in one scatter.
 
@@ -356,7 +372,8 @@ def cbow_logistic_step(
     ``dh[j]`` undivided. Each row's summed step is damped by its summed
     curvature (:func:`damped_weights`), which is added to ``row_curvature``
     if given; a context's curvature is its share of its window's
-    ``window_curvature`` (:func:`context_curvature`).
+    ``window_curvature`` (:func:`context_curvature`). ``n_jobs`` jobs add
+    their steps at once (:func:`damped_weights`).
     """
     n_rows, n_components = W.shape[1:]
     n_entries = len(outputs)
@@ -368,7 +385,7 @@ def cbow_logistic_step(
     entry_curvature[n_entries:] = context_curvature(
         window_curvature, n_contexts, cbow_mean
     )
-    weights = damped_weights(rows, entry_curvature, row_curvature)
+    weights = damped_weights(rows, entry_curvature, row_curvature, n_jobs)
     weights[:n_entries] *= output_factors
     counts = np.concatenate([n_outputs, n_contexts])
     scatter_add(W.reshape(-1, n_components), rows, grad, counts=counts, weights=weights)

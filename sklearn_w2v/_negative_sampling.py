@@ -65,7 +65,7 @@ def _targets(centers, negatives):
     return targets
 
 
-def skipgram_update(W, batch, negatives, learning_rate, row_curvature=None):
+def skipgram_update(W, batch, negatives, learning_rate, row_curvature=None, n_jobs=1):
     """Train skip-gram with negative sampling on one minibatch, in place.
 
     Parameters
@@ -84,6 +84,9 @@ def skipgram_update(W, batch, negatives, learning_rate, row_curvature=None):
     row_curvature : ndarray of shape (2 * (n_words + 1),), float64, default=None
         If given, each row's summed curvature in this minibatch is added to
         it, rows of ``W`` seen as one matrix (sharded training reads it).
+    n_jobs : int, default=1
+        Jobs adding their steps to ``W`` at once, for the damping
+        (:func:`~sklearn_w2v._logistic.damped_weights`).
 
     Returns
     -------
@@ -112,6 +115,7 @@ def skipgram_update(W, batch, negatives, learning_rate, row_curvature=None):
         *negative_sampling_layer(targets),
         learning_rate,
         row_curvature,
+        n_jobs,
     )
 
 
@@ -121,7 +125,9 @@ def _label_signs(n_targets):
     return negative_sampling_layer(np.zeros((1, n_targets), dtype=np.int32))[0]
 
 
-def cbow_update(W, batch, negatives, learning_rate, cbow_mean, row_curvature=None):
+def cbow_update(
+    W, batch, negatives, learning_rate, cbow_mean, row_curvature=None, n_jobs=1
+):
     """Train CBOW with negative sampling on one minibatch, in place.
 
     The hidden vector of a window is the mean (or sum) of its context words'
@@ -147,6 +153,9 @@ def cbow_update(W, batch, negatives, learning_rate, cbow_mean, row_curvature=Non
     row_curvature : ndarray of shape (2 * (n_words + 1),), float64, default=None
         If given, each row's summed curvature in this minibatch is added to
         it, rows of ``W`` seen as one matrix (sharded training reads it).
+    n_jobs : int, default=1
+        Jobs adding their steps to ``W`` at once, for the damping
+        (:func:`~sklearn_w2v._logistic.damped_weights`).
 
     Returns
     -------
@@ -194,5 +203,6 @@ def cbow_update(W, batch, negatives, learning_rate, cbow_mean, row_curvature=Non
         row_dots(curvature, row_dots(Z, Z)),
         cbow_mean,
         row_curvature,
+        n_jobs,
     )
     return loss

@@ -38,7 +38,7 @@ def _softmax_gradients(logits, observed, weight, learning_rate):
     return loss, curvature
 
 
-def skipgram_update(W, batch, outputs, learning_rate, row_curvature=None):
+def skipgram_update(W, batch, outputs, learning_rate, row_curvature=None, n_jobs=1):
     """Train skip-gram with a full softmax on one minibatch, in place.
 
     Parameters
@@ -58,6 +58,9 @@ def skipgram_update(W, batch, outputs, learning_rate, row_curvature=None):
     row_curvature : ndarray of shape (2 * (n_words + 1),), float64, default=None
         If given, each row's summed curvature in this minibatch is added to
         it, rows of ``W`` seen as one matrix (sharded training reads it).
+    n_jobs : int, default=1
+        Jobs adding their steps to ``W`` at once, for the damping
+        (:func:`~sklearn_w2v._logistic.damped_weights`).
 
     Returns
     -------
@@ -77,15 +80,17 @@ def skipgram_update(W, batch, outputs, learning_rate, row_curvature=None):
     dU = logits.T @ X
     entry_curvature = curvature @ np.einsum("ij,ij->i", U, U)
     output_curvature = curvature.T @ np.einsum("ij,ij->i", X, X)
-    weights = damped_weights(contexts, entry_curvature, row_curvature)
+    weights = damped_weights(contexts, entry_curvature, row_curvature, n_jobs)
     scatter_add(W[0], contexts, dX, weights=weights)
-    U += dU / np.maximum(output_curvature, 1.0)[:, None]
+    U += dU / np.maximum(n_jobs * output_curvature, 1.0)[:, None]
     if row_curvature is not None:
         row_curvature[n_rows : n_rows + n_words] += output_curvature
     return loss
 
 
-def cbow_update(W, batch, outputs, learning_rate, cbow_mean, row_curvature=None):
+def cbow_update(
+    W, batch, outputs, learning_rate, cbow_mean, row_curvature=None, n_jobs=1
+):
     """Train CBOW with a full softmax on one minibatch, in place.
 
     As with the other output layers, every context word of a window takes
@@ -108,6 +113,9 @@ def cbow_update(W, batch, outputs, learning_rate, cbow_mean, row_curvature=None)
     row_curvature : ndarray of shape (2 * (n_words + 1),), float64, default=None
         If given, each row's summed curvature in this minibatch is added to
         it, rows of ``W`` seen as one matrix (sharded training reads it).
+    n_jobs : int, default=1
+        Jobs adding their steps to ``W`` at once, for the damping
+        (:func:`~sklearn_w2v._logistic.damped_weights`).
 
     Returns
     -------
@@ -136,9 +144,10 @@ def cbow_update(W, batch, outputs, learning_rate, cbow_mean, row_curvature=None)
             contexts,
             context_curvature(window_curvature, n_contexts, cbow_mean),
             row_curvature,
+            n_jobs,
         ),
     )
-    U += dU / np.maximum(output_curvature, 1.0)[:, None]
+    U += dU / np.maximum(n_jobs * output_curvature, 1.0)[:, None]
     if row_curvature is not None:
         row_curvature[n_rows : n_rows + n_words] += output_curvature
     return loss

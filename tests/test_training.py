@@ -1,5 +1,6 @@
 """Training loop: reproducibility, schedule, minibatches, convergence, divergence."""
 
+import _reference as ref
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
@@ -122,6 +123,62 @@ ALGORITHMS = [
 
 
 # Reproducibility
+
+
+@pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
+@pytest.mark.parametrize(
+    "loss", ["negative_sampling", "hierarchical_softmax", "softmax"]
+)
+def test_parallel_jobs_damp_each_row_by_n_jobs_times_its_curvature(algorithm, loss):
+    # Each job damps only its own steps while the others add theirs to the
+    # same rows: a row of summed curvature H takes max(1, H) / max(1, 2 H) of
+    # its one-job step with two jobs, and records its own H.
+    rng = np.random.default_rng(0)
+    n_words = 16
+    W, contexts, valid, targets, sizes = ref.random_batch(
+        rng, n_words=n_words, group_sizes=(20, 10, 10), word_range=5
+    )
+    centers = targets[:, 0]
+    if algorithm == "skipgram":
+        batch = SkipgramBatch(centers, contexts, valid, sizes)
+    else:
+        batch = CbowBatch(centers, *ref.cbow_layout(contexts, valid, sizes))
+    # Paths of one length: hierarchical softmax's skip-gram takes one step.
+    counts = np.full(n_words, 10)
+    outputs = {
+        "negative_sampling": targets[:, 1:],
+        "hierarchical_softmax": huffman_tree(counts),
+        "softmax": None,
+    }[loss]
+    params = _params(counts, algorithm, 0.0, loss=loss, huffman=huffman_tree(counts))
+    settings = make_settings(W, rng, **dict(params, n_jobs=2))
+    assert settings.kernel.keywords["n_jobs"] == 2
+    kernel = settings.kernel
+
+    def step(learning_rate, n_jobs):
+        trained = W.copy()
+        row_curvature = np.zeros(W.shape[0] * W.shape[1])
+        kernel(
+            trained,
+            batch,
+            outputs,
+            learning_rate,
+            row_curvature=row_curvature,
+            n_jobs=n_jobs,
+        )
+        return trained.astype(np.float64) - W, row_curvature.reshape(W.shape[:2])
+
+    # Curvatures scale with the learning rate: put the median row's at 0.75.
+    _, H = step(1.0, 1)
+    learning_rate = 0.75 / np.median(H[H > 0])
+    steps, recorded = {}, {}
+    for n_jobs in (1, 2):
+        steps[n_jobs], recorded[n_jobs] = step(learning_rate, n_jobs)
+    H = recorded[1]
+    assert_array_equal(recorded[2], H)
+    assert ((H > 0.5) & (H < 1)).any() and (H > 1).any()  # rows of both kinds
+    factor = np.maximum(H, 1.0) / np.maximum(2.0 * H, 1.0)
+    assert_allclose(steps[2], steps[1] * factor[:, :, None], rtol=1e-4, atol=1e-7)
 
 
 @pytest.mark.parametrize("algorithm, cbow_mean", ALGORITHMS)
