@@ -65,7 +65,7 @@ def _targets(centers, negatives):
     return targets
 
 
-def skipgram_update(W, batch, negatives, learning_rate, row_curvature=None, n_jobs=1):
+def skipgram_update(W, batch, negatives, learning_rate, row_curvature=None):
     """Train skip-gram with negative sampling on one minibatch, in place.
 
     Parameters
@@ -84,9 +84,6 @@ def skipgram_update(W, batch, negatives, learning_rate, row_curvature=None, n_jo
     row_curvature : ndarray of shape (2 * (n_words + 1),), float64, default=None
         If given, each row's summed curvature in this minibatch is added to
         it, rows of ``W`` seen as one matrix (sharded training reads it).
-    n_jobs : int, default=1
-        Jobs adding their steps to ``W`` at once, for the damping
-        (:func:`~sklearn_w2v._logistic.damped_weights`).
 
     Returns
     -------
@@ -115,7 +112,6 @@ def skipgram_update(W, batch, negatives, learning_rate, row_curvature=None, n_jo
         *negative_sampling_layer(targets),
         learning_rate,
         row_curvature,
-        n_jobs,
     )
 
 

@@ -38,7 +38,7 @@ def _softmax_gradients(logits, observed, weight, learning_rate):
     return loss, curvature
 
 
-def skipgram_update(W, batch, outputs, learning_rate, row_curvature=None, n_jobs=1):
+def skipgram_update(W, batch, outputs, learning_rate, row_curvature=None):
     """Train skip-gram with a full softmax on one minibatch, in place.
 
     Parameters
@@ -58,9 +58,6 @@ def skipgram_update(W, batch, outputs, learning_rate, row_curvature=None, n_jobs
     row_curvature : ndarray of shape (2 * (n_words + 1),), float64, default=None
         If given, each row's summed curvature in this minibatch is added to
         it, rows of ``W`` seen as one matrix (sharded training reads it).
-    n_jobs : int, default=1
-        Jobs adding their steps to ``W`` at once, for the damping
-        (:func:`~sklearn_w2v._logistic.damped_weights`).
 
     Returns
     -------
@@ -80,9 +77,9 @@ def skipgram_update(W, batch, outputs, learning_rate, row_curvature=None, n_jobs
     dU = logits.T @ X
     entry_curvature = curvature @ np.einsum("ij,ij->i", U, U)
     output_curvature = curvature.T @ np.einsum("ij,ij->i", X, X)
-    weights = damped_weights(contexts, entry_curvature, row_curvature, n_jobs)
+    weights = damped_weights(contexts, entry_curvature, row_curvature)
     scatter_add(W[0], contexts, dX, weights=weights)
-    U += dU / np.maximum(n_jobs * output_curvature, 1.0)[:, None]
+    U += dU / np.maximum(output_curvature, 1.0)[:, None]
     if row_curvature is not None:
         row_curvature[n_rows : n_rows + n_words] += output_curvature
     return loss

@@ -146,10 +146,11 @@ def make_settings(
     kernel = KERNELS[algorithm, loss]
     if algorithm == "cbow":
         kernel = functools.partial(kernel, cbow_mean=cbow_mean)
-    if algorithm == "cbow" and n_jobs > 1:
-        # Each job damps its own steps; the jobs add theirs at once. Not for
-        # skip-gram: there it cost quality and no divergence called for it.
-        kernel = functools.partial(kernel, n_jobs=n_jobs)
+        if n_jobs > 1:
+            # Each job damps its own steps; the jobs add theirs at once. Not
+            # for skip-gram: there it cost quality, and no divergence called
+            # for it.
+            kernel = functools.partial(kernel, n_jobs=n_jobs)
     epoch_centers = max(float(np.dot(word_counts, keep_prob)), 1.0)
     # The layout's window: no context lies further away than this.
     max_span = window
