@@ -57,7 +57,7 @@ def _flat_paths(tree, centers):
     return points.ravel()[entries], signs, path_lengths
 
 
-def skipgram_update(W, batch, tree, learning_rate, row_curvature=None):
+def skipgram_update(W, batch, tree, learning_rate, row_curvature=None, n_jobs=1):
     """Train skip-gram with hierarchical softmax on one minibatch, in place.
 
     Parameters
@@ -76,6 +76,9 @@ def skipgram_update(W, batch, tree, learning_rate, row_curvature=None):
     row_curvature : ndarray of shape (2 * (n_words + 1),), float64, default=None
         If given, each row's summed curvature in this minibatch is added to
         it, rows of ``W`` seen as one matrix (sharded training reads it).
+    n_jobs : int, default=1
+        Jobs adding their steps to ``W`` at once, for the damping
+        (:func:`~sklearn_w2v._logistic.damped_weights`).
 
     Returns
     -------
@@ -112,6 +115,7 @@ def skipgram_update(W, batch, tree, learning_rate, row_curvature=None):
             on_path.astype(np.float32),
             learning_rate,
             row_curvature,
+            n_jobs,
         )
     return loss
 

@@ -247,7 +247,14 @@ def window_hidden(W_in, contexts, n_contexts, cbow_mean, out=None):
 
 
 def skipgram_logistic_update(
-    W, batch, targets, signs, target_weight, learning_rate, row_curvature=None
+    W,
+    batch,
+    targets,
+    signs,
+    target_weight,
+    learning_rate,
+    row_curvature=None,
+    n_jobs=1,
 ):
     """Train skip-gram with binary logistic outputs on one minibatch, in place.
 
@@ -277,6 +284,8 @@ def skipgram_logistic_update(
     row_curvature : ndarray of shape (2 * (n_rows + 1),), float64, default=None
         If given, each row's summed curvature is added to it, rows of ``W``
         seen as one matrix (:func:`damped_weights`).
+    n_jobs : int, default=1
+        Jobs adding their steps to ``W`` at once (:func:`damped_weights`).
 
     Returns
     -------
@@ -335,7 +344,7 @@ def skipgram_logistic_update(
         W.reshape(-1, n_components),
         rows,
         grad,
-        weights=damped_weights(rows, entry_curvature, row_curvature),
+        weights=damped_weights(rows, entry_curvature, row_curvature, n_jobs),
     )
     return loss
 

@@ -59,7 +59,7 @@ class TrainingSettings:
     kernel : callable
         ``kernel(W, batch, outputs, learning_rate)``, the entry of
         :data:`KERNELS`, with ``cbow_mean`` bound for CBOW, and ``n_jobs``
-        for CBOW with parallel jobs.
+        for CBOW and hierarchical softmax with parallel jobs.
     outputs : tuple of ndarray or None
         The Huffman tree for hierarchical softmax; ``None`` otherwise
         (negative sampling draws its noise words per run).
@@ -146,11 +146,12 @@ def make_settings(
     kernel = KERNELS[algorithm, loss]
     if algorithm == "cbow":
         kernel = functools.partial(kernel, cbow_mean=cbow_mean)
-        if n_jobs > 1:
-            # Each job damps its own steps; the jobs add theirs at once. Not
-            # for skip-gram: there it cost quality, and no divergence called
-            # for it.
-            kernel = functools.partial(kernel, n_jobs=n_jobs)
+    if n_jobs > 1 and (algorithm == "cbow" or loss == "hierarchical_softmax"):
+        # Each job damps its own steps; the jobs add theirs at once. Not for
+        # skip-gram's other losses: there it cost quality, and no divergence
+        # called for it. Skip-gram's hierarchical softmax, whose inner nodes
+        # near the root every context meets, diverged without it.
+        kernel = functools.partial(kernel, n_jobs=n_jobs)
     epoch_centers = max(float(np.dot(word_counts, keep_prob)), 1.0)
     # The layout's window: no context lies further away than this.
     max_span = window

@@ -141,7 +141,11 @@ def test_parallel_jobs_damp_each_row_by_n_jobs_times_its_curvature(algorithm, lo
         rng, n_words=n_words, group_sizes=(20, 10, 10), word_range=5
     )
     centers = targets[:, 0]
-    batch = CbowBatch(centers, *ref.cbow_layout(contexts, valid, sizes))
+    if algorithm == "skipgram":
+        batch = SkipgramBatch(centers, contexts, valid, sizes)
+    else:
+        batch = CbowBatch(centers, *ref.cbow_layout(contexts, valid, sizes))
+    # Paths of one length: hierarchical softmax's skip-gram takes one step.
     counts = np.full(n_words, 10)
     outputs = {
         "negative_sampling": targets[:, 1:],
@@ -150,12 +154,16 @@ def test_parallel_jobs_damp_each_row_by_n_jobs_times_its_curvature(algorithm, lo
     }[loss]
     params = _params(counts, algorithm, 0.0, loss=loss, huffman=huffman_tree(counts))
     settings = make_settings(W, rng, **dict(params, n_jobs=2))
-    # Bound for CBOW only: for skip-gram it cost quality (see make_settings).
+    # Bound for CBOW and hierarchical softmax; not for skip-gram's other
+    # losses, where it cost quality (see make_settings).
+    capped = algorithm == "cbow" or loss == "hierarchical_softmax"
     bound = getattr(settings.kernel, "keywords", {})
-    assert bound.get("n_jobs") == (2 if algorithm == "cbow" else None)
-    if algorithm == "skipgram":
-        return  # skip-gram kernels take no n_jobs
-    kernel = functools.partial(settings.kernel.func, cbow_mean=True)
+    assert bound.get("n_jobs") == (2 if capped else None)
+    if not capped:
+        return  # these kernels take no n_jobs
+    kernel = getattr(settings.kernel, "func", settings.kernel)
+    if algorithm == "cbow":
+        kernel = functools.partial(kernel, cbow_mean=True)
 
     def step(learning_rate, n_jobs):
         trained = W.copy()
