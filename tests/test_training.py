@@ -161,7 +161,7 @@ def test_parallel_jobs_damp_each_row_by_n_jobs_times_its_curvature(algorithm, lo
     assert bound.get("n_jobs") == (2 if capped else None)
     if not capped:
         return  # these kernels take no n_jobs
-    kernel = getattr(settings.kernel, "func", settings.kernel)
+    kernel = settings.kernel.func
     if algorithm == "cbow":
         kernel = functools.partial(kernel, cbow_mean=True)
 
