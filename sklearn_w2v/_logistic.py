@@ -122,7 +122,7 @@ def label_gradients(logits, weight, learning_rate, signs=None):
     return loss, curvature
 
 
-def damped_weights(rows, curvature, row_curvature=None, n_jobs=1):
+def damped_weights(rows, curvature, row_curvature=None, n_jobs=1, first_shared=0):
     """Per-entry factors that keep each row's summed step below a Newton step.
 
     A minibatch sums all updates of a row computed from the same weights. For
@@ -144,6 +144,9 @@ def damped_weights(rows, curvature, row_curvature=None, n_jobs=1):
         Jobs adding their steps to the same weights at once. Each damps only
         its own steps, and a row frequent enough to be damped gets about as
         much from every job, so ``H`` counts ``n_jobs`` times.
+    first_shared : int, default=0
+        Only rows from this one on count ``n_jobs`` times; the others damp
+        as with one job.
 
     Returns
     -------
@@ -160,7 +163,7 @@ def damped_weights(rows, curvature, row_curvature=None, n_jobs=1):
     if row_curvature is not None:
         row_curvature[: len(total)] += total
     if n_jobs > 1:
-        total *= n_jobs
+        total[first_shared:] *= n_jobs
     return (1.0 / np.maximum(total[rows], 1.0)).astype(np.float32)
 
 
@@ -285,7 +288,11 @@ def skipgram_logistic_update(
         If given, each row's summed curvature is added to it, rows of ``W``
         seen as one matrix (:func:`damped_weights`).
     n_jobs : int, default=1
-        Jobs adding their steps to ``W`` at once (:func:`damped_weights`).
+        Jobs adding their steps to ``W`` at once: the output rows count their
+        curvature ``n_jobs`` times (:func:`damped_weights`). The input rows
+        do not: a context row is shared between the jobs only as much as its
+        word is frequent, while every window of hierarchical softmax meets
+        the inner nodes near the root.
 
     Returns
     -------
@@ -344,7 +351,9 @@ def skipgram_logistic_update(
         W.reshape(-1, n_components),
         rows,
         grad,
-        weights=damped_weights(rows, entry_curvature, row_curvature, n_jobs),
+        weights=damped_weights(
+            rows, entry_curvature, row_curvature, n_jobs, first_shared=n_rows
+        ),
     )
     return loss
 

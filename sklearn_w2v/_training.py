@@ -150,7 +150,8 @@ def make_settings(
         # Each job damps its own steps; the jobs add theirs at once. Not for
         # skip-gram's other losses: there it cost quality, and no divergence
         # called for it. Skip-gram's hierarchical softmax, whose inner nodes
-        # near the root every context meets, diverged without it.
+        # near the root every context meets, diverged without it; it divides
+        # the cap of the output rows only (see skipgram_logistic_update).
         kernel = functools.partial(kernel, n_jobs=n_jobs)
     epoch_centers = max(float(np.dot(word_counts, keep_prob)), 1.0)
     # The layout's window: no context lies further away than this.
