@@ -310,7 +310,8 @@ def floor(sentences, loss, n_centers=1_000_000, batch_size=512, seed=0, n_blocks
     n_centers = len(tokens)
     pad = np.full(window, n_words, np.int32)
     tokens = np.concatenate([pad, tokens, pad])
-    docs = np.concatenate([pad * 0 - 1, docs, pad * 0 - 1])
+    no_doc = np.full(window, -1, np.int32)
+    docs = np.concatenate([no_doc, docs, no_doc])
     spans = draw_spans(n_centers, window, True, rng)
     negatives = draw_negatives(
         noise_table(word_counts, 0.75), (n_centers, DEFAULTS["n_negative"]), rng

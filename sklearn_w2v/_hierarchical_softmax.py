@@ -77,8 +77,9 @@ def skipgram_update(W, batch, tree, learning_rate, row_curvature=None, n_jobs=1)
         If given, each row's summed curvature in this minibatch is added to
         it, rows of ``W`` seen as one matrix (sharded training reads it).
     n_jobs : int, default=1
-        Jobs adding their steps to ``W`` at once, for the damping
-        (:func:`~sklearn_w2v._logistic.damped_weights`).
+        Jobs adding their steps to ``W`` at once: the inner-node rows damp as
+        if each job's step came ``n_jobs`` times, the input rows as with one
+        job (:func:`~sklearn_w2v._logistic.skipgram_logistic_update`).
 
     Returns
     -------
