@@ -22,14 +22,22 @@ compare. Stages:
 
 Timers cost about a microsecond a call, a few percent of a minibatch.
 
-With ``--floor``: microseconds per trained center of our CBOW kernel, of
-the least a NumPy/SciPy CBOW step must do (one sparse sum, one gather, the
-logits, one batched product, one scatter; no damping, no loss), and of
-gensim's training, all three on the same text: about a million subsampled
-centers from 20 runs of sentences spread evenly over the corpus. With
-``--loss hierarchical_softmax``, the same for hierarchical softmax (the
-floor: one sparse sum, one gather of the flat path table and one of the node
-rows, the logits, one sparse sum for the errors, one scatter).
+With ``--floor``: microseconds per trained center of our kernel, of the
+least a NumPy/SciPy step must do, and of gensim's training, all three on the
+same text: about a million subsampled centers from 20 runs of sentences
+spread evenly over the corpus, timed ``--repeats`` times in turn (the
+minimum, median and maximum are printed). The floors compute no damping, no
+curvature and no loss:
+
+- CBOW, negative sampling: one sparse sum, one gather, the logits, one
+  batched product, one scatter;
+- CBOW, ``--loss hierarchical_softmax``: one sparse sum, one gather of the
+  flat path table and one of the node rows, the logits, one sparse sum for
+  the errors, one scatter;
+- ``--algorithm skipgram``: the gathers of the context and output rows, the
+  batched products of each span group (logits, then both errors) and one
+  scatter, on the same layout as ours (hierarchical softmax's paths padded
+  and split at the median length).
 
 With ``--scaling``: training seconds of 1 job, of 2 jobs sharing the
 weights, and of two independent 1-job fits run at once, against gensim's 1
@@ -37,7 +45,7 @@ and 2 workers: where the second job's time goes.
 
 Usage: python benchmarks/profile_training.py [--corpus {sotu,large,both}]
     [--algorithm {cbow,skipgram}] [--loss LOSS] [--jobs N [N ...]] [--epochs N]
-    [--floor | --scaling [--batch-size N]]
+    [--floor [--repeats N] | --scaling [--batch-size N]]
 """
 
 import argparse
@@ -60,9 +68,9 @@ import sklearn_w2v._logistic as logistic
 import sklearn_w2v._negative_sampling as negative_sampling
 import sklearn_w2v._training as training
 from sklearn_w2v import Word2VecVectorizer
-from sklearn_w2v._layout import cbow_windows
+from sklearn_w2v._layout import cbow_windows, group_contexts
 from sklearn_w2v._logistic import sigmoid
-from sklearn_w2v._negative_sampling import cbow_update
+from sklearn_w2v._negative_sampling import cbow_update, skipgram_update
 from sklearn_w2v._sampling import draw_negatives, draw_spans, subsample_stream
 from sklearn_w2v._scatter import scatter_add, segment_sums
 from sklearn_w2v._vocabulary import huffman_tree, keep_probabilities, noise_table
@@ -272,8 +280,86 @@ def floor_update_hs(W, batch, tree, learning_rate):
     scatter_add(W.reshape(-1, n_components), rows, grad, counts=counts, weights=entries)
 
 
-def floor(sentences, loss, n_centers=1_000_000, batch_size=512, seed=0, n_blocks=20):
-    """Microseconds per center: our CBOW kernel, the floor kernel, gensim's fit.
+def floor_skipgram_logistic(W, batch, targets, signs, target_weight, learning_rate):
+    """The least a NumPy/SciPy skip-gram step with logistic outputs must do.
+
+    The gathers of the context and output rows; per span group, the logits
+    and both errors, one batched product each; the plain gradient; one
+    scatter into both matrices. No damping, no curvature, no loss. Not a
+    trainer: the floor of :func:`~sklearn_w2v._logistic.skipgram_logistic_update`.
+    """
+    contexts, valid = batch.contexts, batch.valid
+    n_positions = len(contexts)
+    n_windows, n_targets = targets.shape
+    n_rows, n_components = W.shape[1:]
+    X = np.take(W[0], contexts, axis=0)
+    Z = np.take(W[1], targets, axis=0)
+    g = np.empty((n_positions, n_targets), dtype=np.float32)
+    groups = list(batch.groups())
+    for n, width, windows, positions in groups:
+        np.matmul(
+            X[positions].reshape(n, width, n_components),
+            Z[windows].transpose(0, 2, 1),
+            out=g[positions].reshape(n, width, n_targets),
+        )
+    window_of_position = batch.window_of_positions()
+    if len(signs) > 1:
+        signs = signs[window_of_position]
+    g *= signs
+    g = learning_rate * signs * (1.0 - sigmoid(g))
+    g *= target_weight[window_of_position] * valid[:, None]
+    grad = np.empty((n_positions + n_windows * n_targets, n_components), np.float32)
+    dX = grad[:n_positions]
+    dZ = grad[n_positions:].reshape(n_windows, n_targets, n_components)
+    for n, width, windows, positions in groups:
+        g_group = g[positions].reshape(n, width, n_targets)
+        np.matmul(g_group, Z[windows], out=dX[positions].reshape(n, width, -1))
+        np.matmul(
+            g_group.transpose(0, 2, 1),
+            X[positions].reshape(n, width, n_components),
+            out=dZ[windows],
+        )
+    rows = np.concatenate([contexts, targets.ravel() + n_rows])
+    scatter_add(W.reshape(-1, n_components), rows, grad)
+
+
+def floor_skipgram(W, batch, negatives, learning_rate):
+    """The floor of skip-gram with negative sampling: see floor_skipgram_logistic."""
+    targets = negative_sampling._targets(batch.centers, negatives)
+    signs, weight = negative_sampling.negative_sampling_layer(targets)
+    floor_skipgram_logistic(W, batch, targets, signs, weight, learning_rate)
+
+
+def floor_skipgram_hs(W, batch, tree, learning_rate):
+    """The floor of skip-gram with hierarchical softmax, on our layout: the
+    paths padded, and split at the median length (see floor_skipgram_logistic)."""
+    path_lengths = tree[2][batch.centers]
+    split = np.median(path_lengths)
+    for part in (path_lengths <= split, path_lengths > split):
+        if not part.any():
+            continue
+        nodes, signs, on_path = hierarchical_softmax._paths(tree, batch.centers[part])
+        floor_skipgram_logistic(
+            W,
+            batch.select(part),
+            nodes,
+            signs,
+            on_path.astype(np.float32),
+            learning_rate,
+        )
+
+
+def floor(
+    sentences,
+    algorithm,
+    loss,
+    n_centers=1_000_000,
+    batch_size=512,
+    seed=0,
+    n_blocks=20,
+    repeats=3,
+):
+    """Microseconds per center: our kernel, the floor kernel, gensim's training.
 
     All three train on the same text: ``n_blocks`` runs of consecutive
     sentences spread evenly over the corpus, about ``n_centers`` subsampled
@@ -282,7 +368,9 @@ def floor(sentences, loss, n_centers=1_000_000, batch_size=512, seed=0, n_blocks
     would flatter the kernels against gensim's whole epoch. The kernels run
     on the centers laid out as in training, from the same start weights;
     gensim's time is its training time on those sentences (vocabulary of the
-    whole corpus, built beforehand and excluded) per trained word.
+    whole corpus, built beforehand and excluded) per trained word. The three
+    are timed in turn ``repeats`` times; returns ``{name: [microseconds]}``
+    and the vocabulary size.
     """
 
     counts = Counter(token for sentence in sentences for token in sentence)
@@ -318,9 +406,10 @@ def floor(sentences, loss, n_centers=1_000_000, batch_size=512, seed=0, n_blocks
     )
     W0 = np.zeros((2, n_words + 1, DEFAULTS["n_components"]), np.float32)
     W0[0, :n_words] = (rng.random((n_words, W0.shape[2])) - 0.5) / W0.shape[2]
+    lay_out = cbow_windows if algorithm == "cbow" else group_contexts
     batches = [
         (
-            cbow_windows(
+            lay_out(
                 tokens[s : s + batch_size + 2 * window],
                 docs[s : s + batch_size + 2 * window],
                 spans[s : s + batch_size],
@@ -332,44 +421,64 @@ def floor(sentences, loss, n_centers=1_000_000, batch_size=512, seed=0, n_blocks
     ]
     if loss == "hierarchical_softmax":
         tree = huffman_tree(word_counts)
-        points, codes, lengths = tree
-        on_path = np.arange(points.shape[1]) < lengths[:, None]
-        starts = np.zeros(n_words, np.int64)
-        np.cumsum(lengths[:-1], out=starts[1:])
-        flat = (points[on_path], (1.0 - 2.0 * codes[on_path]).astype(np.float32))
-        kernels = (
-            (
-                "ours",
-                lambda W, b, n: hierarchical_softmax.cbow_update(
+        if algorithm == "cbow":
+            points, codes, lengths = tree
+            on_path = np.arange(points.shape[1]) < lengths[:, None]
+            starts = np.zeros(n_words, np.int64)
+            np.cumsum(lengths[:-1], out=starts[1:])
+            flat = (points[on_path], (1.0 - 2.0 * codes[on_path]).astype(np.float32))
+            kernels = {
+                "ours": lambda W, b, n: hierarchical_softmax.cbow_update(
                     W, b, tree, 0.025, True
                 ),
-            ),
-            (
-                "floor",
-                lambda W, b, n: floor_update_hs(W, b, (*flat, starts, lengths), 0.025),
-            ),
-        )
+                "floor": lambda W, b, n: floor_update_hs(
+                    W, b, (*flat, starts, lengths), 0.025
+                ),
+            }
+        else:
+            kernels = {
+                "ours": lambda W, b, n: hierarchical_softmax.skipgram_update(
+                    W, b, tree, 0.025
+                ),
+                "floor": lambda W, b, n: floor_skipgram_hs(W, b, tree, 0.025),
+            }
+    elif algorithm == "cbow":
+        kernels = {
+            "ours": lambda W, b, n: cbow_update(W, b, n, 0.025, True),
+            "floor": lambda W, b, n: floor_update(W, b, n, 0.025),
+        }
     else:
-        kernels = (
-            ("ours", lambda W, b, n: cbow_update(W, b, n, 0.025, True)),
-            ("floor", lambda W, b, n: floor_update(W, b, n, 0.025)),
-        )
-    result = {}
-    # The floor kernels are not damped and may overflow; their time does not
-    # depend on the values.
-    with threadpool_limits(limits=1), np.errstate(over="ignore", invalid="ignore"):
-        for name, kernel in kernels * 2:
-            W = W0.copy()
-            started = time.perf_counter()
-            for batch, negative in batches:
-                kernel(W, batch, negative)
-            result[name] = 1e6 * (time.perf_counter() - started) / n_centers
-    gensim = make_gensim(dict(DEFAULTS, algorithm="cbow", loss=loss, epochs=1), 1, seed)
+        kernels = {
+            "ours": lambda W, b, n: skipgram_update(W, b, n, 0.025),
+            "floor": lambda W, b, n: floor_skipgram(W, b, n, 0.025),
+        }
+    gensim = make_gensim(
+        dict(DEFAULTS, algorithm=algorithm, loss=loss, epochs=1), 1, seed
+    )
     gensim.build_vocab(sentences)
-    started = time.perf_counter()
-    trained, _ = gensim.train(sample, total_examples=len(sample), epochs=1)
-    result["gensim"] = 1e6 * (time.perf_counter() - started) / trained
-    return result, n_words
+    start_vectors = (gensim.wv.vectors.copy(), _gensim_output(gensim).copy())
+    result = defaultdict(list)
+    for _ in range(repeats):
+        # The floor kernels are not damped and may overflow; their time does
+        # not depend on the values.
+        with threadpool_limits(limits=1), np.errstate(over="ignore", invalid="ignore"):
+            for name, kernel in kernels.items():
+                W = W0.copy()
+                started = time.perf_counter()
+                for batch, negative in batches:
+                    kernel(W, batch, negative)
+                result[name].append(1e6 * (time.perf_counter() - started) / n_centers)
+        gensim.wv.vectors[...] = start_vectors[0]
+        _gensim_output(gensim)[...] = start_vectors[1]
+        started = time.perf_counter()
+        trained, _ = gensim.train(sample, total_examples=len(sample), epochs=1)
+        result["gensim"].append(1e6 * (time.perf_counter() - started) / trained)
+    return dict(result), n_words
+
+
+def _gensim_output(model):
+    """gensim's output matrix: inner nodes (hierarchical softmax) or syn1neg."""
+    return model.syn1 if model.hs else model.syn1neg
 
 
 def _train_seconds(sentences, algorithm, n_jobs, epochs, batch_size=512):
@@ -446,9 +555,12 @@ def main():
     parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"])
     parser.add_argument("--batch-size", type=int, default=512)
     parser.add_argument(
+        "--repeats", type=int, default=3, help="with --floor: timings of each"
+    )
+    parser.add_argument(
         "--floor",
         action="store_true",
-        help="instead: CBOW kernel time per center, ours against the floor and gensim",
+        help="instead: kernel time per center, ours against the floor and gensim",
     )
     parser.add_argument(
         "--scaling",
@@ -468,10 +580,17 @@ def main():
         return
     if args.floor:
         for corpus in ["sotu", "large"] if args.corpus == "both" else [args.corpus]:
-            (times, n_words) = floor(load(corpus), args.loss)
+            times, n_words = floor(
+                load(corpus), args.algorithm, args.loss, repeats=args.repeats
+            )
             print(
-                f"{corpus} ({n_words:,} words), microseconds per trained center: "
-                + ", ".join(f"{name} {value:.2f}" for name, value in times.items()),
+                f"{corpus} ({n_words:,} words), {args.algorithm}, {args.loss}, "
+                "microseconds per trained center, min/median/max of "
+                f"{args.repeats}: "
+                + ", ".join(
+                    f"{name} {min(v):.2f}/{np.median(v):.2f}/{max(v):.2f}"
+                    for name, v in times.items()
+                ),
                 flush=True,
             )
         return
