@@ -240,7 +240,9 @@ def floor_update(W, batch, negatives, learning_rate):
     grad, h, dh = _floor_hidden(W, batch)
     Z = np.take(W[1], targets, axis=0)
     g = np.vecdot(Z, h[:, None, :])
-    g = learning_rate * ((np.arange(targets.shape[1]) == 0) - sigmoid(g))
+    # As in our kernels, the rate in float32: a NumPy float64 rate (as training
+    # passes) would make the gradient float64 and time mixed-type products.
+    g = np.float32(learning_rate) * ((np.arange(targets.shape[1]) == 0) - sigmoid(g))
     np.matmul(g[:, None, :], Z, out=dh[:, None, :])
     rows = np.concatenate([targets.ravel() + n_rows, batch.contexts])
     entries = np.concatenate(
@@ -272,7 +274,7 @@ def floor_update_hs(W, batch, tree, learning_rate):
     Z = np.take(W[1], nodes, axis=0)
     g = np.vecdot(Z, np.take(h, np.repeat(np.arange(n_windows), path_lengths), axis=0))
     g *= signs
-    g = learning_rate * signs * (1.0 - sigmoid(g))
+    g = np.float32(learning_rate) * signs * (1.0 - sigmoid(g))
     segment_sums(path_ptr, np.arange(len(nodes), dtype=np.int32), g, Z, out=dh)
     rows = np.concatenate([nodes + n_rows, batch.contexts])
     entries = np.concatenate([g, np.ones(len(batch.contexts), np.float32)])
@@ -306,7 +308,7 @@ def floor_skipgram_logistic(W, batch, targets, signs, target_weight, learning_ra
     if len(signs) > 1:
         signs = signs[window_of_position]
     g *= signs
-    g = learning_rate * signs * (1.0 - sigmoid(g))
+    g = np.float32(learning_rate) * signs * (1.0 - sigmoid(g))
     g *= target_weight[window_of_position] * valid[:, None]
     grad = np.empty((n_positions + n_windows * n_targets, n_components), np.float32)
     dX = grad[:n_positions]
