@@ -286,24 +286,16 @@ def floor_skipgram_logistic(W, batch, targets, signs, target_weight, learning_ra
     """The least a NumPy/SciPy skip-gram step with logistic outputs must do.
 
     The gathers of the context and output rows; per span group, the logits
-    and both errors, one batched product each; the plain gradient; one
-    scatter into both matrices. No damping, no curvature, no loss. Not a
-    trainer: the floor of :func:`~sklearn_w2v._logistic.skipgram_logistic_update`.
+    (:func:`~sklearn_w2v._logistic.skipgram_logits`) and both errors, one
+    batched product each; the plain gradient; one scatter into both matrices.
+    No damping, no curvature, no loss. Not a trainer: the floor of
+    :func:`~sklearn_w2v._logistic.skipgram_logistic_update`.
     """
     contexts, valid = batch.contexts, batch.valid
     n_positions = len(contexts)
     n_windows, n_targets = targets.shape
     n_rows, n_components = W.shape[1:]
-    X = np.take(W[0], contexts, axis=0)
-    Z = np.take(W[1], targets, axis=0)
-    g = np.empty((n_positions, n_targets), dtype=np.float32)
-    groups = list(batch.groups())
-    for n, width, windows, positions in groups:
-        np.matmul(
-            X[positions].reshape(n, width, n_components),
-            Z[windows].transpose(0, 2, 1),
-            out=g[positions].reshape(n, width, n_targets),
-        )
+    X, Z, g, groups = logistic.skipgram_logits(W, batch, targets)
     window_of_position = batch.window_of_positions()
     if len(signs) > 1:
         signs = signs[window_of_position]

@@ -249,6 +249,61 @@ def window_hidden(W_in, contexts, n_contexts, cbow_mean, out=None):
     return segment_sums(indptr, contexts, context_weight, W_in, out=out)
 
 
+def skipgram_logits(W, batch, targets):
+    """Gathered rows and logits of a skip-gram minibatch with logistic outputs.
+
+    Every context position is scored against the output rows of its window,
+    one batched matrix product per span group.
+
+    Parameters
+    ----------
+    W : ndarray of shape (2, n_rows + 1, n_components), float32, C-contiguous
+        Input vectors ``W[0]`` and output vectors ``W[1]``.
+    batch : SkipgramBatch
+        Context words of the windows, grouped by span.
+    targets : ndarray of shape (n_windows, n_targets), int
+        Output rows of each window.
+
+    Returns
+    -------
+    X : ndarray of shape (n_positions, n_components), float32
+        Input rows of the context positions.
+    Z : ndarray of shape (n_windows, n_targets, n_components), float32
+        Output rows of each window.
+    logits : ndarray of shape (n_positions, n_targets), float32
+        Dot product of each position's input row with its window's output rows.
+    groups : list of tuple
+        The span groups of ``batch.groups()``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._layout import group_contexts
+    >>> from sklearn_w2v._logistic import skipgram_logits
+    >>> batch = group_contexts(np.array([2, 0, 1, 2], dtype=np.int32),
+    ...                        np.array([-1, 0, 0, -1], dtype=np.int32),
+    ...                        np.array([1, 1]), 1)
+    >>> W = np.ones((2, 3, 2), dtype=np.float32)
+    >>> W[0] = [[1, 2], [3, 4], [0, 0]]  # row 2 is padding
+    >>> X, Z, logits, groups = skipgram_logits(W, batch, np.array([[1], [0]]))
+    >>> batch.contexts.tolist(), logits.ravel().tolist()
+    ([2, 1, 0, 2], [0.0, 7.0, 3.0, 0.0])
+    """
+    n_components = W.shape[2]
+    n_targets = targets.shape[1]
+    X = np.take(W[0], batch.contexts, axis=0)
+    Z = np.take(W[1], targets, axis=0)
+    logits = np.empty((len(batch.contexts), n_targets), dtype=np.float32)
+    groups = list(batch.groups())
+    for n, width, windows, positions in groups:
+        np.matmul(
+            X[positions].reshape(n, width, n_components),
+            Z[windows].transpose(0, 2, 1),
+            out=logits[positions].reshape(n, width, n_targets),
+        )
+    return X, Z, logits, groups
+
+
 def skipgram_logistic_update(
     W,
     batch,
@@ -303,17 +358,7 @@ def skipgram_logistic_update(
     n_positions = len(contexts)
     n_windows, n_targets = targets.shape
     n_rows, n_components = W.shape[1:]
-    X = np.take(W[0], contexts, axis=0)
-    Z = np.take(W[1], targets, axis=0)
-
-    logits = np.empty((n_positions, n_targets), dtype=np.float32)
-    groups = list(batch.groups())
-    for n, width, windows, positions in groups:
-        np.matmul(
-            X[positions].reshape(n, width, n_components),
-            Z[windows].transpose(0, 2, 1),
-            out=logits[positions].reshape(n, width, n_targets),
-        )
+    X, Z, logits, groups = skipgram_logits(W, batch, targets)
     window_of_position = batch.window_of_positions()
     weight = target_weight[window_of_position]
     weight *= valid[:, None]
