@@ -230,6 +230,7 @@ def removed_on_sigterm(directory):
 
 
 def _remove_spools_and_terminate(signum, frame):
+    """The SIGTERM handler of :func:`removed_on_sigterm`."""
     previous = _sigterm_previous.get("handler", signal.SIG_DFL)
     # A forked training job inherits the handler; its parent owns the folders.
     if os.getpid() == _sigterm_previous.get("pid") and callable(previous):
