@@ -191,7 +191,8 @@ def _check_paths(output, corpus):
         raise CommandError(f"cannot write {output}: no directory {output.parent}")
     if output.is_dir():
         raise CommandError(f"cannot write {output}: it is a directory")
-    for path in map(Path, corpus):
+    # "-", the standard input, is no file that output could be.
+    for path in map(Path, (name for name in corpus if name != "-")):
         if not path.exists():
             raise CommandError(f"cannot read {path}: No such file or directory")
         if path.is_dir():

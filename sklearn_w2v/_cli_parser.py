@@ -128,7 +128,9 @@ def _add_train_parser(commands):
         "corpus",
         nargs="+",
         metavar="CORPUS",
-        help="text file, or directory whose files (but dot files) are all read",
+        help="text file, directory whose files (but dot files) are all read in "
+        "name order, pipe, or - for standard input (pipes are read once, as they "
+        "come)",
     )
     train.add_argument(
         "-o", "--output", required=True, metavar="PATH", help="vectors to write"

@@ -21,6 +21,7 @@ of a Dask cluster under ``joblib.parallel_backend("dask")``.
 import dataclasses
 import math
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -137,14 +138,16 @@ def count_part(part, analyzer, input, directory):
     input : {'content', 'file', 'filename'}
         What a raw document is.
     directory : str
-        A directory to create for the spool's files.
+        Names the spool's directory: each attempt creates a new one beside
+        it, whose name starts with this one's, so that a task retried after
+        its worker was lost never meets the files of the first attempt.
 
     Returns
     -------
     spool : CorpusSpool
     """
-    directory = Path(directory)
-    directory.mkdir()
+    name, parent = Path(directory).name, Path(directory).parent
+    directory = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=parent))
     spool = CorpusSpool(directory)
     spool.write(iter_analyzed(part, analyzer, input))
     return spool

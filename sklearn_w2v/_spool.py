@@ -17,9 +17,16 @@ vocabulary is known, the slot-to-row map of the last generation is carried
 back through the prunings, giving each generation its own map.
 """
 
+import errno
+import os
+import shutil
+import signal
 import sys
+import tempfile
+import threading
 import time
 from array import array
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +40,21 @@ CHUNK_TOKENS = 1 << 20
 #: keeps its chunks (8 bytes a token, 128 MiB at most) instead of reading it
 #: again every epoch, in every parallel job.
 IN_MEMORY_TOKENS = 1 << 24
+
+#: Prefix of the folder of a fit's spool in the temporary folder.
+SPOOL_PREFIX = "sklearn_w2v-"
+
+#: The file whose lock a fit holds while its spool folder is in use.
+_LOCK_NAME = "lock"
+
+#: What a write to a full disk raises: no space, over quota, over the size
+#: limit (RLIMIT_FSIZE); a short write of ``ndarray.tofile`` has no errno.
+_FULL_DISK = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG, None}
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover (Windows: stale spools are not swept)
+    fcntl = None
 
 
 def training_corpus(spool, n_tokens):
@@ -52,6 +74,195 @@ def training_corpus(spool, n_tokens):
         again at every iteration.
     """
     return list(spool) if n_tokens <= IN_MEMORY_TOKENS else spool
+
+
+@contextmanager
+def spool_directory():
+    """A new folder for a fit's spool in the temporary folder, removed at the end.
+
+    The folder is removed however the fit ends: on return, on an exception
+    (an interrupt included), and on SIGTERM (see :func:`removed_on_sigterm`).
+    A process killed outright (SIGKILL, the out-of-memory killer, a power
+    cut) cannot remove it; its folder holds a lock that the kernel releases
+    with the process, so the next fit of any process of the same user finds
+    it unlocked and removes it (:func:`sweep_stale_spools`).
+
+    Yields
+    ------
+    directory : str
+        The empty folder, ``sklearn_w2v-*`` in :func:`tempfile.gettempdir`
+        (``TMPDIR``).
+
+    Examples
+    --------
+    >>> import os
+    >>> from sklearn_w2v._spool import spool_directory
+    >>> with spool_directory() as directory:
+    ...     print(os.path.basename(directory).startswith("sklearn_w2v-"))
+    True
+    >>> os.path.exists(directory)
+    False
+    """
+    sweep_stale_spools()
+    directory = tempfile.mkdtemp(prefix=SPOOL_PREFIX)
+    lock = None
+    try:
+        lock = _hold_lock(directory)
+        with removed_on_sigterm(directory):
+            yield directory
+    finally:
+        # Removed before the lock goes, so that no sweep sees it unlocked.
+        # Errors are ignored: on Windows, files that an interrupted epoch
+        # left open cannot be removed yet.
+        shutil.rmtree(directory, ignore_errors=True)
+        if lock is not None:
+            os.close(lock)
+
+
+def _hold_lock(directory):
+    """Lock ``directory`` for this process (and its forks); the descriptor, or None."""
+    if fcntl is None:
+        return None
+    # Locked under another name, then renamed: a sweep never sees it unlocked.
+    unlocked = os.path.join(directory, _LOCK_NAME + ".new")
+    lock = os.open(unlocked, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # a file system without locks: the folder is never swept
+        os.close(lock)
+        return None
+    os.rename(unlocked, os.path.join(directory, _LOCK_NAME))
+    return lock
+
+
+def sweep_stale_spools(folder=None):
+    """Remove the spool folders that killed fits left in ``folder``.
+
+    A folder is stale when its lock file can be locked: the process that
+    held it (and its forked jobs) is gone, whatever process now has its
+    pid. Folders of other users, folders without a lock file (being
+    created, or made where locks do not work) and folders of running fits,
+    here or on another machine sharing the folder, are left alone.
+
+    Parameters
+    ----------
+    folder : path-like, default=None
+        The temporary folder; :func:`tempfile.gettempdir` if None.
+    """
+    if fcntl is None:
+        return
+    try:
+        entries = list(os.scandir(tempfile.gettempdir() if folder is None else folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(SPOOL_PREFIX) and entry.is_dir(follow_symlinks=False):
+            _remove_if_stale(entry.path)
+
+
+def _remove_if_stale(directory):
+    """Remove ``directory`` if its lock file exists, is ours and can be locked."""
+    path = os.path.join(directory, _LOCK_NAME)
+    try:
+        if os.lstat(directory).st_uid != os.getuid():
+            return
+        lock = os.open(path, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # The folder may have been removed, and its name reused, meanwhile.
+        if os.path.samestat(os.fstat(lock), os.stat(path)):
+            shutil.rmtree(directory, ignore_errors=True)
+    except OSError:
+        pass  # locked: its fit is running
+    finally:
+        os.close(lock)
+
+
+# The spool folders of the fits under way in the main thread, removed on
+# SIGTERM, and the handler that was in place before the first of them.
+_on_sigterm_remove = []
+_sigterm_previous = {}
+
+
+@contextmanager
+def removed_on_sigterm(directory):
+    """Remove ``directory`` if the process gets SIGTERM meanwhile, then die of it.
+
+    SIGTERM (``kill``, ``timeout``, batch schedulers) would otherwise end
+    the process without removing its spool. While any such context is open
+    in the main thread, a handler is installed: if the handler in place
+    before was the default, it removes the folders, restores the default
+    and sends the signal again; if it was a function of the program, it
+    calls that function instead (an exception it raises unwinds the fit,
+    which removes the folders). Only the main thread can install a
+    handler; elsewhere, and when SIGTERM is ignored, nothing is installed.
+    The previous handler is restored when the last context closes.
+
+    Parameters
+    ----------
+    directory : str
+        The folder to remove.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "SIGTERM"
+    ):
+        yield
+        return
+    if not _on_sigterm_remove:
+        previous = signal.getsignal(signal.SIGTERM)
+        if previous in (signal.SIG_IGN, None):  # ignored, or set outside Python
+            yield
+            return
+        signal.signal(signal.SIGTERM, _remove_spools_and_terminate)
+        _sigterm_previous.update(handler=previous, pid=os.getpid())
+    _on_sigterm_remove.append(directory)
+    try:
+        yield
+    finally:
+        _on_sigterm_remove.remove(directory)
+        if not _on_sigterm_remove:
+            handler = _sigterm_previous.pop("handler")
+            # Unless the program replaced ours meanwhile.
+            if signal.getsignal(signal.SIGTERM) is _remove_spools_and_terminate:
+                signal.signal(signal.SIGTERM, handler)
+
+
+def _remove_spools_and_terminate(signum, frame):
+    """The SIGTERM handler of :func:`removed_on_sigterm`."""
+    previous = _sigterm_previous.get("handler", signal.SIG_DFL)
+    # A forked training job inherits the handler; its parent owns the folders.
+    if os.getpid() == _sigterm_previous.get("pid") and callable(previous):
+        previous(signum, frame)
+        return
+    if os.getpid() == _sigterm_previous.get("pid"):
+        for directory in _on_sigterm_remove:
+            shutil.rmtree(directory, ignore_errors=True)
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+@contextmanager
+def _writing(path):
+    """Say where and what to do when writing ``path`` fails for want of room."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _FULL_DISK:
+            raise
+        path = Path(path)
+        folder = tempfile.gettempdir()
+        if folder not in map(str, path.parents):
+            folder = path.parent
+        cause = os.strerror(exc.errno) if exc.errno else f"short write: {exc}"
+        raise OSError(
+            errno.ENOSPC,
+            f"no space left in {folder} while writing the corpus spool ({cause}); "
+            "fit needs about 4 bytes per token of the corpus there: set TMPDIR to "
+            "a folder with room",
+            str(path),
+        ) from exc
 
 
 class CorpusSpool:
@@ -168,8 +379,10 @@ class CorpusSpool:
             return
         slots = np.array(slot_buffer, dtype=np.int32)
         lengths = np.array(length_buffer, dtype=np.int64)
-        slots.tofile(token_file)
-        lengths.tofile(length_file)
+        with _writing(token_file.name):
+            slots.tofile(token_file)
+        with _writing(length_file.name):
+            lengths.tofile(length_file)
         self.counter.add(slots)
         self.blocks.append((self.n_prunings, len(slots), len(lengths)))
         self.n_tokens += len(slots)
@@ -193,15 +406,20 @@ class CorpusSpool:
             written under a slot that a pruning dropped are left out too.
         """
         rows = np.asarray(rows, dtype=np.int32)
-        np.save(self._path(f"rows-{self.n_prunings}.npy"), rows)
+        self._save(f"rows-{self.n_prunings}.npy", rows)
         for generation in reversed(range(self.n_prunings)):
             n_slots, packed = self._survivors[generation]
             keep = np.unpackbits(packed, count=n_slots).astype(bool)
             # Survivors kept their order and took the first slots after it.
             earlier = np.full(n_slots, -1, dtype=np.int32)
             earlier[keep] = rows[: np.count_nonzero(keep)]
-            np.save(self._path(f"rows-{generation}.npy"), earlier)
+            self._save(f"rows-{generation}.npy", earlier)
             rows = earlier
+
+    def _save(self, name, array):
+        path = self._path(name)
+        with _writing(path):
+            np.save(path, array)
 
     def _blocks(self):
         """Yield, per block: its rows map, token count, document ends, files."""

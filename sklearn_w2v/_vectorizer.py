@@ -1,7 +1,6 @@
 """Word2VecVectorizer: word2vec as a scikit-learn transformer."""
 
 import copy
-import tempfile
 from contextlib import contextmanager
 from numbers import Integral, Real
 
@@ -24,7 +23,7 @@ from ._sklearn_compat import (
     epoch_tasks,
 )
 from ._softmax import MAX_SOFTMAX_WORDS
-from ._spool import CorpusSpool, training_corpus
+from ._spool import CorpusSpool, spool_directory, training_corpus
 from ._text import build_analyzer
 from ._training import train
 from ._vocabulary import (
@@ -534,11 +533,9 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
             previous = PreviousFit.empty(
                 self.n_components, make_generator(self.random_state)
             )
-        # Cleanup errors are ignored: on Windows, files that an interrupted
-        # epoch left open cannot be removed yet.
-        with tempfile.TemporaryDirectory(
-            prefix="sklearn_w2v-", ignore_cleanup_errors=True
-        ) as directory:
+        # Removed however the fit ends, SIGTERM included; after SIGKILL, by
+        # the next fit.
+        with spool_directory() as directory:
             spool = self._count(X, directory)
             if spool.n_documents == 0:
                 raise ValueError(

@@ -9,9 +9,13 @@ import bz2
 import errno
 import gzip
 import lzma
+import os
 import re
+import resource
+import signal
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -491,3 +495,84 @@ def test_train_options_default_to_the_estimators_parameters():
     assert args.verbose == 1
     for name in set(FLAGS) - {"verbose"}:
         assert getattr(args, name) == defaults[name], name
+
+
+# Pipes, the standard input, a full temporary folder
+
+
+@pytest.mark.slow
+def test_train_reads_the_standard_input_as_dash(corpus, tmp_path):
+    output = tmp_path / "vectors.txt"
+    process = subprocess.run(
+        [sys.executable, "-m", "sklearn_w2v", "train", "-", "-o", str(output)]
+        + [*TRAIN_FAST, "--quiet"],
+        input=corpus.read_text(encoding="utf-8"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert process.returncode == 0, process.stderr
+    from_stdin = KeyedVectors.load_word2vec_format(output)
+    assert main(["train", str(corpus), "-o", str(output), *TRAIN_FAST, "--quiet"]) == 0
+    assert_array_equal(
+        from_stdin.vectors, KeyedVectors.load_word2vec_format(output).vectors
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no mkfifo")
+def test_train_reads_a_pipe(corpus, tmp_path, capsys):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+
+    def write():
+        with open(pipe, "wb") as file:
+            file.write(corpus.read_bytes())
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    try:
+        argv = ["train", str(pipe), "-o", str(tmp_path / "v.txt"), *TRAIN_FAST]
+        assert main(argv) == 0, capsys.readouterr().err
+    finally:
+        if writer.is_alive():  # never read: open it, so that the writer ends
+            os.close(os.open(pipe, os.O_RDONLY | os.O_NONBLOCK))
+        writer.join(timeout=10)
+    kv = KeyedVectors.load_word2vec_format(tmp_path / "v.txt")
+    assert len(kv) == 20
+
+
+def _fill_up_at(n_bytes):
+    """In the child: writes past ``n_bytes`` fail (EFBIG), as on a full disk."""
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (n_bytes, n_bytes))
+
+    return limit
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="no RLIMIT_FSIZE")
+def test_train_in_a_full_temporary_folder_says_so_in_one_line(tmp_path):
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    corpus = tmp_path / "corpus.txt"
+    words = [f"w{i}" for i in range(200_000)]
+    corpus.write_text(
+        "\n".join(" ".join(words[i : i + 50]) for i in range(0, 200_000, 50))
+    )
+    process = subprocess.run(
+        [sys.executable, "-m", "sklearn_w2v", "train", str(corpus)]
+        + ["-o", str(tmp_path / "v.txt"), *TRAIN_FAST],
+        env={**os.environ, "TMPDIR": str(folder)},
+        preexec_fn=_fill_up_at(100_000),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    pattern = (
+        rf"^sklearn-w2v train: error: \[Errno {errno.ENOSPC}\] no space left in "
+        rf"{re.escape(str(folder))} while writing the corpus spool .*set TMPDIR"
+    )
+    assert_one_line_error(process, 1, pattern)
+    assert list(folder.iterdir()) == []

@@ -3,11 +3,15 @@
 import bz2
 import gzip
 import lzma
+import os
 import re
+import subprocess
+import sys
+import threading
 
 import pytest
 
-from sklearn_w2v import LineCorpus
+from sklearn_w2v import LineCorpus, Word2VecVectorizer
 from sklearn_w2v._corpus import open_file
 
 LINES = [f"line {i} of a corpus with some words in it" for i in range(5000)]
@@ -104,3 +108,102 @@ def test_open_file_compresses_by_suffix(tmp_path, suffix, magic):
         assert file.read() == b"one\ntwo\n"
     with open_file(path, "rt", encoding="utf-8", newline="\n") as file:
         assert list(file) == ["one\n", "two\n"]
+
+
+# Pipes, read once as they come
+
+
+@pytest.fixture
+def fifo(tmp_path):
+    """``make(name, data)``: a named pipe to which a thread writes ``data``."""
+    threads = []
+
+    def make(name, data):
+        path = tmp_path / name
+        os.mkfifo(path)
+
+        def write():
+            with open(path, "wb") as pipe:  # waits for a reader
+                pipe.write(data)
+
+        threads.append((path, threading.Thread(target=write, daemon=True)))
+        threads[-1][1].start()
+        return path
+
+    yield make
+    for path, thread in threads:
+        if thread.is_alive():  # never read: open it, so that the writer ends
+            os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+        thread.join(timeout=10)
+
+
+requires_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no mkfifo")
+
+
+@requires_fifo
+def test_a_pipe_is_read_once_as_it_comes(tmp_path, fifo):
+    (tmp_path / "a.txt").write_text("first file\n")
+    pipe = fifo("pipe", b"one\ntwo\n\nthree")
+    corpus = LineCorpus([tmp_path / "a.txt", pipe])
+    assert corpus.paths == [tmp_path / "a.txt", pipe]
+    assert list(corpus) == ["first file", "one", "two", "", "three"]
+    message = f"{pipe} is a pipe or a device, which can be read only once"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        next(iter(corpus))
+
+
+@requires_fifo
+def test_a_pipe_named_twice_is_not_read_empty_the_second_time(fifo):
+    pipe = fifo("pipe", b"one\n")
+    documents = iter(LineCorpus([pipe, pipe]))
+    assert next(documents) == "one"
+    with pytest.raises(ValueError, match="can be read only once"):
+        next(documents)
+
+
+@requires_fifo
+def test_a_pipe_in_a_directory_is_skipped_not_waited_for(tmp_path):
+    (tmp_path / "a.txt").write_text("words\n")
+    os.mkfifo(tmp_path / "b.fifo")  # no writer: opening it would wait forever
+    assert list(LineCorpus(tmp_path)) == ["words"]
+
+
+@requires_fifo
+def test_an_undecodable_pipe_is_named_without_reading_it_again(fifo):
+    pipe = fifo("pipe", b"fine\ncaf\xe9\n")
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(pipe))}: cannot decode"):
+        list(LineCorpus(pipe))
+
+
+@requires_fifo
+def test_fit_reads_a_pipe(fifo):
+    text = "\n".join(["the cat sat on the mat", "the dog ran"] * 20)
+    pipe = fifo("pipe", text.encode())
+    w2v = Word2VecVectorizer(n_components=4, min_count=1, epochs=1, random_state=0)
+    w2v.fit(LineCorpus(pipe))
+    assert sorted(w2v.vocabulary_) == sorted(set(text.split()))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.exists("/dev/stdin"), reason="no /dev/stdin")
+def test_dash_is_the_standard_input_read_once():
+    script = (
+        "from sklearn_w2v import LineCorpus\n"
+        "corpus = LineCorpus('-')\n"
+        "print([str(path) for path in corpus.paths], list(corpus))\n"
+        "try:\n"
+        "    list(corpus)\n"
+        "except ValueError as exc:\n"
+        "    print(exc)\n"
+    )
+    process = subprocess.run(
+        [sys.executable, "-c", script],
+        input="one\ntwo\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert process.returncode == 0, process.stderr
+    first, second = process.stdout.splitlines()
+    assert first == "['/dev/stdin'] ['one', 'two']"
+    assert "/dev/stdin is a pipe or a device, which can be read only once" in second

@@ -21,6 +21,7 @@ from sklearn_w2v._distributed import (
     train_round,
     write_shards,
 )
+from sklearn_w2v._text import build_analyzer
 
 PARAMS = dict(n_components=8, min_count=1, epochs=2, random_state=0, batch_size=64)
 
@@ -445,3 +446,35 @@ def test_a_generator_is_counted_in_one_pass(topic_corpus):
     model = Word2VecVectorizer(**PARAMS, n_shards=2).fit(iter(documents))
     listed = Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
     np.testing.assert_array_equal(model.wv_.vectors, listed.wv_.vectors)
+
+
+class _LostWorker(Exception):
+    pass
+
+
+def _dies_after(documents, n_read):
+    """The documents, until a worker is lost after reading ``n_read`` of them."""
+    yield from documents[:n_read]
+    raise _LostWorker
+
+
+def test_a_retried_counting_task_gives_the_spool_of_one_attempt(tmp_path):
+    documents = [f"doc{i} word{i % 7} word{i % 3}" for i in range(50)]
+    analyzer = build_analyzer(Word2VecVectorizer().get_params())
+    part = str(tmp_path / "part-1")
+    with pytest.raises(_LostWorker):
+        _distributed.count_part(_dies_after(documents, 30), analyzer, "content", part)
+    retried = _distributed.count_part(documents, analyzer, "content", part)
+    (tmp_path / "alone").mkdir()
+    alone = _distributed.count_part(
+        documents, analyzer, "content", str(tmp_path / "alone" / "part-1")
+    )
+    assert retried.slots == alone.slots
+    assert retried.counts.tolist() == alone.counts.tolist()
+    rows = np.arange(len(alone.slots))
+    retried.map_slots(rows)
+    alone.map_slots(rows)
+    for (ids, docs), (ids_alone, docs_alone) in zip(retried, alone, strict=True):
+        assert ids.tolist() == ids_alone.tolist()
+        assert docs.tolist() == docs_alone.tolist()
+    assert retried.n_documents == len(documents)

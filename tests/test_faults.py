@@ -1,10 +1,13 @@
 """Faults and interruption: forked jobs, dead parents, failed calls, runaways."""
 
+import errno
 import os
 import re
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import tracemalloc
 from pathlib import Path
@@ -14,6 +17,7 @@ import pytest
 from numpy.testing import assert_array_equal
 
 from sklearn_w2v import Word2VecVectorizer
+from sklearn_w2v import _spool as spool_module
 from sklearn_w2v._training import _CAN_FORK, run_job_in_child
 from sklearn_w2v.datasets import load_sotu
 
@@ -240,3 +244,221 @@ def test_a_window_wider_than_every_document_is_the_whole_document(
     assert_array_equal(
         widest.fit(documents).wv_.vectors, whole.fit(documents).wv_.vectors
     )
+
+
+# The spool of a fit: a killed fit, a full temporary folder
+
+SPOOL_SCRIPT = """
+import sys
+import numpy as np
+from sklearn_w2v import Word2VecVectorizer
+
+rng = np.random.default_rng(0)
+documents = [" ".join(f"w{i}" for i in rng.integers(0, 2000, 30)) for _ in range(400)]
+Word2VecVectorizer(
+    n_jobs=int(sys.argv[1]), epochs=400, min_count=1, n_components=16, random_state=0
+).fit(documents)
+"""
+
+
+def _spools(folder):
+    return sorted(folder.glob("sklearn_w2v-*"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n_jobs", [1, pytest.param(2, marks=requires_fork)])
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_fit_leaves_no_spool(tmp_path, monkeypatch, signum, n_jobs):
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    script = tmp_path / "fit.py"
+    script.write_text(SPOOL_SCRIPT)
+    env = {**os.environ, "TMPDIR": str(folder)}
+    fit = subprocess.Popen([sys.executable, str(script), str(n_jobs)], env=env)
+    jobs = []
+    try:
+        deadline = time.monotonic() + 60
+        # rows-0.npy: the corpus is counted and encoded, training starts.
+        while not list(folder.glob("sklearn_w2v-*/rows-0.npy")):
+            assert time.monotonic() < deadline and fit.poll() is None
+            time.sleep(0.05)
+        time.sleep(0.3)
+        jobs = _children(fit.pid)
+        fit.send_signal(signum)
+        assert fit.wait(timeout=30) == -signum
+    finally:
+        fit.kill()
+    if signum == signal.SIGTERM:
+        assert _spools(folder) == []
+        return
+    assert _spools(folder), "the spool was there when the fit was killed"
+    deadline = time.monotonic() + 20  # the jobs die with it, holding its lock
+    while any(map(_alive, jobs)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # The next fit that uses this temporary folder removes the stale spool.
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    Word2VecVectorizer(n_components=4, min_count=1, epochs=1).fit(
+        ["alpha beta", "beta gamma"]
+    )
+    assert list(folder.iterdir()) == []
+
+
+class _SendsSigterm:
+    """Documents that send SIGTERM to this process while ``fit`` reads them."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.spools_seen = None
+
+    def __iter__(self):
+        yield "alpha beta gamma"
+        self.spools_seen = _spools(self.folder)
+        os.kill(os.getpid(), signal.SIGTERM)
+        yield "beta gamma delta"
+
+
+@pytest.fixture
+def sigterm_handler():
+    """Restore SIGTERM's handler after the test."""
+    previous = signal.getsignal(signal.SIGTERM)
+    yield
+    signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_programs_sigterm_handler_is_called_and_restored(
+    tmp_path, monkeypatch, sigterm_handler
+):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    calls = []
+
+    def handler(signum, frame):
+        calls.append(signum)
+
+    signal.signal(signal.SIGTERM, handler)
+    documents = _SendsSigterm(tmp_path)
+    Word2VecVectorizer(n_components=4, min_count=1, epochs=1).fit(documents)
+    assert calls == [signal.SIGTERM]
+    assert len(documents.spools_seen) == 1  # the handler did not remove it
+    assert signal.getsignal(signal.SIGTERM) is handler
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sigterm_handler_that_exits_unwinds_the_fit_and_removes_the_spool(
+    tmp_path, monkeypatch, sigterm_handler
+):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
+    documents = _SendsSigterm(tmp_path)
+    with pytest.raises(SystemExit):
+        Word2VecVectorizer(n_components=4, min_count=1).fit(documents)
+    assert len(documents.spools_seen) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sigterm_is_handled_only_from_the_main_thread(sigterm_handler):
+    seen = []
+
+    class Documents:
+        def __iter__(self):
+            seen.append(signal.getsignal(signal.SIGTERM))
+            yield "alpha beta gamma"
+
+    Word2VecVectorizer(n_components=4, min_count=1, epochs=1).fit(Documents())
+    thread = threading.Thread(
+        target=Word2VecVectorizer(n_components=4, min_count=1, epochs=1).fit,
+        args=(Documents(),),
+    )
+    thread.start()
+    thread.join()
+    assert seen[0] is not signal.SIG_DFL and callable(seen[0])
+    assert seen[1] is signal.SIG_DFL
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_stale_spools_of_running_fits_and_other_folders_are_kept(tmp_path):
+    with spool_module.spool_directory() as directory:
+        pass
+    folder = tmp_path
+    unlocked = folder / "sklearn_w2v-unlocked"  # being created, or no locks
+    unlocked.mkdir()
+    (unlocked / "tokens.int32").write_bytes(bytes(8))
+    other = folder / "sklearn_w2v-other.txt"
+    other.write_text("not a folder")
+    monkey = folder / "mine-sklearn_w2v-x"
+    monkey.mkdir()
+    (monkey / "lock").touch()
+    running = tempfile.mkdtemp(prefix="sklearn_w2v-", dir=folder)
+    lock = spool_module._hold_lock(running)
+    try:
+        spool_module.sweep_stale_spools(folder)
+        assert sorted(folder.iterdir()) == sorted(
+            [unlocked, other, monkey, Path(running)]
+        )
+    finally:
+        os.close(lock)
+    spool_module.sweep_stale_spools(folder)  # its lock released, as by a dead process
+    assert sorted(folder.iterdir()) == sorted([unlocked, other, monkey])
+    assert not os.path.exists(directory)
+
+
+FULL_DISK_SCRIPT = """
+import resource, signal, sys
+import numpy as np
+from sklearn_w2v import Word2VecVectorizer
+
+documents = [" ".join(f"w{i}" for i in range(j, j + 100)) for j in range(2000)]
+# Writes past 100 kB fail, as on a full disk (EFBIG, or a short write).
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+try:
+    Word2VecVectorizer(n_components=4, min_count=1, epochs=1).fit(documents)
+except OSError as exc:
+    print(exc.errno, exc.filename, exc.strerror, sep="\\n")
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no RLIMIT_FSIZE")
+def test_a_full_temporary_folder_says_where_and_what_to_do(tmp_path):
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    process = subprocess.run(
+        [sys.executable, "-c", FULL_DISK_SCRIPT],
+        env={**os.environ, "TMPDIR": str(folder)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert process.returncode == 0, process.stderr
+    number, filename, message = process.stdout.splitlines()
+    assert int(number) == errno.ENOSPC
+    assert Path(filename).parent.parent == folder
+    assert Path(filename).name == "tokens.int32"
+    assert message.startswith(f"no space left in {folder} while writing the corpus")
+    assert "set TMPDIR to a folder with room" in message
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "error, full",
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), True),
+        (OSError(errno.EFBIG, "File too large"), True),
+        (OSError(getattr(errno, "EDQUOT", errno.ENOSPC), "Disk quota exceeded"), True),
+        (OSError("120000 requested and 25000 written"), True),
+        (OSError(errno.EACCES, "Permission denied"), False),
+        (ValueError("not a write"), False),
+    ],
+)
+def test_a_failed_spool_write_is_reported_as_no_space_only_when_it_is(
+    tmp_path, error, full
+):
+    path = tmp_path / "spool" / "tokens.int32"
+    with pytest.raises(type(error)) as raised:
+        with spool_module._writing(path):
+            raise error
+    if full:
+        assert raised.value.errno == errno.ENOSPC
+        assert raised.value.filename == str(path)
+        assert raised.value.__cause__ is error
+    else:
+        assert raised.value is error
