@@ -18,7 +18,7 @@ import pytest
 from numpy.testing import assert_array_equal
 from test_corpus import DAMAGED_FILES
 
-from sklearn_w2v import KeyedVectors
+from sklearn_w2v import KeyedVectors, _word2vec_format
 from sklearn_w2v._cli import main
 
 TRAIN_FAST = ["--n-components", "8", "--min-count", "1", "--epochs", "2"]
@@ -447,12 +447,12 @@ def test_failed_write_keeps_the_previous_vectors(
     assert main(argv) == 0
     previous = output.read_bytes()
 
-    def write_part_then_fail(self, path, binary=False):
-        with open(path, "wb") as file:
-            file.write(b"20 8\ncat 0.25 0.5")
+    def write_part_then_fail(fout, keys, vectors):
+        fout.write(b"cat 0.25 0.5")
+        fout.flush()
         raise failure
 
-    monkeypatch.setattr(KeyedVectors, "save_word2vec_format", write_part_then_fail)
+    monkeypatch.setattr(_word2vec_format, "write_text", write_part_then_fail)
     assert main([*argv, "--seed", "1"]) == status
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1, err
