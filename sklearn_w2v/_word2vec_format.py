@@ -3,7 +3,8 @@
 Readers and writers, and the mixin that gives KeyedVectors its
 ``save_word2vec_format`` and ``load_word2vec_format``. Files are read in chunks;
 nothing is allocated on the word of a header; a malformed file raises a one-line
-ValueError naming the file and the line, byte offset or entry.
+ValueError naming the file and the line, byte offset or entry. Files are written
+through :func:`~sklearn_w2v._files.open_output`, never left half-written.
 """
 
 import codecs
@@ -539,6 +540,8 @@ class Word2VecFormatMixin:
 
         The signature is gensim's. Reads what the word2vec C tool, gensim and
         fastText (``.vec``) write, and headerless text files such as GloVe's.
+        A UTF-8 byte-order mark at the start of a file (as Windows editors
+        write) is skipped.
 
         Parameters
         ----------

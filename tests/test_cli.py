@@ -18,9 +18,9 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from _fifo import FifoReader
 from numpy.testing import assert_array_equal
 from test_corpus import DAMAGED_FILES
-from test_files import FifoReader
 
 from sklearn_w2v import KeyedVectors, _word2vec_format
 from sklearn_w2v._cli import main

@@ -3,9 +3,9 @@
 import gzip
 import os
 import stat
-import threading
 
 import pytest
+from _fifo import FifoReader
 
 from sklearn_w2v._files import open_output, output_target
 
@@ -19,28 +19,6 @@ def umask_027():
     previous = os.umask(0o027)
     yield
     os.umask(previous)
-
-
-class FifoReader:
-    """A thread that reads a FIFO, all of it or ``n_bytes`` then closes it."""
-
-    def __init__(self, path, n_bytes=-1):
-        os.mkfifo(path)
-        self.path, self.data = path, None
-        self.thread = threading.Thread(target=self._read, args=(n_bytes,))
-        self.thread.start()
-
-    def _read(self, n_bytes):
-        with open(self.path, "rb") as fifo:
-            self.data = fifo.read(n_bytes)
-
-    def join(self):
-        if self.thread.is_alive():
-            # Nothing opened the FIFO for writing: release the reader's open().
-            os.close(os.open(self.path, os.O_WRONLY | os.O_NONBLOCK))
-        self.thread.join(timeout=10)
-        assert not self.thread.is_alive()
-        return self.data
 
 
 def test_a_failed_write_leaves_the_previous_file_and_no_temporary(tmp_path):
