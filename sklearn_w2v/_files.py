@@ -207,6 +207,9 @@ def _create_beside(target, suffix):
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
             continue
+        except OSError as exc:
+            # Name the file asked for, not the temporary one nobody knows of.
+            raise type(exc)(exc.errno, exc.strerror, str(target)) from None
         return temporary, fd
 
 

@@ -177,3 +177,10 @@ def test_read_modes_are_refused(tmp_path):
     with pytest.raises(ValueError, match="mode must be one of"):
         with open_output(tmp_path / "x", "rb"):
             pass
+
+
+def test_a_missing_directory_is_named_not_the_temporary_file(tmp_path):
+    path = tmp_path / "missing" / "v.bin"
+    with pytest.raises(FileNotFoundError) as info, open_output(path):
+        pass
+    assert info.value.filename == str(path)
