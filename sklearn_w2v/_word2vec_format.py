@@ -373,14 +373,20 @@ def check_keys(keys, binary):
     except UnicodeEncodeError:
         bad = next(k for k in keys if not _encodes(k))
         raise ValueError(
-            f"Cannot write key {_show_key(bad)}: it cannot be encoded in UTF-8 "
-            "(a lone surrogate, as a file name decoded with 'surrogateescape' "
-            "holds); decode it properly first."
+            f"Cannot write key {_show_key(bad)}: it holds a lone surrogate (an "
+            "undecodable byte kept by errors='surrogateescape'), which UTF-8 "
+            "cannot encode."
         ) from None
-    # Readers give up on a binary key with no space within _MAX_KEY_BYTES bytes.
+    if binary:
+        _check_key_lengths(keys)
+
+
+def _check_key_lengths(keys):
+    """Refuse a binary key longer than the readers look for its space."""
+    # A character is at most 4 bytes: only longer keys need encoding.
     long = (k for k in keys if len(k) > _MAX_KEY_BYTES // 4)
     bad = next((k for k in long if len(k.encode("utf8")) > _MAX_KEY_BYTES), None)
-    if binary and bad is not None:
+    if bad is not None:
         raise ValueError(
             f"Cannot write key {_show_key(bad)} of {len(bad.encode('utf8')):,} "
             f"bytes: keys in binary word2vec files may hold at most "

@@ -256,7 +256,7 @@ def test_an_unencodable_key_is_refused_before_any_file_is_touched(tmp_path, bina
     previous = path.read_bytes(), vocab.read_bytes()
     # A lone surrogate: what os.listdir gives for a file name that is not UTF-8.
     kv = KeyedVectors(["the", "caf\udce9"], VECTORS[:2], counts=[2, 1])
-    with pytest.raises(ValueError, match=r"key 'caf\\udce9'.* cannot be encoded"):
+    with pytest.raises(ValueError, match=r"key 'caf\\udce9'.* lone surrogate"):
         kv.save_word2vec_format(path, vocab, binary=binary)
     assert (path.read_bytes(), vocab.read_bytes()) == previous
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v", "vocab.txt"]
