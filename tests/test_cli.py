@@ -578,3 +578,13 @@ def test_standard_output_closed_early_is_one_line_error(tmp_path):
     assert_one_line_error(
         finished, 1, r"^sklearn-w2v train: error: cannot write standard output: Broken"
     )
+
+
+def test_a_link_into_a_missing_directory_is_refused_before_training(
+    corpus, tmp_path, capsys
+):
+    link = tmp_path / "latest.bin"
+    link.symlink_to(tmp_path / "runs" / "v4.bin")
+    argv = ["train", corpus, "-o", link, *TRAIN_FAST, "-q"]
+    pattern = rf"cannot write {link}: no directory {tmp_path / 'runs'}$"
+    assert_main_fails(argv, capsys, pattern)
