@@ -9,17 +9,18 @@ option value, 1 for everything else. Anything else is a bug and keeps its
 traceback.
 """
 
+import codecs
 import lzma
 import os
 import re
 import sys
 import time
-import uuid
 import zlib
 from pathlib import Path
 
 from sklearn_w2v._cli_parser import FLAGS, PROG, build_parser
 from sklearn_w2v._corpus import DECODE_HINT, is_compressed, is_data_error, open_file
+from sklearn_w2v._files import output_target
 
 # What reading a (possibly compressed) file raises when the file is at fault.
 _READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, MemoryError)
@@ -59,7 +60,7 @@ def _sniff_format(path):
     """
     try:
         with open_file(path, "rb") as file:
-            first = file.readline(1 << 16)
+            first = file.readline(1 << 16).removeprefix(codecs.BOM_UTF8)
             rest = file.read(1 << 12)
     except _READ_ERRORS:
         return None
@@ -187,47 +188,62 @@ def _parameter_error(parser, exc):
 
 def _check_paths(output, corpus):
     """Refuse a corpus that is missing, or that ``output`` would overwrite or join."""
-    if not output.parent.is_dir():
-        raise CommandError(f"cannot write {output}: no directory {output.parent}")
-    if output.is_dir():
-        raise CommandError(f"cannot write {output}: it is a directory")
+    target, output = _check_output(output), Path(output)
     # "-", the standard input, is no file that output could be.
     for path in map(Path, (name for name in corpus if name != "-")):
         if not path.exists():
             raise CommandError(f"cannot read {path}: No such file or directory")
+        if target is None:
+            continue  # a stream: standard output, a FIFO, a device
         if path.is_dir():
             # LineCorpus reads every file of the directory but dot files.
-            if os.path.samefile(path, output.parent) and output.name[:1] != ".":
+            if os.path.samefile(path, target.parent) and target.name[:1] != ".":
                 raise CommandError(
                     f"-o {output} is in the corpus directory {path}, whose files "
                     "are all read as corpus: write it elsewhere"
                 )
-        elif output.exists() and os.path.samefile(path, output):
+        elif target.exists() and os.path.samefile(path, target):
             raise CommandError(
                 f"-o {output} is the corpus file {path}: writing would destroy it"
             )
 
 
-def _write_vectors(kv, output, binary):
-    """Save ``kv`` to a file beside ``output``, then rename it to ``output``.
-
-    A write that fails part-way (a full disk, an interrupt) leaves a previous
-    ``output`` intact and no temporary file behind.
-    """
-    # The name keeps the suffixes, which choose the compression.
-    temporary = output.with_name(f".{uuid.uuid4().hex[:12]}.tmp-{output.name}")
+def _check_output(output):
+    """The file that ``output`` will replace, checked; None for a stream."""
     try:
-        kv.save_word2vec_format(temporary, binary=binary)
-        os.replace(temporary, output)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+        target = output_target(output)
+    except OSError as exc:
+        raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None
+    if target is None:
+        return None
+    if not target.parent.is_dir():
+        raise CommandError(f"cannot write {output}: no directory {target.parent}")
+    if target.is_dir():
+        raise CommandError(f"cannot write {output}: it is a directory")
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        # Found before training, not after: the file is replaced by a new one.
+        raise CommandError(
+            f"cannot write {output}: no permission to create files in {target.parent}"
+        )
+    return target
+
+
+def _write_vectors(kv, output, binary):
+    """Save ``kv`` to ``output``, a file replaced once complete, or a stream."""
+    try:
+        kv.save_word2vec_format(output, binary=binary)
+    except OSError as exc:
+        name = "standard output" if output == "-" else output
+        if output == "-" and isinstance(exc, BrokenPipeError):
+            # Python flushes stdout again at exit: let that flush go nowhere.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise CommandError(f"cannot write {name}: {exc.strerror or exc}") from None
 
 
 def _train(args):
     from sklearn_w2v import LineCorpus, Word2VecVectorizer
 
-    output = Path(args.output)
+    output = args.output
     _check_paths(output, args.corpus)
     corpus = LineCorpus(args.corpus, decode_error=args.decode_error)
     vectorizer = Word2VecVectorizer(**_estimator_params(args))
@@ -254,15 +270,15 @@ def _train(args):
             file=sys.stderr,
         )
     binary = _is_binary(output, args.binary)
-    try:
-        _write_vectors(vectorizer.wv_, output, binary)
-    except OSError as exc:
-        raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None
+    _write_vectors(vectorizer.wv_, output, binary)
     if args.verbose:
+        # Never into the vectors, when they go to standard output.
         print(
             f"Wrote {len(vectorizer.wv_):,} vectors of dimension "
-            f"{vectorizer.wv_.vector_size} to {output} "
-            f"({'binary' if binary else 'text'} word2vec format)."
+            f"{vectorizer.wv_.vector_size} to "
+            f"{'standard output' if output == '-' else output} "
+            f"({'binary' if binary else 'text'} word2vec format).",
+            file=sys.stderr if output == "-" else sys.stdout,
         )
     return 0
 

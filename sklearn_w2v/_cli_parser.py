@@ -133,7 +133,12 @@ def _add_train_parser(commands):
         "come)",
     )
     train.add_argument(
-        "-o", "--output", required=True, metavar="PATH", help="vectors to write"
+        "-o",
+        "--output",
+        required=True,
+        metavar="PATH",
+        help="vectors to write ('-': standard output, in the text format "
+        "unless --binary)",
     )
     _add_format_options(train, "write the", "PATH")
     defaults = _default_params()

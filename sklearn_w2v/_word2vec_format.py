@@ -3,18 +3,21 @@
 Readers and writers, and the mixin that gives KeyedVectors its
 ``save_word2vec_format`` and ``load_word2vec_format``. Files are read in chunks;
 nothing is allocated on the word of a header; a malformed file raises a one-line
-ValueError naming the file and the line, byte offset or entry.
+ValueError naming the file and the line, byte offset or entry. Files are written
+through :func:`~sklearn_w2v._files.open_output`, never left half-written.
 """
 
+import codecs
 import numbers
 import os
 import stat
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from itertools import chain
 
 import numpy as np
 
 from ._corpus import is_compressed, open_file
+from ._files import open_output
 
 DTYPES = (np.float16, np.float32, np.float64)
 _READ_CHUNK = 1 << 20
@@ -146,7 +149,9 @@ def read_binary(fin, limit, encoding, unicode_errors, datatype, file_size=None):
 
 def _binary_header(header, limit, file_size):
     """``(n_declared, vector_size)``, checked against `file_size` if known."""
-    size = _parse_header(header.decode("ascii", "replace"))
+    # The byte-order mark that Windows editors put before UTF-8 text.
+    text = header.removeprefix(codecs.BOM_UTF8).decode("ascii", "replace")
+    size = _parse_header(text)
     if size is None or not header.endswith(b"\n"):
         raise ValueError(
             "does not look like a word2vec file: line 1 should be a header "
@@ -161,7 +166,7 @@ def _binary_header(header, limit, file_size):
         room = (file_size - len(header)) // (4 * vector_size + 2)
         if n_read > room:
             raise ValueError(
-                f"the header {header.decode('ascii').strip()!r} declares "
+                f"the header {text.strip()!r} declares "
                 f"{n_declared} vectors of dimension {vector_size}, but the "
                 f"{file_size - len(header)} bytes after it hold at most {room}."
             )
@@ -188,6 +193,9 @@ def _checked_block(block, filled, keys):
 def _text_lines(fin, encoding, unicode_errors):
     """Yield ``(line_number, line)`` for non-blank lines, trailing space removed."""
     for line_no, raw in enumerate(fin, start=1):
+        if line_no == 1:
+            # The byte-order mark that Windows editors put before UTF-8 text.
+            raw = raw.removeprefix(codecs.BOM_UTF8)
         try:
             line = raw.decode(encoding, unicode_errors).rstrip()
         except UnicodeDecodeError as exc:
@@ -352,28 +360,66 @@ def _plain_size(path):
     return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
-def write_word2vec(path, keys, vectors, binary, header, mode):
-    """Write `keys` and `vectors` in the text or binary format, after `header`."""
+def check_keys(keys, binary):
+    """Refuse, before any file is touched, a key the format cannot hold."""
     bad = next((k for k in keys if not k or " " in k or "\n" in k), None)
     if bad is not None:
         raise ValueError(
-            f"Cannot write key {bad!r}: keys in word2vec files must be non-empty "
-            "and contain no spaces or newlines."
+            f"Cannot write key {_show_key(bad)}: keys in word2vec files must be "
+            "non-empty and contain no spaces or newlines."
         )
-    with open_file(path, mode) as fout:
-        if header is not None:
-            fout.write(f"{header[0]} {header[1]}\n".encode())
-        (write_binary if binary else write_text)(fout, keys, vectors)
+    try:
+        "".join(keys).encode("utf8")
+    except UnicodeEncodeError:
+        bad = next(k for k in keys if not _encodes(k))
+        raise ValueError(
+            f"Cannot write key {_show_key(bad)}: it holds a lone surrogate (an "
+            "undecodable byte kept by errors='surrogateescape'), which UTF-8 "
+            "cannot encode."
+        ) from None
+    if binary:
+        _check_key_lengths(keys)
 
 
-def write_vocab(path, keys, counts, mode):
+def _check_key_lengths(keys):
+    """Refuse a binary key longer than the readers look for its space."""
+    # A character is at most 4 bytes: only longer keys need encoding.
+    long = (k for k in keys if len(k) > _MAX_KEY_BYTES // 4)
+    bad = next((k for k in long if len(k.encode("utf8")) > _MAX_KEY_BYTES), None)
+    if bad is not None:
+        raise ValueError(
+            f"Cannot write key {_show_key(bad)} of {len(bad.encode('utf8')):,} "
+            f"bytes: keys in binary word2vec files may hold at most "
+            f"{_MAX_KEY_BYTES:,} bytes in UTF-8."
+        )
+
+
+def _encodes(key):
+    try:
+        key.encode("utf8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _show_key(key):
+    return repr(key) if len(key) <= 60 else f"{key[:40]!r}... ({len(key):,} characters)"
+
+
+def write_word2vec(fout, keys, vectors, binary, header):
+    """Write `keys` and `vectors` in the text or binary format, after `header`."""
+    if header is not None:
+        fout.write(f"{header[0]} {header[1]}\n".encode())
+    (write_binary if binary else write_text)(fout, keys, vectors)
+
+
+def write_vocab(fout, keys, counts):
     """Write ``"word count"`` lines, as the C tool's ``-save-vocab``."""
-    with open_file(path, mode) as fout:
-        fout.write(
-            "".join(
-                f"{key} {count}\n" for key, count in zip(keys, counts, strict=True)
-            ).encode("utf8")
-        )
+    fout.write(
+        "".join(
+            f"{key} {count}\n" for key, count in zip(keys, counts, strict=True)
+        ).encode("utf8")
+    )
 
 
 class Word2VecFormatMixin:
@@ -403,7 +449,7 @@ class Word2VecFormatMixin:
         ----------
         fname : str or path-like
             Destination; compressed with gzip, bzip2 or xz if it ends in
-            ``.gz``, ``.bz2`` or ``.xz``.
+            ``.gz``, ``.bz2`` or ``.xz``; ``'-'`` is standard output.
         fvocab : str, path-like or None, default=None
             Also write a vocabulary file of ``"key count"`` lines (the C tool's
             ``-save-vocab``), with the values of `sort_attr`.
@@ -417,7 +463,9 @@ class Word2VecFormatMixin:
         prefix : str, default=''
             Written before every key.
         append : bool, default=False
-            Append to the files instead of overwriting them.
+            Append to the files instead of overwriting them. A regular file is
+            copied, the copy appended to and renamed over the file: a failure
+            leaves it as it was, at the cost of reading it once.
         sort_attr : str or None, default='count'
             Write the keys by decreasing value of this attribute (ties in row
             order), if the keys have it; otherwise in row order.
@@ -426,7 +474,24 @@ class Word2VecFormatMixin:
         ------
         ValueError
             If `fvocab` is given but the keys have no `sort_attr`, or if a key
-            is empty or holds a space or a newline.
+            is empty, holds a space or a newline, cannot be encoded in UTF-8
+            (a lone surrogate), or in the binary format is longer than 65,536
+            bytes in UTF-8 (the longest that readers read back). These are
+            raised before any file is opened.
+        OSError
+            If a file cannot be written; regular files are left as they were.
+
+        Notes
+        -----
+        Regular files are never left half-written. Each file, `fname` and
+        `fvocab`, is written to a temporary file in its directory, renamed
+        over the destination once both are complete, with the permissions
+        (and, where allowed, the owner) of the file it replaces; a new file
+        gets the permissions :func:`open` would give it. A symbolic link is
+        followed: the file it points to is replaced and the link stays a
+        link. Standard output, a FIFO or a device (``/dev/stdout``) cannot be
+        replaced and is written through; its write errors (a full device, a
+        reader gone) are raised.
 
         Examples
         --------
@@ -453,12 +518,17 @@ class Word2VecFormatMixin:
                 f"Cannot write a vocabulary file: the keys have no {sort_attr!r}."
             )
         keys = [prefix + self.index_to_key[i] for i in order]
+        check_keys(keys, binary)
         mode = "ab" if append else "wb"
-        if fvocab is not None:
-            write_vocab(fvocab, keys, self._vecattrs[sort_attr][order].tolist(), mode)
         n_declared = len(self) if total_vec is None else total_vec
         header = (n_declared, self.vector_size) if write_header else None
-        write_word2vec(fname, keys, self._vectors[order], binary, header, mode)
+        # Both files are renamed into place only once both are written.
+        with ExitStack() as files:
+            fout = files.enter_context(open_output(fname, mode))
+            if fvocab is not None:
+                vocab = files.enter_context(open_output(fvocab, mode))
+                write_vocab(vocab, keys, self._vecattrs[sort_attr][order].tolist())
+            write_word2vec(fout, keys, self._vectors[order], binary, header)
 
     @classmethod
     def load_word2vec_format(
@@ -476,6 +546,8 @@ class Word2VecFormatMixin:
 
         The signature is gensim's. Reads what the word2vec C tool, gensim and
         fastText (``.vec``) write, and headerless text files such as GloVe's.
+        A UTF-8 byte-order mark at the start of a file (as Windows editors
+        write) is skipped.
 
         Parameters
         ----------

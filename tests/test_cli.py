@@ -13,16 +13,19 @@ import os
 import re
 import resource
 import signal
+import stat
 import subprocess
 import sys
 import threading
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from _fifo import FifoReader
 from numpy.testing import assert_array_equal
 from test_corpus import DAMAGED_FILES
 
-from sklearn_w2v import KeyedVectors
+from sklearn_w2v import KeyedVectors, _word2vec_format
 from sklearn_w2v._cli import main
 
 TRAIN_FAST = ["--n-components", "8", "--min-count", "1", "--epochs", "2"]
@@ -451,12 +454,12 @@ def test_failed_write_keeps_the_previous_vectors(
     assert main(argv) == 0
     previous = output.read_bytes()
 
-    def write_part_then_fail(self, path, binary=False):
-        with open(path, "wb") as file:
-            file.write(b"20 8\ncat 0.25 0.5")
+    def write_part_then_fail(fout, keys, vectors):
+        fout.write(b"cat 0.25 0.5")
+        fout.flush()
         raise failure
 
-    monkeypatch.setattr(KeyedVectors, "save_word2vec_format", write_part_then_fail)
+    monkeypatch.setattr(_word2vec_format, "write_text", write_part_then_fail)
     assert main([*argv, "--seed", "1"]) == status
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1, err
@@ -576,3 +579,99 @@ def test_train_in_a_full_temporary_folder_says_so_in_one_line(tmp_path):
     )
     assert_one_line_error(process, 1, pattern)
     assert list(folder.iterdir()) == []
+
+
+# Outputs that are streams, links, files with their own permissions
+
+
+def test_train_writes_through_a_fifo_without_replacing_it(corpus, tmp_path, capsys):
+    fifo = tmp_path / "vectors.fifo"
+    reader = FifoReader(fifo)
+    try:
+        status = main(["train", str(corpus), "-o", str(fifo), *TRAIN_FAST, "-q"])
+    finally:
+        data = reader.join()
+    assert status == 0, capsys.readouterr().err
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert sorted(tmp_path.iterdir()) == [fifo]
+    (tmp_path / "copy.txt").write_bytes(data)
+    kv = KeyedVectors.load_word2vec_format(tmp_path / "copy.txt")
+    assert kv.vectors.shape == (20, 8)
+
+
+def test_a_fifo_whose_reader_left_is_one_line_error(tmp_path, capsys):
+    # 2,000 words: more vectors than a pipe holds, so the write outlives the reader.
+    corpus = tmp_path / "words.txt"
+    corpus.write_text(" ".join(f"word{i}" for i in range(2000)))
+    fifo = tmp_path / "vectors.fifo"
+    reader = FifoReader(fifo, n_bytes=1)
+    argv = ["train", str(corpus), "-o", str(fifo), *TRAIN_FAST, "-q"]
+    pattern = rf"^sklearn-w2v train: error: cannot write {fifo}: Broken pipe$"
+    try:
+        assert_main_fails(argv, capsys, pattern)
+    finally:
+        reader.join()
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_dash_writes_the_vectors_to_standard_output(
+    binary, corpus, tmp_path, monkeypatch, capsysbinary
+):
+    monkeypatch.chdir(tmp_path)
+    option = ["--binary"] if binary else []
+    assert main(["train", str(corpus), "-o", "-", *TRAIN_FAST, *option]) == 0
+    captured = capsysbinary.readouterr()
+    assert sorted(tmp_path.iterdir()) == []
+    (tmp_path / "stdout").write_bytes(captured.out)
+    kv = KeyedVectors.load_word2vec_format(tmp_path / "stdout", binary=binary)
+    assert kv.vectors.shape == (20, 8)
+    # The reports go to stderr, never into the vectors.
+    assert b"Wrote 20 vectors of dimension 8 to standard output" in captured.err
+    assert b"epoch 2/2" in captured.err
+
+
+def test_train_through_a_symlink_keeps_the_link_and_the_permissions(
+    corpus, tmp_path, capsys
+):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / "v3.bin").write_bytes(b"previous")
+    (runs / "v3.bin").chmod(0o600)
+    link = tmp_path / "latest.bin"
+    link.symlink_to("runs/v3.bin")
+    assert main(["train", str(corpus), "-o", str(link), *TRAIN_FAST, "-q"]) == 0
+    assert link.is_symlink() and os.readlink(link) == "runs/v3.bin"
+    assert stat.S_IMODE((runs / "v3.bin").stat().st_mode) == 0o600
+    kv = KeyedVectors.load_word2vec_format(runs / "v3.bin", binary=True)
+    assert kv.vectors.shape == (20, 8)
+    assert sorted(runs.iterdir()) == [runs / "v3.bin"]
+
+
+@pytest.mark.slow
+def test_standard_output_closed_early_is_one_line_error(tmp_path):
+    # As `sklearn-w2v train ... -o - | head -c 1`, with more than a pipe holds.
+    corpus = tmp_path / "words.txt"
+    corpus.write_text(" ".join(f"word{i}" for i in range(2000)))
+    argv = [sys.executable, "-m", "sklearn_w2v", "train", str(corpus), "-o", "-"]
+    with subprocess.Popen(
+        [*argv, *TRAIN_FAST, "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        assert process.stdout.read(1) == b"2"
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+        process.wait(timeout=120)
+    finished = SimpleNamespace(returncode=process.returncode, stderr=stderr)
+    assert_one_line_error(
+        finished, 1, r"^sklearn-w2v train: error: cannot write standard output: Broken"
+    )
+
+
+def test_a_link_into_a_missing_directory_is_refused_before_training(
+    corpus, tmp_path, capsys
+):
+    link = tmp_path / "latest.bin"
+    link.symlink_to(tmp_path / "runs" / "v4.bin")
+    argv = ["train", corpus, "-o", link, *TRAIN_FAST, "-q"]
+    pattern = rf"cannot write {link}: no directory {tmp_path / 'runs'}$"
+    assert_main_fails(argv, capsys, pattern)

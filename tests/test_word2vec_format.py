@@ -242,3 +242,129 @@ def test_reader_errors_name_the_file(tmp_path):
     path.write_text("3 2\na 1 2\n")
     with pytest.raises(ValueError, match="short.txt: File ends after 1 vectors"):
         KeyedVectors.load_word2vec_format(path)
+
+
+# writing: nothing is touched before the keys are checked, nothing left half-done
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_an_unencodable_key_is_refused_before_any_file_is_touched(tmp_path, binary):
+    path, vocab = tmp_path / "v", tmp_path / "vocab.txt"
+    KeyedVectors(KEYS, VECTORS, counts=[4, 3, 2, 1]).save_word2vec_format(
+        path, vocab, binary=binary
+    )
+    previous = path.read_bytes(), vocab.read_bytes()
+    # A lone surrogate: what os.listdir gives for a file name that is not UTF-8.
+    kv = KeyedVectors(["the", "caf\udce9"], VECTORS[:2], counts=[2, 1])
+    with pytest.raises(ValueError, match=r"key 'caf\\udce9'.* lone surrogate"):
+        kv.save_word2vec_format(path, vocab, binary=binary)
+    assert (path.read_bytes(), vocab.read_bytes()) == previous
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v", "vocab.txt"]
+
+
+def test_a_key_with_a_space_leaves_the_vocabulary_file_alone(tmp_path):
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("the 4\n")
+    kv = KeyedVectors(["the", "two words"], VECTORS[:2], counts=[2, 1])
+    with pytest.raises(ValueError, match="Cannot write key 'two words'"):
+        kv.save_word2vec_format(tmp_path / "v.txt", vocab)
+    assert vocab.read_text() == "the 4\n"
+    assert not (tmp_path / "v.txt").exists()
+
+
+@pytest.mark.parametrize("append", [False, True])
+def test_a_save_that_fails_part_way_leaves_both_files_as_they_were(
+    tmp_path, monkeypatch, append
+):
+    from sklearn_w2v import _word2vec_format
+
+    path, vocab = tmp_path / "v.bin", tmp_path / "vocab.txt"
+    kv = KeyedVectors(KEYS, VECTORS, counts=[4, 3, 2, 1])
+    kv.save_word2vec_format(path, vocab, binary=True)
+    previous = path.read_bytes(), vocab.read_bytes()
+
+    def write_part_then_fail(fout, keys, vectors):
+        fout.write(b"the ")
+        fout.flush()
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_word2vec_format, "write_binary", write_part_then_fail)
+    with pytest.raises(OSError, match="No space left"):
+        kv.save_word2vec_format(path, vocab, binary=True, append=append)
+    assert (path.read_bytes(), vocab.read_bytes()) == previous
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.bin", "vocab.txt"]
+
+
+def test_save_through_a_symlink_replaces_the_file_it_points_to(tmp_path):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    KeyedVectors(KEYS[:1], VECTORS[:1]).save_word2vec_format(runs / "v3.bin")
+    (tmp_path / "latest.bin").symlink_to("runs/v3.bin")
+    KeyedVectors(KEYS, VECTORS).save_word2vec_format(tmp_path / "latest.bin")
+    assert (tmp_path / "latest.bin").is_symlink()
+    assert KeyedVectors.load_word2vec_format(runs / "v3.bin").index_to_key == KEYS
+    assert sorted(p.name for p in runs.iterdir()) == ["v3.bin"]
+
+
+def test_save_keeps_the_permissions_of_the_file_it_replaces(tmp_path):
+    path = tmp_path / "v.txt"
+    KeyedVectors(KEYS[:1], VECTORS[:1]).save_word2vec_format(path)
+    path.chmod(0o600)
+    KeyedVectors(KEYS, VECTORS).save_word2vec_format(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert KeyedVectors.load_word2vec_format(path).index_to_key == KEYS
+
+
+def test_binary_keys_as_long_as_readers_read_round_trip_and_longer_are_refused(
+    tmp_path,
+):
+    limit = 1 << 16  # bytes of a key that the binary reader looks for a space in
+    longest = "é" * (limit // 2)  # two bytes each in UTF-8
+    # 250,000 values put the long key across the reader's 1 MiB chunk boundary.
+    vectors = np.ones((2, 250_000), dtype=np.float32)
+    path = tmp_path / "long.bin"
+    KeyedVectors(["a", longest], vectors).save_word2vec_format(path, binary=True)
+    assert KeyedVectors.load_word2vec_format(path, binary=True).index_to_key == [
+        "a",
+        longest,
+    ]
+    too_long = longest + "x"
+    with pytest.raises(ValueError, match="65,537 bytes: keys in binary .* 65,536"):
+        KeyedVectors(["a", too_long], vectors[:, :2]).save_word2vec_format(
+            tmp_path / "refused.bin", binary=True
+        )
+    assert not (tmp_path / "refused.bin").exists()
+    # The text reader reads lines of any length.
+    KeyedVectors(["a", too_long], vectors[:, :2]).save_word2vec_format(
+        tmp_path / "long.txt"
+    )
+    loaded = KeyedVectors.load_word2vec_format(tmp_path / "long.txt")
+    assert loaded.index_to_key == ["a", too_long]
+
+
+# a UTF-8 byte-order mark, as Windows editors write one
+
+BOM = b"\xef\xbb\xbf"
+
+
+@pytest.mark.parametrize(
+    "header, no_header", [(b"2 2\n", False), (b"", False), (b"", True)]
+)
+def test_text_files_starting_with_a_byte_order_mark_read(tmp_path, header, no_header):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(BOM + header + "thé 1 2\nof 3 4\n".encode())
+    loaded = KeyedVectors.load_word2vec_format(path, no_header=no_header)
+    assert loaded.index_to_key == ["thé", "of"]
+    np.testing.assert_array_equal(loaded.vectors, [[1, 2], [3, 4]])
+
+
+def test_binary_files_and_vocabularies_starting_with_a_byte_order_mark_read(
+    tmp_path,
+):
+    path, vocab = tmp_path / "bom.bin", tmp_path / "vocab.txt"
+    path.write_bytes(BOM + b"4 3\n" + _binary_entries(KEYS, VECTORS))
+    vocab.write_bytes(BOM + "the 4\nof 3\ncafé 2\nand 1\n".encode())
+    loaded = KeyedVectors.load_word2vec_format(path, vocab, binary=True)
+    assert loaded.index_to_key == KEYS
+    np.testing.assert_array_equal(loaded.vectors, VECTORS)
+    assert loaded.get_vecattr("the", "count") == 4
