@@ -379,3 +379,40 @@ def test_analogy_default_restriction_is_gensims_300000():
         kv, [": royalty", "man king woman queen"], restrict_vocab=30_000
     )
     assert result.n_skipped == 1
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # gensim calls init_sims
+def test_keyed_vectors_evaluation_methods_match_gensims(benchmark, wordsim):
+    kv, questions = benchmark
+    gkv = _gensim_kv(kv)
+    for options in [{}, {"dummy4unknown": True}]:
+        result = kv.evaluate_word_analogies(questions, **options)
+        score, sections = gkv.evaluate_word_analogies(str(questions), **options)
+        assert result.accuracy == score
+        assert _gensim_counts(sections[:-1]) == [
+            (s.name, s.n_correct, s.n_incorrect) for s in result.sections
+        ]
+    assert result.n_skipped == 0
+    # gensim 4.4 ignores its similarity_function: route most_similar instead
+    cosmul = kv.evaluate_word_analogies(
+        questions, restrict_vocab=len(kv), similarity_function="most_similar_cosmul"
+    )
+    gkv.most_similar = gkv.most_similar_cosmul
+    score, _ = gkv.evaluate_word_analogies(str(questions), restrict_vocab=len(kv))
+    assert cosmul.accuracy == score
+    assert cosmul.n_correct != kv.evaluate_word_analogies(questions).n_correct
+    result = kv.evaluate_word_pairs(wordsim, dummy4unknown=True)
+    pearson, spearman, oov_percent = gkv.evaluate_word_pairs(
+        str(wordsim), dummy4unknown=True
+    )
+    assert result.pearson.statistic == pytest.approx(pearson[0], rel=1e-5)
+    assert result.spearman.statistic == pytest.approx(spearman[0], rel=1e-5)
+    assert result.oov_ratio == pytest.approx(oov_percent / 100)
+
+
+def test_analogy_method_refuses_an_unknown_similarity_function():
+    kv = _kv(ROYALTY)
+    with pytest.raises(ValueError, match="similarity_function must be one of"):
+        kv.evaluate_word_analogies(
+            [": r", "man king woman queen"], similarity_function="x"
+        )
