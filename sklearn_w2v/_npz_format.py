@@ -10,7 +10,8 @@ gensim's ``KeyedVectors.save``.
 import contextlib
 import json
 import os
-import tempfile
+import secrets
+import stat
 import zipfile
 
 import numpy as np
@@ -25,13 +26,22 @@ def _write_atomically(path, write):
     """Call ``write(file)`` on a temporary file beside `path`, then rename it.
 
     The target is replaced only once the new file is complete: an error leaves
-    it as it was, and no temporary file behind.
+    it as it was, and no temporary file behind. The new file keeps the mode
+    of the file it replaces, or gets the umask's, as ``open`` would give it.
     """
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    while True:
+        temporary = os.path.join(folder, f".{secrets.token_hex(8)}.tmp")
+        try:  # mode 0o666 minus the umask, unlike mkstemp's 0o600
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
     try:
         with os.fdopen(fd, "wb") as fout:
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(fout.fileno(), stat.S_IMODE(os.stat(path).st_mode))
             write(fout)
         os.replace(temporary, path)
     except BaseException:

@@ -1,7 +1,9 @@
 import bz2
 import gzip
 import lzma
+import os
 import pickle
+import stat
 import struct
 import warnings
 from pathlib import Path
@@ -644,3 +646,19 @@ def test_vectors_without_counts_copy_no_attributes_and_write_no_vocabulary(tmp_p
     with pytest.raises(ValueError, match=r"vocab\.txt: the keys have no 'count'"):
         kv.save_word2vec_format(vectors, fvocab=vocab)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_save_gives_new_files_the_umask_mode_and_keeps_an_old_files_mode(tmp_path):
+    kv = KeyedVectors(TINY_KEYS, TINY_VECTORS)
+    umask = os.umask(0o022)
+    try:
+        kv.save(tmp_path / "new.kv")
+        old = tmp_path / "old.kv"
+        old.write_bytes(b"previous")
+        old.chmod(0o640)
+        kv.save(old)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.kv").stat().st_mode) == 0o644
+    assert stat.S_IMODE(old.stat().st_mode) == 0o640
+    assert KeyedVectors.load(old).index_to_key == TINY_KEYS
