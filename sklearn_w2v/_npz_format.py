@@ -38,6 +38,8 @@ def _write_atomically(path, write):
             break
         except FileExistsError:
             continue
+        except OSError as exc:  # name the target, not the temporary file
+            raise type(exc)(exc.errno, exc.strerror, path) from exc
     try:
         with os.fdopen(fd, "wb") as fout:
             with contextlib.suppress(FileNotFoundError):
@@ -70,7 +72,9 @@ def _archive_arrays(keys, vectors, vecattrs):
 
 def _read_archive(path):
     """Keys, vectors and per-key attributes of a file written by ``save``."""
-    if not zipfile.is_zipfile(path):
+    with open(path, "rb") as fin:  # a missing file: FileNotFoundError, as open's
+        is_archive = zipfile.is_zipfile(fin)
+    if not is_archive:
         raise ValueError(
             "not a file written by KeyedVectors.save (an .npz archive); read "
             "word2vec files with load_word2vec_format."

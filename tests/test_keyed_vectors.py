@@ -593,6 +593,8 @@ def test_load_never_unpickles(tmp_path, monkeypatch):
     pickled.write_bytes(pickle.dumps(KeyedVectors(TINY_KEYS, TINY_VECTORS)))
     with pytest.raises(ValueError, match=r"model\.pkl: not a file written by"):
         KeyedVectors.load(pickled)
+    with pytest.raises(FileNotFoundError):
+        KeyedVectors.load(tmp_path / "missing.kv")
 
 
 def test_load_rejects_archives_it_did_not_write(tmp_path):
@@ -661,4 +663,6 @@ def test_save_gives_new_files_the_umask_mode_and_keeps_an_old_files_mode(tmp_pat
         os.umask(umask)
     assert stat.S_IMODE((tmp_path / "new.kv").stat().st_mode) == 0o644
     assert stat.S_IMODE(old.stat().st_mode) == 0o640
+    with pytest.raises(FileNotFoundError, match=r"no/such/folder/new\.kv"):
+        kv.save(tmp_path / "no" / "such" / "folder" / "new.kv")
     assert KeyedVectors.load(old).index_to_key == TINY_KEYS
