@@ -1,19 +1,26 @@
 """Shared pieces of the benchmarks: corpus, timing, quality, memory."""
 
 import gzip
+import importlib.util
 import json
 import re
 import resource
 import time
+from importlib import resources
 from pathlib import Path
 
 from sklearn_w2v import KeyedVectors
 from sklearn_w2v.evaluation import evaluate_word_analogies, evaluate_word_pairs
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
-ANALOGIES = SHARED / "questions-words.txt"
-WORD_PAIRS = SHARED / "wordsim353.tsv"
+# The bundled corpus, read in file order (load_sotu sorts it by year), and
+# the evaluation files that gensim (the benchmark extra) ships with its tests.
+SOTU = resources.files("sklearn_w2v.datasets") / "data" / "sotu.jsonl.gz"
+_GENSIM = importlib.util.find_spec("gensim")
+GENSIM_DATA = (
+    None
+    if _GENSIM is None
+    else Path(_GENSIM.submodule_search_locations[0]) / "test" / "test_data"
+)
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -29,7 +36,7 @@ def load_sentences(path=None):
     ``path`` is a text file (plain or .gz) with one sentence per line.
     """
     if path is None:
-        with gzip.open(SHARED / "sotu.jsonl.gz", "rt", encoding="utf-8") as lines:
+        with SOTU.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
             texts = [json.loads(line)["text"] for line in lines]
         sentences = (s for text in texts for s in _SENTENCE_END.split(text))
     else:
@@ -41,9 +48,14 @@ def load_sentences(path=None):
 
 def quality(keys, vectors):
     """Analogy accuracy and WordSim-353 Spearman of word vectors."""
+    if GENSIM_DATA is None:
+        raise SystemExit(
+            "The quality scores need the evaluation files gensim ships: "
+            "pip install -e '.[benchmark]'."
+        )
     kv = KeyedVectors(keys, vectors)
-    analogies = evaluate_word_analogies(kv, ANALOGIES)
-    pairs = evaluate_word_pairs(kv, WORD_PAIRS)
+    analogies = evaluate_word_analogies(kv, GENSIM_DATA / "questions-words.txt")
+    pairs = evaluate_word_pairs(kv, GENSIM_DATA / "wordsim353.tsv")
     return analogies.accuracy, pairs.spearman.statistic
 
 

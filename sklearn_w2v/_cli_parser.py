@@ -6,6 +6,7 @@ their values are checked by its ``fit``, not here.
 """
 
 import argparse
+import difflib
 
 PROG = "sklearn-w2v"
 
@@ -15,6 +16,27 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+    def parse_args(self, args=None, namespace=None):
+        # argparse reports a command's unknown options from the top-level
+        # parser, which knows none of them: report them from the command's.
+        args, unknown = self.parse_known_args(args, namespace)
+        if unknown:
+            command = getattr(self, "commands", {}).get(getattr(args, "command", None))
+            (command or self).error(_unrecognized(unknown, command or self))
+        return args
+
+
+def _unrecognized(unknown, parser):
+    """The error message for `unknown` arguments, suggesting a close option."""
+    message = f"unrecognized arguments: {' '.join(unknown)}"
+    options = [flag for flag in parser._option_string_actions if flag.startswith("--")]
+    for argument in unknown:
+        if argument.startswith("--"):
+            close = difflib.get_close_matches(argument.split("=")[0], options, n=1)
+            if close:
+                return f"{message}; did you mean {close[0]}?"
+    return message
 
 
 def _bounded(kind, low):
@@ -46,11 +68,13 @@ _n_jobs.__name__ = "int"
 
 
 # The options of ``train`` that set a parameter of Word2VecVectorizer: flags
-# (the C tool's name second, where it differs), the parameter, its type, a
-# metavar and help. The defaults are the estimator's; so are the checks of
-# the values, made by ``fit`` before it reads the corpus.
+# (the C tool's name second, where it differs, then gensim's if it differs
+# too), the parameter, its type, a metavar and help. The defaults are the
+# estimator's; so are the checks of the values, made by ``fit`` before it
+# reads the corpus.
 _MODEL_OPTIONS = [
-    (("--n-components", "--size"), "n_components", int, "N", "vector dimension"),
+    (("--n-components", "--size", "--vector-size"), "n_components", int, "N",
+     "vector dimension"),
     (("--window",), "window", int, "N", "maximum distance to a context word"),
     (("--min-count",), "min_count", int, "N", "ignore rarer words"),
     (("--max-features",), "max_features", int, "N",
@@ -353,4 +377,5 @@ def build_parser():
     _add_query_parsers(commands)
     _add_evaluate_parser(commands)
     _add_demo_parser(commands)
+    parser.commands = commands.choices
     return parser

@@ -1,12 +1,17 @@
 """KeyedVectors: word vectors keyed by string, and their neighbour queries.
 
 The class gathers storage and editing (``_vector_store``), the word2vec files
-(``_word2vec_format``) and pairwise measures (``_pairwise``); the query engine,
-pure functions of arrays, is ``_similarity``.
+(``_word2vec_format``), its own ``.npz`` files (``_npz_format``) and pairwise
+measures (``_pairwise``); the query engine, pure functions of arrays, is
+``_similarity``; the evaluations are those of ``evaluation``.
 """
+
+import warnings
 
 import numpy as np
 
+from . import evaluation
+from ._npz_format import NpzFormatMixin
 from ._pairwise import PairwiseMixin
 from ._similarity import (
     as_terms,
@@ -20,13 +25,14 @@ from ._vector_store import VectorStore
 from ._word2vec_format import Word2VecFormatMixin
 
 
-class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, VectorStore):
+class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, NpzFormatMixin, VectorStore):
     """Vectors keyed by string, with cosine-similarity queries and file formats.
 
-    The storage and query interface of gensim's ``KeyedVectors``: one row of
-    ``vectors`` per key, optional per-key attributes such as word counts,
-    similarity queries answered over the whole vocabulary in one matrix
-    product, and the word2vec C tool's text and binary formats.
+    The storage, query and evaluation interface of gensim's ``KeyedVectors``:
+    one row of ``vectors`` per key, optional per-key attributes such as word
+    counts, similarity queries answered over the whole vocabulary in one matrix
+    product, the word2vec C tool's text and binary formats, and a file format
+    of its own (:meth:`save`, :meth:`load`) that never pickles.
 
     Parameters
     ----------
@@ -69,10 +75,15 @@ class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, VectorStore):
     normalised, so its cosine similarity with anything is 0.
 
     Deliberate differences from gensim: keys are strings only (no integer
-    indexing); an unknown key always raises ``KeyError``; malformed files raise
-    ``ValueError`` naming the file and the place (gensim: ``EOFError`` for a
-    truncated file); vectors read without a vocabulary file have no counts
-    (gensim makes up decreasing ones).
+    indexing); an unknown key raises ``KeyError`` (except in
+    :meth:`doesnt_match`, which ignores it with a warning, as gensim does);
+    malformed files raise ``ValueError`` naming the file and the place
+    (gensim: ``EOFError`` for a truncated file); vectors read without a
+    vocabulary file have no counts (gensim makes up decreasing ones), so
+    ``save_word2vec_format(fvocab=...)`` refuses them; :meth:`save` writes
+    an ``.npz`` archive, not a pickle, and :meth:`load` reads only those; the
+    evaluation methods return the result objects of
+    :mod:`sklearn_w2v.evaluation` rather than gensim's tuples.
 
     Examples
     --------
@@ -89,15 +100,22 @@ class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, VectorStore):
     def doesnt_match(self, words):
         """The key least similar to the mean of the unit vectors of `words`.
 
+        As in gensim, unknown keys are left out, with a warning.
+
         Parameters
         ----------
         words : sequence of str
-            Non-empty list of keys.
+            Keys; at least one must be in the vocabulary.
 
         Returns
         -------
         str
             The odd one out.
+
+        Raises
+        ------
+        ValueError
+            If no key of `words` is in the vocabulary.
 
         Examples
         --------
@@ -109,10 +127,20 @@ class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, VectorStore):
         'car'
         """
         words = as_terms(words)
-        if not words:
-            raise ValueError("doesnt_match needs a non-empty list of keys.")
-        rows = self.get_normed_vectors()[[self.get_index(word) for word in words]]
-        return words[int(np.argmin(rows @ unit_rows(rows.mean(axis=0))))]
+        known = [word for word in words if word in self.key_to_index]
+        if len(known) < len(words):
+            unknown = [word for word in words if word not in self.key_to_index]
+            warnings.warn(
+                f"doesnt_match ignores the keys not in the vocabulary: {unknown}.",
+                UserWarning,
+                stacklevel=2,
+            )
+        if not known:
+            raise ValueError(
+                f"doesnt_match needs at least one key of the vocabulary, got {words!r}."
+            )
+        rows = self.get_normed_vectors()[[self.key_to_index[word] for word in known]]
+        return known[int(np.argmin(rows @ unit_rows(rows.mean(axis=0))))]
 
     def most_similar(self, positive=None, negative=None, topn=10, restrict_vocab=None):
         """Keys closest to the mean of `positive` minus `negative` (3CosAdd).
@@ -376,6 +404,127 @@ class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, VectorStore):
                 "Cannot compute a relative cosine similarity without similar keys."
             )
         return self.similarity(wa, wb) / sum(sim for _, sim in sims)
+
+    def evaluate_word_analogies(
+        self,
+        analogies,
+        restrict_vocab=300000,
+        case_insensitive=True,
+        dummy4unknown=False,
+        similarity_function="most_similar",
+    ):
+        """Accuracy on analogy questions; gensim's signature.
+
+        Calls :func:`sklearn_w2v.evaluation.evaluate_word_analogies`, which
+        documents the evaluation, and returns its result object: where gensim
+        returns ``(score, sections)``, read ``result.accuracy`` and
+        ``result.sections`` (counts per section, not the lists of questions).
+
+        Parameters
+        ----------
+        analogies : str, path-like or iterable of str
+            A question file in the ``questions-words.txt`` format, or its lines.
+        restrict_vocab : int or None, default=300000
+            Use only the first `restrict_vocab` keys.
+        case_insensitive : bool, default=True
+            Compare words upper-cased.
+        dummy4unknown : bool, default=False
+            Count the questions with an out-of-vocabulary word as answered
+            wrongly (so ``n_skipped`` is 0), as gensim does, instead of
+            skipping them.
+        similarity_function : {'most_similar', 'most_similar_cosmul'}, \
+default='most_similar'
+            The method that answers the questions (3CosAdd or 3CosMul).
+
+        Returns
+        -------
+        AnalogyResult
+            Overall and per-section accuracy and counts.
+
+        Examples
+        --------
+        >>> from sklearn_w2v import KeyedVectors
+        >>> kv = KeyedVectors(
+        ...     ["man", "woman", "king", "queen"],
+        ...     [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [1.0, 0.0, 1.0], [0.0, 1.0, 1.0]],
+        ... )
+        >>> questions = [": royalty", "man king woman queen", "man king woman prince"]
+        >>> result = kv.evaluate_word_analogies(questions, dummy4unknown=True)
+        >>> result.accuracy, result.n_correct, result.n_incorrect
+        (0.5, 1, 1)
+        """
+        methods = {"most_similar": "3cosadd", "most_similar_cosmul": "3cosmul"}
+        if similarity_function not in methods:
+            raise ValueError(
+                f"similarity_function must be one of {list(methods)}, "
+                f"got {similarity_function!r}."
+            )
+        result = evaluation.evaluate_word_analogies(
+            self,
+            analogies,
+            restrict_vocab=restrict_vocab,
+            case_insensitive=case_insensitive,
+            method=methods[similarity_function],
+        )
+        if dummy4unknown:
+            return evaluation.count_skipped_as_incorrect(result)
+        return result
+
+    def evaluate_word_pairs(
+        self,
+        pairs,
+        delimiter="\t",
+        restrict_vocab=300000,
+        case_insensitive=True,
+        dummy4unknown=False,
+    ):
+        """Correlation with human similarity judgements; gensim's signature.
+
+        Calls :func:`sklearn_w2v.evaluation.evaluate_word_pairs`, which
+        documents the evaluation, and returns its result object: where gensim
+        returns ``(pearson, spearman, oov_ratio)``, read ``result.pearson``,
+        ``result.spearman`` and ``result.oov_ratio`` (a fraction, where
+        gensim's is a percentage). gensim's `encoding` is not offered: files
+        are read as UTF-8.
+
+        Parameters
+        ----------
+        pairs : str, path-like or iterable of str
+            A file such as WordSim-353 (``word1 word2 score`` lines), or its lines.
+        delimiter : str, default='\\t'
+            Field separator.
+        restrict_vocab : int or None, default=300000
+            Treat words outside the first `restrict_vocab` keys as unknown.
+        case_insensitive : bool, default=True
+            Compare words upper-cased.
+        dummy4unknown : bool, default=False
+            Give pairs with an unknown word a similarity of 0 and keep them.
+
+        Returns
+        -------
+        WordPairResult
+            Pearson and Spearman correlations with p-values, and the
+            out-of-vocabulary counts.
+
+        Examples
+        --------
+        >>> from sklearn_w2v import KeyedVectors
+        >>> kv = KeyedVectors(
+        ...     ["cat", "dog", "car", "bus"],
+        ...     [[1.0, 0.2], [0.9, 0.4], [0.1, 1.0], [0.2, 0.9]],
+        ... )
+        >>> pairs = ["cat\\tdog\\t8.5", "cat\\tcar\\t1.0", "car\\tbus\\t9.0"]
+        >>> round(kv.evaluate_word_pairs(pairs).spearman.statistic, 2)
+        1.0
+        """
+        return evaluation.evaluate_word_pairs(
+            self,
+            pairs,
+            delimiter=delimiter,
+            restrict_vocab=restrict_vocab,
+            case_insensitive=case_insensitive,
+            dummy4unknown=dummy4unknown,
+        )
 
     def _query(self, positives, negatives, method, topn, restrict_vocab):
         searched = self.get_normed_vectors()[: n_searched(restrict_vocab, len(self))]

@@ -515,7 +515,8 @@ class Word2VecFormatMixin:
             order = np.argsort(-self._vecattrs[sort_attr], kind="stable")
         elif fvocab is not None:
             raise ValueError(
-                f"Cannot write a vocabulary file: the keys have no {sort_attr!r}."
+                f"Cannot write the vocabulary file {os.fspath(fvocab)}: the keys "
+                f"have no {sort_attr!r} (give counts to KeyedVectors, or omit fvocab)."
             )
         keys = [prefix + self.index_to_key[i] for i in order]
         check_keys(keys, binary)

@@ -7,7 +7,7 @@ logging, and never modify the vectors they evaluate.
 
 import numbers
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -373,6 +373,27 @@ def evaluate_word_pairs(
         n_pairs=len(gold),
         n_oov=n_oov,
     )
+
+
+def count_skipped_as_incorrect(result):
+    """`result` with its skipped questions counted as wrong answers.
+
+    gensim's ``dummy4unknown=True``, for ``KeyedVectors.evaluate_word_analogies``:
+    questions with an out-of-vocabulary word lower the accuracy instead of being
+    left out.
+    """
+
+    def counted(item, **fields):
+        n_incorrect = item.n_incorrect + item.n_skipped
+        return replace(
+            item,
+            accuracy=_accuracy(item.n_correct, n_incorrect),
+            n_incorrect=n_incorrect,
+            n_skipped=0,
+            **fields,
+        )
+
+    return counted(result, sections=tuple(map(counted, result.sections)))
 
 
 def _accuracy(n_correct, n_incorrect):

@@ -1,4 +1,8 @@
-"""Shared fixtures: a tiny two-topic corpus and one small fitted vectorizer."""
+"""Shared fixtures: a tiny two-topic corpus, one small fitted vectorizer, and
+the evaluation files that gensim ships."""
+
+import importlib.util
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -48,3 +52,17 @@ def fitted_vectorizer(topic_corpus):
     """A vectorizer fitted on the topic corpus, shared read-only by query tests."""
     documents, _ = topic_corpus
     return Word2VecVectorizer(**FAST_PARAMS, subsample=0.0).fit(documents)
+
+
+@pytest.fixture(scope="session")
+def gensim_test_data():
+    """Folder of the evaluation files gensim ships, found without importing it.
+
+    gensim's ``test/test_data`` holds ``questions-words.txt`` and
+    ``wordsim353.tsv``; the ``tests`` extra installs gensim, so a fresh clone
+    needs no other data. Without gensim, the tests using this fixture skip.
+    """
+    spec = importlib.util.find_spec("gensim")
+    if spec is None:
+        pytest.skip("gensim is not installed: pip install -e '.[tests]'")
+    return Path(spec.submodule_search_locations[0]) / "test" / "test_data"

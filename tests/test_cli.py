@@ -675,3 +675,40 @@ def test_a_link_into_a_missing_directory_is_refused_before_training(
     argv = ["train", corpus, "-o", link, *TRAIN_FAST, "-q"]
     pattern = rf"cannot write {link}: no directory {tmp_path / 'runs'}$"
     assert_main_fails(argv, capsys, pattern)
+
+
+def test_gensim_and_c_tool_names_set_the_vector_size():
+    from sklearn_w2v._cli_parser import build_parser
+
+    for flag in ("--n-components", "--size", "--vector-size"):
+        args = build_parser().parse_args(["train", "c.txt", "-o", "v", flag, "12"])
+        assert args.n_components == 12, flag
+
+
+@pytest.mark.parametrize(
+    "argv, pattern",
+    [
+        (
+            ["train", "c.txt", "-o", "v", "--windw", "5"],
+            r"^sklearn-w2v train: error: unrecognized arguments: --windw 5; "
+            r"did you mean --window\? \(see 'sklearn-w2v train --help'\)$",
+        ),
+        (
+            ["train", "c.txt", "-o", "v", "--min-cout=3"],
+            r"did you mean --min-count\? \(see 'sklearn-w2v train --help'\)$",
+        ),
+        (
+            ["similar", "v.bin", "war", "--tpn", "3"],
+            r"^sklearn-w2v similar: .*--tpn 3; did you mean --topn\?",
+        ),
+        (
+            ["similar", "v.bin", "war", "extra"],
+            r"^sklearn-w2v similar: error: unrecognized arguments: extra "
+            r"\(see 'sklearn-w2v similar --help'\)$",
+        ),
+    ],
+)
+def test_unknown_option_names_its_command_and_suggests_a_close_one(
+    argv, pattern, capsys
+):
+    assert_usage_error(argv, capsys, pattern)

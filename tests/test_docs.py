@@ -1,13 +1,16 @@
-"""The documentation builds offline, warnings as errors, gallery included.
+"""The documentation builds offline, warnings as errors, gallery included;
+its tables of gensim's parameters and methods are complete.
 
 The build runs every gallery example, a few minutes on two cores, so it runs
 only when ``SKLEARN_W2V_BUILD_DOCS=1`` is set and the ``docs`` extra is
-installed; otherwise the test is skipped and the suite stays fast::
+installed; otherwise that test is skipped and the suite stays fast::
 
     SKLEARN_W2V_BUILD_DOCS=1 python -m pytest -q tests/test_docs.py
 """
 
+import inspect
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(
+requires_build = pytest.mark.skipif(
     os.environ.get("SKLEARN_W2V_BUILD_DOCS") != "1",
     reason="set SKLEARN_W2V_BUILD_DOCS=1 to build the documentation",
 )
@@ -32,6 +35,7 @@ PAGES = [
     "user_guide/pooling.html",
     "user_guide/few_labels.html",
     "user_guide/hyperparameters.html",
+    "user_guide/gensim.html",
     "generated/sklearn_w2v.Word2VecVectorizer.html",
     "generated/sklearn_w2v.KeyedVectors.html",
     "auto_examples/index.html",
@@ -43,6 +47,7 @@ PAGES = [
 ]
 
 
+@requires_build
 def test_docs_build_without_warnings(tmp_path):
     for module in ("sphinx", "numpydoc", "sphinx_gallery", "pydata_sphinx_theme"):
         pytest.importorskip(module)
@@ -69,3 +74,58 @@ def test_docs_build_without_warnings(tmp_path):
     assert "sphx_glr_plot_why_word2vec_works_001.png" in figures
     examples = sorted(path.stem for path in (ROOT / "examples").glob("plot_*.py"))
     assert all((html / "auto_examples" / f"{name}.html").is_file() for name in examples)
+
+
+GENSIM_PAGE = ROOT / "docs" / "user_guide" / "gensim.rst"
+
+
+def _table(title):
+    """(gensim, ours) literals of the rows of the list-table after `title`."""
+    text = GENSIM_PAGE.read_text(encoding="utf-8")
+    section = text.split(f"\n{title}\n", 1)[1].split("\n\n.. list-table::", 1)[1]
+    section = re.split(r"\n\S", section, maxsplit=1)[0]  # up to the next paragraph
+    rows = re.findall(r"^   \* - (.*)\n     - (.*)$", section, flags=re.MULTILINE)
+    literal = re.compile(r"``([^`]*)``")
+    return [
+        tuple((literal.match(cell) or [None, None])[1] for cell in row)
+        for row in rows[1:]  # after the header
+    ]
+
+
+def test_gensim_page_lists_every_word2vec_parameter_and_its_default():
+    word2vec = pytest.importorskip("gensim.models").Word2Vec
+    from sklearn_w2v import Word2VecVectorizer
+
+    rows = _table("``Word2Vec`` parameters")
+    theirs = dict(cell.partition("=")[::2] for cell, _ in rows)
+    parameters = inspect.signature(word2vec).parameters
+    assert list(theirs) == list(parameters)  # all of them, in gensim's order
+    for name, parameter in parameters.items():
+        if not callable(parameter.default):  # hashfxn=hash
+            assert theirs[name] == repr(parameter.default), name
+    defaults = Word2VecVectorizer().get_params()
+    ours = [cell.partition("=") for _, cell in rows if cell and "(" not in cell]
+    assert len(ours) > 15
+    for name, _, default in ours:
+        assert name in defaults and default == repr(defaults[name]), name
+
+
+def test_gensim_page_lists_every_keyedvectors_method():
+    gensim_kv = pytest.importorskip("gensim.models").KeyedVectors
+    from sklearn_w2v import KeyedVectors
+
+    rows = _table("``KeyedVectors`` methods")
+    methods = [
+        name
+        for name in dir(gensim_kv)
+        if not name.startswith("_") and callable(getattr(gensim_kv, name))
+    ]
+    assert [theirs for theirs, _ in rows] == methods
+    ours = [cell for _, cell in rows if cell]
+    assert all(callable(getattr(KeyedVectors, name, None)) for name in ours)
+    assert len(ours) > 30
+
+
+def test_gensim_page_is_in_the_user_guide():
+    index = (ROOT / "docs" / "user_guide" / "index.rst").read_text(encoding="utf-8")
+    assert re.search(r"^   gensim$", index, flags=re.MULTILINE)

@@ -1,6 +1,5 @@
 import dataclasses
 import gzip
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,9 +12,6 @@ from sklearn_w2v.evaluation import (
     evaluate_word_pairs,
 )
 
-SHARED_DATA = Path(__file__).parents[2] / "shared" / "data"
-QUESTIONS = SHARED_DATA / "questions-words.txt"
-WORDSIM = SHARED_DATA / "wordsim353.tsv"
 NOISE = 1.0
 
 # man:king :: woman:queen holds exactly along the third axis
@@ -223,22 +219,26 @@ def test_word_pairs_restrict_vocab_case_and_delimiter():
         evaluate_word_pairs(kv, lines)  # wrong delimiter: no well-formed line
 
 
-# parity with gensim on the shared benchmark files
+# parity with gensim on the benchmark files that gensim ships
 
 
 @pytest.fixture(scope="module")
-def benchmark(tmp_path_factory):
-    if not (QUESTIONS.exists() and WORDSIM.exists()):
-        pytest.skip(f"benchmark files not found in {SHARED_DATA}")
+def wordsim(gensim_test_data):
+    return gensim_test_data / "wordsim353.tsv"
+
+
+@pytest.fixture(scope="module")
+def benchmark(tmp_path_factory, gensim_test_data, wordsim):
     rng = np.random.default_rng(0)
-    lines = QUESTIONS.read_text(encoding="utf8").splitlines()
+    source = gensim_test_data / "questions-words.txt"
+    lines = source.read_text(encoding="utf8").splitlines()
     # every 7th question keeps the test fast while covering all sections
     lines = [line for i, line in enumerate(lines) if line.startswith(":") or i % 7 == 0]
     questions = tmp_path_factory.mktemp("analogies") / "questions.txt"
     questions.write_text("\n".join(lines) + "\n", encoding="utf8")
     pair_words = [
         word
-        for line in WORDSIM.read_text(encoding="utf8").splitlines()
+        for line in wordsim.read_text(encoding="utf8").splitlines()
         if not line.startswith("#")
         for word in line.split("\t")[:2]
     ]
@@ -342,7 +342,7 @@ def test_analogies_3cosmul_match_gensim_cosmul(benchmark):
     [(True, False, 1.0), (True, True, 1.0), (False, False, 1.0), (True, False, 0.5)],
 )
 def test_word_pairs_match_gensim(
-    benchmark, case_insensitive, dummy4unknown, restrict_fraction
+    benchmark, wordsim, case_insensitive, dummy4unknown, restrict_fraction
 ):
     kv, _ = benchmark
     gkv = _gensim_kv(kv)
@@ -351,8 +351,8 @@ def test_word_pairs_match_gensim(
         case_insensitive=case_insensitive,
         dummy4unknown=dummy4unknown,
     )
-    result = evaluate_word_pairs(kv, WORDSIM, **options)
-    pearson, spearman, oov_percent = gkv.evaluate_word_pairs(str(WORDSIM), **options)
+    result = evaluate_word_pairs(kv, wordsim, **options)
+    pearson, spearman, oov_percent = gkv.evaluate_word_pairs(str(wordsim), **options)
     assert result.pearson.statistic == pytest.approx(pearson[0], rel=1e-5)
     assert result.spearman.statistic == pytest.approx(spearman[0], rel=1e-5)
     # float32 rounding of the cosines moves p-values more than statistics
@@ -379,3 +379,40 @@ def test_analogy_default_restriction_is_gensims_300000():
         kv, [": royalty", "man king woman queen"], restrict_vocab=30_000
     )
     assert result.n_skipped == 1
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # gensim calls init_sims
+def test_keyed_vectors_evaluation_methods_match_gensims(benchmark, wordsim):
+    kv, questions = benchmark
+    gkv = _gensim_kv(kv)
+    for options in [{}, {"dummy4unknown": True}]:
+        result = kv.evaluate_word_analogies(questions, **options)
+        score, sections = gkv.evaluate_word_analogies(str(questions), **options)
+        assert result.accuracy == score
+        assert _gensim_counts(sections[:-1]) == [
+            (s.name, s.n_correct, s.n_incorrect) for s in result.sections
+        ]
+    assert result.n_skipped == 0
+    # gensim 4.4 ignores its similarity_function: route most_similar instead
+    cosmul = kv.evaluate_word_analogies(
+        questions, restrict_vocab=len(kv), similarity_function="most_similar_cosmul"
+    )
+    gkv.most_similar = gkv.most_similar_cosmul
+    score, _ = gkv.evaluate_word_analogies(str(questions), restrict_vocab=len(kv))
+    assert cosmul.accuracy == score
+    assert cosmul.n_correct != kv.evaluate_word_analogies(questions).n_correct
+    result = kv.evaluate_word_pairs(wordsim, dummy4unknown=True)
+    pearson, spearman, oov_percent = gkv.evaluate_word_pairs(
+        str(wordsim), dummy4unknown=True
+    )
+    assert result.pearson.statistic == pytest.approx(pearson[0], rel=1e-5)
+    assert result.spearman.statistic == pytest.approx(spearman[0], rel=1e-5)
+    assert result.oov_ratio == pytest.approx(oov_percent / 100)
+
+
+def test_analogy_method_refuses_an_unknown_similarity_function():
+    kv = _kv(ROYALTY)
+    with pytest.raises(ValueError, match="similarity_function must be one of"):
+        kv.evaluate_word_analogies(
+            [": r", "man king woman queen"], similarity_function="x"
+        )

@@ -1,7 +1,9 @@
 import bz2
 import gzip
 import lzma
+import os
 import pickle
+import stat
 import struct
 import warnings
 from pathlib import Path
@@ -115,7 +117,6 @@ def test_getitem_returns_one_vector_or_a_matrix(kv):
         lambda kv: kv.similarity("w1", "foo"),
         lambda kv: kv.most_similar(["w1"], ["foo"]),
         lambda kv: kv.most_similar_cosmul("foo"),
-        lambda kv: kv.doesnt_match(["w1", "foo"]),
     ],
 )
 def test_unknown_key_raises_key_error_naming_it(kv, call):
@@ -300,6 +301,16 @@ def test_similarity_distance_n_similarity_and_doesnt_match():
     assert kv.doesnt_match(["a", "b", "c", "d"]) == "d"
     with pytest.raises(ValueError, match="non-empty"):
         kv.n_similarity([], ["a"])
+
+
+def test_doesnt_match_ignores_unknown_keys_with_a_warning_as_gensim():
+    kv = KeyedVectors(
+        ["a", "b", "c", "d"], [[1.0, 0.0], [0.0, 2.0], [3.0, 3.0], [-1.0, 0.1]]
+    )
+    with pytest.warns(UserWarning, match=r"ignores .*\['zebra', 'yak'\]"):
+        assert kv.doesnt_match(["a", "zebra", "b", "c", "d", "yak"]) == "d"
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match="at least one"):
+        kv.doesnt_match(["zebra", "yak"])
 
 
 # file formats
@@ -547,3 +558,111 @@ def test_queries_match_gensim(kv):
     )
     words = [f"w{i}" for i in range(10)]
     assert kv.doesnt_match(words) == gkv.doesnt_match(words)
+
+
+# KeyedVectors' own format, read without pickle
+
+
+def test_save_and_load_round_trip_keys_vectors_dtype_and_attributes(tmp_path):
+    keys = ["the", "café", "caf\udce9", "and"]  # a surrogate escape survives too
+    kv = KeyedVectors(keys, TINY_VECTORS, counts=[9, 5, 2, 7], dtype=np.float64)
+    kv.set_vecattr("and", "score", 0.5)
+    path = tmp_path / "vectors.kv"
+    kv.save(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vectors.kv"]
+    loaded = KeyedVectors.load(path)
+    assert loaded.index_to_key == keys
+    assert loaded.vectors.dtype == np.float64
+    np.testing.assert_array_equal(loaded.vectors, kv.vectors)
+    assert [loaded.get_vecattr(k, "count") for k in keys] == [9, 5, 2, 7]
+    assert [loaded.get_vecattr(k, "score") for k in keys] == [0.0, 0.0, 0.0, 0.5]
+    assert loaded.most_similar("the", topn=2) == kv.most_similar("the", topn=2)
+
+
+def test_load_never_unpickles(tmp_path, monkeypatch):
+    path = tmp_path / "vectors.kv"
+    KeyedVectors(TINY_KEYS, TINY_VECTORS).save(path)
+    seen = []
+    real_load = np.load
+    monkeypatch.setattr(
+        np, "load", lambda *a, **k: seen.append(k) or real_load(*a, **k)
+    )
+    KeyedVectors.load(path)
+    assert seen and all(k.get("allow_pickle") is False for k in seen)
+    pickled = tmp_path / "model.pkl"
+    pickled.write_bytes(pickle.dumps(KeyedVectors(TINY_KEYS, TINY_VECTORS)))
+    with pytest.raises(ValueError, match=r"model\.pkl: not a file written by"):
+        KeyedVectors.load(pickled)
+    with pytest.raises(FileNotFoundError):
+        KeyedVectors.load(tmp_path / "missing.kv")
+
+
+def test_load_rejects_archives_it_did_not_write(tmp_path):
+    foreign = tmp_path / "foreign.npz"
+    np.savez(foreign, vectors=TINY_VECTORS)
+    with pytest.raises(ValueError, match=r"foreign\.npz: .*not one written by"):
+        KeyedVectors.load(foreign)
+    objects = tmp_path / "objects.npz"
+    np.savez(objects, header=np.array([{"a": 1}], dtype=object), vectors=TINY_VECTORS)
+    with pytest.raises(ValueError, match=r"objects\.npz: .*allow_pickle"):
+        KeyedVectors.load(objects)
+
+
+def test_save_refuses_object_attributes_and_leaves_the_old_file(tmp_path):
+    path = tmp_path / "vectors.kv"
+    kv = KeyedVectors(TINY_KEYS, TINY_VECTORS)
+    kv.save(path)
+    previous = path.read_bytes()
+    kv.set_vecattr("the", "tag", "noun")
+    with pytest.raises(ValueError, match="attribute 'tag': it holds Python objects"):
+        kv.save(path)
+    assert path.read_bytes() == previous
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vectors.kv"]
+
+
+def test_save_replaces_the_file_only_once_complete(tmp_path, monkeypatch):
+    path = tmp_path / "vectors.kv"
+    KeyedVectors(TINY_KEYS, TINY_VECTORS).save(path)
+    previous = path.read_bytes()
+
+    def write_part_then_fail(fout, **arrays):
+        fout.write(b"PK partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "savez", write_part_then_fail)
+    with pytest.raises(OSError, match="No space left"):
+        KeyedVectors(["x"], [[1.0, 2.0, 3.0]]).save(path)
+    assert path.read_bytes() == previous
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vectors.kv"]
+
+
+def test_vectors_without_counts_copy_no_attributes_and_write_no_vocabulary(tmp_path):
+    # gensim makes up counts for such vectors; here they have none: nothing to
+    # copy, and no vocabulary file rather than one of made-up counts
+    kv = KeyedVectors(TINY_KEYS, TINY_VECTORS)
+    subset = kv.vectors_for_all(["and", "zebra", "the"], copy_vecattrs=True)
+    assert subset.index_to_key == ["and", "the"]
+    with pytest.raises(KeyError, match="No attribute 'count'"):
+        subset.get_vecattr("and", "count")
+    vectors, vocab = tmp_path / "vectors.txt", tmp_path / "vocab.txt"
+    with pytest.raises(ValueError, match=r"vocab\.txt: the keys have no 'count'"):
+        kv.save_word2vec_format(vectors, fvocab=vocab)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_gives_new_files_the_umask_mode_and_keeps_an_old_files_mode(tmp_path):
+    kv = KeyedVectors(TINY_KEYS, TINY_VECTORS)
+    umask = os.umask(0o022)
+    try:
+        kv.save(tmp_path / "new.kv")
+        old = tmp_path / "old.kv"
+        old.write_bytes(b"previous")
+        old.chmod(0o640)
+        kv.save(old)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.kv").stat().st_mode) == 0o644
+    assert stat.S_IMODE(old.stat().st_mode) == 0o640
+    with pytest.raises(FileNotFoundError, match=r"no/such/folder/new\.kv"):
+        kv.save(tmp_path / "no" / "such" / "folder" / "new.kv")
+    assert KeyedVectors.load(old).index_to_key == TINY_KEYS

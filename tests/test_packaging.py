@@ -6,6 +6,8 @@ import sys
 from importlib.metadata import requires
 from pathlib import Path
 
+import pytest
+
 import sklearn_w2v
 
 # Import names whose distribution is named otherwise.
@@ -34,3 +36,32 @@ def test_every_third_party_import_is_a_declared_dependency():
     }
     assert imported <= declared, f"undeclared: {sorted(imported - declared)}"
     assert {"numpy", "scipy", "scikit-learn", "joblib"} <= imported
+
+
+# The tree of the package under test (a clone, installed editable).
+ROOT = Path(sklearn_w2v.__file__).resolve().parents[1]
+
+
+def test_tests_docs_and_benchmark_extras_install_gensim():
+    # gensim ships the analogy and WordSim-353 files the tests, the example and
+    # the benchmarks evaluate on: a fresh clone needs no other data.
+    tomllib = pytest.importorskip("tomllib")
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    extras = pyproject["project"]["optional-dependencies"]
+    for extra in ("tests", "docs", "benchmark"):
+        assert any(req.startswith("gensim") for req in extras[extra]), extra
+
+
+def test_no_test_example_or_readme_reads_a_folder_outside_the_repository():
+    outside = re.compile(r"\.\./shared|[\"']shared[\"']\s*/|parents\[2\]")
+    files = [
+        ROOT / "README.md",
+        *(ROOT / "tests").glob("*.py"),
+        *(ROOT / "examples").glob("*.py"),
+    ]
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in files
+        if outside.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders
