@@ -7,49 +7,17 @@ so that a file from an untrusted source cannot run code, unlike the pickles of
 gensim's ``KeyedVectors.save``.
 """
 
-import contextlib
 import json
 import os
-import secrets
-import stat
 import zipfile
 
 import numpy as np
 
+from ._files import open_output
 from ._word2vec_format import DTYPES
 
 FORMAT = "sklearn-w2v KeyedVectors"
 VERSION = 1
-
-
-def _write_atomically(path, write):
-    """Call ``write(file)`` on a temporary file beside `path`, then rename it.
-
-    The target is replaced only once the new file is complete: an error leaves
-    it as it was, and no temporary file behind. The new file keeps the mode
-    of the file it replaces, or gets the umask's, as ``open`` would give it.
-    """
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    while True:
-        temporary = os.path.join(folder, f".{secrets.token_hex(8)}.tmp")
-        try:  # mode 0o666 minus the umask, unlike mkstemp's 0o600
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            break
-        except FileExistsError:
-            continue
-        except OSError as exc:  # name the target, not the temporary file
-            raise type(exc)(exc.errno, exc.strerror, path) from exc
-    try:
-        with os.fdopen(fd, "wb") as fout:
-            with contextlib.suppress(FileNotFoundError):
-                os.chmod(fout.fileno(), stat.S_IMODE(os.stat(path).st_mode))
-            write(fout)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def _archive_arrays(keys, vectors, vecattrs):
@@ -147,7 +115,8 @@ class NpzFormatMixin:
         (['cat', 'dog'], 8)
         """
         arrays = _archive_arrays(self.index_to_key, self._vectors, self._vecattrs)
-        _write_atomically(fname, lambda fout: np.savez(fout, **arrays))
+        with open_output(fname, "wb") as fout:
+            np.savez(fout, **arrays)
 
     @classmethod
     def load(cls, fname):
