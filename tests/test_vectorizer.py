@@ -2,6 +2,7 @@
 
 import io
 import re
+import tracemalloc
 from collections import Counter
 from pathlib import Path
 
@@ -699,3 +700,23 @@ def test_init_vectors_dimension_mismatch_raises(topic_corpus):
     )
     with pytest.raises(ValueError, match=r"vector_size=3 but n_components=8"):
         vectorizer.fit(documents)
+
+
+def test_fit_memory_follows_the_data_not_n_components():
+    # A (n_components, n_components) Gram matrix would take 800 MB here, and
+    # its eigendecomposition minutes.
+    started = not tracemalloc.is_tracing()
+    if started:
+        tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        Word2VecVectorizer(n_components=10_000, min_count=1, random_state=0).fit(
+            ["the cat sat on the mat with a dog and a bird"]
+        )
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        if started:
+            tracemalloc.stop()
+    # The weights, 2 x 10 rows of 10,000 float32, take 0.8 MB.
+    assert peak < 32 * 2**20
