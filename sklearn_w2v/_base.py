@@ -15,8 +15,8 @@ from sklearn.base import (
 )
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits
 
+from ._blas_threads import one_blas_thread
 from ._pooling import (
     POOLINGS,
     FirstComponent,
@@ -94,7 +94,7 @@ class _PoolingVectorizer(
         # One BLAS thread: these small products ran 10x slower on two threads
         # when another process kept the second core busy.
         first = FirstComponent(self.wv_.vector_size)
-        with threadpool_limits(limits=1):
+        with one_blas_thread():
             for ids, offsets in blocks:
                 n_documents += len(offsets) - 1
                 frequency += document_frequency(ids, offsets, n_words)
