@@ -148,7 +148,8 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         of the learned vocabulary's words that ``init_vectors`` holds start
         from their pretrained vectors instead of random ones, and train on
         as usual; other words start random and output vectors start at
-        zero. Its ``vector_size`` must equal ``n_components``.
+        zero. Its ``vector_size`` must equal ``n_components``, and the
+        vectors it gives must be finite.
     input : {'content', 'file', 'filename'}, default='content'
         What a raw document is, as in CountVectorizer. For a corpus of one
         document per line, pass a :class:`LineCorpus` with 'content'.

@@ -281,6 +281,19 @@ def test_empty_vectors_raise():
         EmbeddingVectorizer(empty).fit(["cat dog"])
 
 
+@pytest.mark.parametrize("value", [np.nan, -np.inf])
+def test_non_finite_vectors_raise_at_fit(value):
+    vectors = np.ones((3, 2), dtype=np.float32)
+    vectors[1, 0] = value
+    kv = KeyedVectors(["cat", "dog", "car"], vectors)
+    vectorizer = EmbeddingVectorizer(kv)
+    with pytest.raises(ValueError, match=r"vectors holds NaN .* 'dog' \(row 1\)"):
+        vectorizer.fit(["cat dog"])
+    with pytest.raises(ValueError, match="'dog'"):
+        vectorizer.fit_transform(["cat"])
+    assert not hasattr(vectorizer, "wv_")
+
+
 def test_no_known_token_warns_or_raises_for_sif(topic_vectors):
     with pytest.warns(UserWarning, match="None of the 2 tokens of X is in vectors"):
         X = EmbeddingVectorizer(topic_vectors).fit_transform(["zebra unicorn"])

@@ -693,6 +693,23 @@ def test_init_vectors_train_on(topic_corpus, fast_params):
     assert clone(warm).init_vectors is pretrained
 
 
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_non_finite_init_vectors_raise_naming_the_word(topic_corpus, value):
+    documents, _ = topic_corpus
+    pretrained = _pretrained(["zebra", "bus", "cat"])
+    pretrained.vectors[2, 3] = value
+    vectorizer = Word2VecVectorizer(
+        n_components=8, min_count=1, init_vectors=pretrained
+    )
+    with pytest.raises(ValueError, match=r"init_vectors holds NaN .* 'cat' \(row 2\)"):
+        vectorizer.fit(documents)
+    assert not hasattr(vectorizer, "wv_")
+    # A non-finite vector of a word outside the vocabulary is never read.
+    pretrained.vectors[2, 3] = 0.0
+    pretrained.vectors[0, 3] = value
+    assert np.isfinite(vectorizer.fit(documents).wv_.vectors).all()
+
+
 def test_init_vectors_dimension_mismatch_raises(topic_corpus):
     documents, _ = topic_corpus
     vectorizer = Word2VecVectorizer(
