@@ -172,7 +172,9 @@ class EmbeddingVectorizer(_PoolingVectorizer):
         ----------
         X : iterable of str or of list of str
             Raw documents (analysed like CountVectorizer does) or
-            pre-tokenised documents (lists or tuples of str, used as is).
+            pre-tokenised documents (lists or tuples of str, used as is). A
+            table of one column (a DataFrame, an array of shape ``(n, 1)``)
+            is read as that column; other tables raise ValueError.
         y : None
             Ignored.
 

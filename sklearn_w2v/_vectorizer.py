@@ -421,7 +421,9 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
             Raw documents (analysed like CountVectorizer does) or
             pre-tokenised documents (lists or tuples of str, used as is).
             Read once, so any iterable works: a list, a
-            :class:`LineCorpus`, a generator.
+            :class:`LineCorpus`, a generator, a pandas or polars Series. A
+            table of one column (a DataFrame, an array of shape ``(n, 1)``)
+            is read as that column; other tables raise ValueError.
         y : None
             Ignored.
 

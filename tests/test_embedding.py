@@ -321,3 +321,19 @@ def test_fit_reads_batches_with_the_same_result(
     for name in ("idf_", "sif_component_"):
         if hasattr(whole, name):
             assert_allclose(getattr(batched, name), getattr(whole, name), rtol=1e-6)
+
+
+def test_tables_of_several_columns_raise(topic_vectors, topic_corpus):
+    pl = pytest.importorskip("polars")
+    documents = topic_corpus[0]
+    fitted = EmbeddingVectorizer(topic_vectors).fit(documents)
+    columns = {"text": documents, "title": documents}
+    for table in (pd.DataFrame(columns), pl.DataFrame(columns)):
+        for method in (EmbeddingVectorizer(topic_vectors).fit, fitted.transform):
+            with pytest.raises(ValueError, match=r'one column .*df\["text"\]'):
+                method(table)
+    frame = pd.DataFrame({"text": documents})
+    assert_array_equal(
+        EmbeddingVectorizer(topic_vectors).fit_transform(frame),
+        fitted.transform(documents),
+    )

@@ -737,3 +737,41 @@ def test_fit_memory_follows_the_data_not_n_components():
             tracemalloc.stop()
     # The weights, 2 x 10 rows of 10,000 float32, take 0.8 MB.
     assert peak < 32 * 2**20
+
+
+def _tables(documents):
+    """Tables of two columns of text, in each form a user may pass."""
+    pl = pytest.importorskip("polars")
+    columns = {"text": documents, "title": documents}
+    return [
+        pd.DataFrame(columns),
+        pl.DataFrame(columns),
+        np.array([documents, documents]).T,
+    ]
+
+
+def test_tables_of_several_columns_raise(topic_corpus, fast_params):
+    documents, _ = topic_corpus
+    fitted = Word2VecVectorizer(**fast_params).fit(documents)
+    match = r'of shape \(60, 2\); expected one column .*df\["text"\]'
+    for table in _tables(documents):
+        vectorizer = Word2VecVectorizer(**fast_params)
+        for method in (vectorizer.fit, vectorizer.fit_transform, fitted.partial_fit):
+            with pytest.raises(ValueError, match=match):
+                method(table)
+        with pytest.raises(ValueError, match=match):
+            fitted.transform(table)
+        assert not hasattr(vectorizer, "wv_")
+    assert fitted.loss_curve_.shape == (fast_params["epochs"],)
+
+
+def test_a_one_column_table_is_read_as_its_column(topic_corpus, fast_params):
+    pl = pytest.importorskip("polars")
+    documents, _ = topic_corpus
+    expected = Word2VecVectorizer(**fast_params).fit_transform(documents)
+    frame = pd.DataFrame({"text": documents})
+    tables = (frame, pl.DataFrame({"text": documents}), np.array(documents)[:, None])
+    for table in tables:
+        vectorizer = Word2VecVectorizer(**fast_params)
+        assert_array_equal(vectorizer.fit_transform(table), expected)
+        assert_array_equal(vectorizer.transform(table), expected)
