@@ -176,10 +176,11 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         Jobs training minibatches concurrently on shared weights (Hogwild,
         as gensim's ``workers``), taking turns over runs of 32 consecutive
         minibatches: forked processes on Linux, threads elsewhere. ``None``
-        means 1, ``-1`` all cores. Results are bit-reproducible only with
-        one job. Inside an outer parallel loop
-        (``GridSearchCV(n_jobs=...)``, ``cross_validate``, a Dask cluster)
-        keep 1, so that the jobs do not oversubscribe the cores.
+        means 1, ``-1`` all cores, whatever joblib's backend or
+        configuration. Results are bit-reproducible only with one job.
+        Inside an outer parallel loop (``GridSearchCV(n_jobs=...)``,
+        ``cross_validate``, a Dask cluster) keep 1, so that the jobs do not
+        oversubscribe the cores.
     n_shards : int, default=None
         Train data-parallel over this many shards of the corpus, through
         joblib: the counting pass runs as tasks over parts of ``X`` (files of
