@@ -107,7 +107,7 @@ def throughput(sentences, repeats):
         for _ in range(repeats):
             forked.append(fit(sentences, 0, n_jobs=2)[1])
             with parallel_backend("dask"):
-                model, seconds = fit(sentences, 0)
+                model, seconds = fit(sentences, 0, n_shards=2)
             clustered.append(seconds)
     ours = n_words / statistics.median(clustered)
     theirs = n_words / statistics.median(forked)

@@ -15,17 +15,17 @@ from sklearn.base import (
 )
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits
 
+from ._blas_threads import one_blas_thread
 from ._pooling import (
     POOLINGS,
+    FirstComponent,
     document_frequency,
     idf_from_frequency,
     max_pool_documents,
     pool_documents,
     sif_pool,
     sif_weights,
-    top_eigenvector,
 )
 from ._sklearn_compat import Interval, StrOptions
 from ._text import (
@@ -91,20 +91,17 @@ class _PoolingVectorizer(
         if seen is not None:
             n_documents, frequency[: len(seen[1])] = seen
         weights = sif_weights(self.word_counts_, self.sif_alpha)
-        # The Gram matrices of blocks of documents add up. One BLAS thread:
-        # these small products ran 10x slower on two threads when another
-        # process kept the second core busy.
-        gram = np.zeros((self.wv_.vector_size,) * 2)
-        with threadpool_limits(limits=1):
+        # One BLAS thread: these small products ran 10x slower on two threads
+        # when another process kept the second core busy.
+        first = FirstComponent(self.wv_.vector_size)
+        with one_blas_thread():
             for ids, offsets in blocks:
                 n_documents += len(offsets) - 1
                 frequency += document_frequency(ids, offsets, n_words)
-                pooled = sif_pool(ids, offsets, self.wv_.vectors, weights)
-                pooled = pooled.astype(np.float64)
-                gram += pooled.T @ pooled
+                first.add(sif_pool(ids, offsets, self.wv_.vectors, weights))
         self._document_frequency = (n_documents, frequency)
         self.idf_ = idf_from_frequency(frequency, n_documents)
-        self.sif_component_ = top_eigenvector(gram)
+        self.sif_component_ = first.component()
         self._sif_fitted_alpha = self.sif_alpha
 
     def _check_pooling_fitted(self):

@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 from joblib import Parallel, delayed
 from joblib.parallel import get_active_backend
-from threadpoolctl import threadpool_limits
 
+from ._blas_threads import one_blas_thread
 from ._corpus import LineCorpus
 from ._delta_combination import apply_round
 from ._sampling import stream_segments
@@ -379,7 +379,7 @@ def train_round(W, settings, task):
     trained = W.copy()
     row_curvature = np.zeros(W.shape[0] * W.shape[1])
     loss, n_centers = 0.0, 0
-    with threadpool_limits(limits=1), np.errstate(over="ignore", invalid="ignore"):
+    with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
         for tokens, docs, spans, first in stream_segments(
             [segment],
             settings.keep_prob,

@@ -8,6 +8,7 @@ from ._base import TRANSFORM_BATCH_TOKENS, _PoolingVectorizer
 from ._keyed_vectors import KeyedVectors
 from ._sklearn_compat import _fit_context
 from ._text import encode_known, iter_batches
+from ._weights import first_non_finite_row
 
 
 class EmbeddingVectorizer(_PoolingVectorizer):
@@ -24,8 +25,9 @@ class EmbeddingVectorizer(_PoolingVectorizer):
     Parameters
     ----------
     vectors : KeyedVectors
-        The word vectors. They are read, never modified or copied: ``wv_``
-        is this object, and :func:`~sklearn.base.clone` shares it.
+        The word vectors, finite (``fit`` checks). They are read, never
+        modified or copied: ``wv_`` is this object, and
+        :func:`~sklearn.base.clone` shares it.
     pooling : {'mean', 'sum', 'max', 'tfidf', 'sif'}, default='mean'
         How ``transform`` combines the vectors of a document's words: their
         mean, sum, element-wise maximum, idf-weighted mean (idf learned in
@@ -170,7 +172,9 @@ class EmbeddingVectorizer(_PoolingVectorizer):
         ----------
         X : iterable of str or of list of str
             Raw documents (analysed like CountVectorizer does) or
-            pre-tokenised documents (lists or tuples of str, used as is).
+            pre-tokenised documents (lists or tuples of str, used as is). A
+            table of one column (a DataFrame, an array of shape ``(n, 1)``)
+            is read as that column; other tables raise ValueError.
         y : None
             Ignored.
 
@@ -211,6 +215,13 @@ class EmbeddingVectorizer(_PoolingVectorizer):
         """
         if len(self.vectors) == 0:
             raise ValueError("vectors holds no word; there is nothing to pool.")
+        bad = first_non_finite_row(self.vectors.vectors)
+        if bad is not None:
+            raise ValueError(
+                f"vectors holds NaN or infinity in the vector of "
+                f"{self.vectors.index_to_key[bad]!r} (row {bad}); word vectors "
+                "must be finite."
+            )
         self.wv_ = self.vectors
         self.vocabulary_ = self.vectors.key_to_index
         blocks, n_documents, n_tokens = [], 0, 0

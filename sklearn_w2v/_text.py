@@ -66,7 +66,7 @@ def iter_analyzed(X, analyzer, input="content", check_tokens=True):
     here); each document is read, checked and analysed only when the
     returned iterator reaches it, so that a corpus is never held whole.
     A document that is neither raw text nor a sequence of strings raises
-    TypeError naming its index.
+    TypeError naming its index. Tables are read as :func:`one_column` says.
 
     Parameters
     ----------
@@ -95,6 +95,7 @@ def iter_analyzed(X, analyzer, input="content", check_tokens=True):
         raise ValueError(
             "Iterable over raw text documents expected, string object received."
         )
+    X = one_column(X)
     try:
         iterator = iter(X)
     except TypeError:
@@ -109,6 +110,52 @@ def iter_analyzed(X, analyzer, input="content", check_tokens=True):
         # Pre-tokenised documents only, whose tokens the caller checks.
         return X
     return _analyzed(iterator, analyzer, input, check_tokens)
+
+
+def one_column(X):
+    """The documents of ``X``: ``X`` itself, or the column of a one-column table.
+
+    Iterating over a DataFrame yields its column names, and over a 2-D array
+    its rows: a table of one column (a pandas or polars DataFrame, an array
+    of shape ``(n, 1)``, as ``ColumnTransformer`` passes ``df[["text"]]``)
+    is read as that column; other tables and arrays of more than one
+    dimension raise ValueError.
+
+    Parameters
+    ----------
+    X : iterable
+        Documents, or a table of them.
+
+    Returns
+    -------
+    documents : iterable
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._text import one_column
+    >>> one_column(np.array([["a b"], ["c"]])).tolist()
+    ['a b', 'c']
+    >>> one_column(np.array([["a", "b"]]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    ValueError: X is a ndarray of shape (1, 2); expected one column of documents...
+    """
+    shape = getattr(X, "shape", None)
+    if not isinstance(shape, tuple) or len(shape) < 2:
+        return X
+    if len(shape) == 2 and shape[1] == 1:
+        if hasattr(X, "iloc"):  # pandas
+            return X.iloc[:, 0]
+        if hasattr(X, "to_series"):  # polars
+            return X.to_series(0)
+        if isinstance(X, np.ndarray):
+            return X[:, 0]
+    raise ValueError(
+        f"X is a {type(X).__name__} of shape {shape}; expected one column of "
+        'documents: pass the text column (such as df["text"]) or a list of '
+        "documents."
+    )
 
 
 def _analyzed(iterator, analyzer, input, check_tokens=True):

@@ -23,9 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from . import _hierarchical_softmax, _negative_sampling, _softmax
+from ._blas_threads import one_blas_thread
 from ._layout import lay_out_run
 from ._sampling import draw_negatives, stream_segments
 from ._weights import check_weights, raise_diverged, weight_limit
@@ -282,7 +282,7 @@ def train(W, corpus, *, rng, **params):
 
     # One BLAS thread per job: the parallelism is ours, across minibatches.
     # Overflows are not warned of: a diverging fit raises FloatingPointError.
-    with threadpool_limits(limits=1), np.errstate(over="ignore", invalid="ignore"):
+    with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
         if settings.n_jobs == 1:
             results = [work(W, 0)]
         elif _CAN_FORK:

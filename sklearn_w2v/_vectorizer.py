@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
-from joblib import effective_n_jobs
+from joblib import cpu_count
 
 from ._base import _PoolingVectorizer
 from ._distributed import (
@@ -34,6 +34,19 @@ from ._vocabulary import (
     noise_table,
 )
 from ._weights import copy_pretrained, extend_weights, make_generator
+
+
+def _training_jobs(n_jobs):
+    """Jobs of one fit on this machine: None is 1, -1 all cores, -2 all but one...
+
+    Not joblib's ``effective_n_jobs``, which reads the active backend and
+    configuration: under a Dask backend ``None`` would mean its worker count.
+    """
+    if n_jobs is None:
+        return 1
+    if n_jobs == 0:
+        raise ValueError("n_jobs=0 means no job: use 1 (or None), or -1 for all cores.")
+    return n_jobs if n_jobs > 0 else max(cpu_count() + 1 + n_jobs, 1)
 
 
 class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
@@ -134,7 +147,8 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         of the learned vocabulary's words that ``init_vectors`` holds start
         from their pretrained vectors instead of random ones, and train on
         as usual; other words start random and output vectors start at
-        zero. Its ``vector_size`` must equal ``n_components``.
+        zero. Its ``vector_size`` must equal ``n_components``, and the
+        vectors it gives must be finite.
     input : {'content', 'file', 'filename'}, default='content'
         What a raw document is, as in CountVectorizer. For a corpus of one
         document per line, pass a :class:`LineCorpus` with 'content'.
@@ -161,10 +175,11 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         Jobs training minibatches concurrently on shared weights (Hogwild,
         as gensim's ``workers``), taking turns over runs of 32 consecutive
         minibatches: forked processes on Linux, threads elsewhere. ``None``
-        means 1, ``-1`` all cores. Results are bit-reproducible only with
-        one job. Inside an outer parallel loop
-        (``GridSearchCV(n_jobs=...)``, ``cross_validate``, a Dask cluster)
-        keep 1, so that the jobs do not oversubscribe the cores.
+        means 1, ``-1`` all cores, whatever joblib's backend or
+        configuration. Results are bit-reproducible only with one job.
+        Inside an outer parallel loop (``GridSearchCV(n_jobs=...)``,
+        ``cross_validate``, a Dask cluster) keep 1, so that the jobs do not
+        oversubscribe the cores.
     n_shards : int, default=None
         Train data-parallel over this many shards of the corpus, through
         joblib: the counting pass runs as tasks over parts of ``X`` (files of
@@ -174,12 +189,12 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         which are combined row by row (see :ref:`distributed`). The tasks
         run on the workers of the active joblib backend when it is a cluster
         (``joblib.parallel_backend("dask")``), in this process otherwise
-        (the same rounds, simulated). ``None`` shards only under a cluster
-        backend, one shard per worker; on one machine ``n_jobs`` trains as
-        before. ``n_jobs`` is not used by sharded training. The shards are
-        written in the fit's temporary directory, which every worker must
-        read (set ``TMPDIR`` to a shared filesystem on a cluster of
-        machines). With a fixed ``random_state`` and shard count the vectors
+        (the same rounds, simulated). ``None`` never shards, whatever the
+        backend: a fit inside a grid search on a cluster computes what it
+        computes locally. ``n_jobs`` is not used by sharded training. The
+        shards are written in the fit's temporary directory, which every
+        worker must read (set ``TMPDIR`` to a shared filesystem on a cluster
+        of machines). With a fixed ``random_state`` and shard count the vectors
         do not depend on which worker ran what; ``partial_fit`` trains
         sharded too.
     random_state : int, RandomState instance or None, default=None
@@ -406,7 +421,9 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
             Raw documents (analysed like CountVectorizer does) or
             pre-tokenised documents (lists or tuples of str, used as is).
             Read once, so any iterable works: a list, a
-            :class:`LineCorpus`, a generator.
+            :class:`LineCorpus`, a generator, a pandas or polars Series. A
+            table of one column (a DataFrame, an array of shape ``(n, 1)``)
+            is read as that column; other tables raise ValueError.
         y : None
             Ignored.
 
@@ -551,8 +568,10 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
 
     def _shard_plan(self):
         """(shards, workers): shards None trains locally; workers None runs here."""
-        n_workers = cluster_size()
-        return (self.n_shards if self.n_shards is not None else n_workers), n_workers
+        # Only n_shards shards: a backend must not change what a fit computes.
+        if self.n_shards is None:
+            return None, None
+        return self.n_shards, cluster_size()
 
     def _count(self, X, directory):
         """The counting pass: in parts, as tasks, when training on shards."""
@@ -610,7 +629,7 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
             min_learning_rate=self.min_learning_rate,
             epochs=self.epochs,
             batch_size=self.batch_size,
-            n_jobs=effective_n_jobs(self.n_jobs),
+            n_jobs=_training_jobs(self.n_jobs),
             rng=rng,
             verbose=self.verbose,
             epoch_callback=epoch_tasks(context, self, X),

@@ -119,8 +119,48 @@ def copy_pretrained(W_in, keys, pretrained):
         count=len(keys),
     )
     rows = np.flatnonzero(source >= 0)
-    W_in[rows] = pretrained.vectors[source[rows]]
+    values = pretrained.vectors[source[rows]]
+    bad = first_non_finite_row(values)
+    if bad is not None:
+        row = int(source[rows[bad]])
+        raise ValueError(
+            f"init_vectors holds NaN or infinity in the vector of "
+            f"{pretrained.index_to_key[row]!r} (row {row}); pretrained vectors "
+            "must be finite."
+        )
+    W_in[rows] = values
     return len(rows)
+
+
+def first_non_finite_row(vectors, block_rows=1 << 16):
+    """Index of the first row of ``vectors`` holding NaN or infinity, or None.
+
+    Checked by blocks of ``block_rows`` rows, so that the check of a large
+    matrix allocates little.
+
+    Parameters
+    ----------
+    vectors : ndarray of shape (n_rows, n_components)
+    block_rows : int, default=65536
+
+    Returns
+    -------
+    row : int or None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._weights import first_non_finite_row
+    >>> first_non_finite_row(np.array([[0.0, 1.0], [np.inf, 0.0], [np.nan, 0.0]]))
+    1
+    >>> first_non_finite_row(np.ones((3, 2))) is None
+    True
+    """
+    for start in range(0, len(vectors), block_rows):
+        finite = np.isfinite(vectors[start : start + block_rows]).all(axis=1)
+        if not finite.all():
+            return start + int(np.argmin(finite))
+    return None
 
 
 def raise_diverged(learning_rate, n_jobs=1):

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import joblib
 import numpy as np
 import pytest
+from sklearn.base import clone
 
 from sklearn_w2v import Word2VecVectorizer, _distributed
 from sklearn_w2v._delta_combination import (
@@ -385,8 +386,7 @@ def test_a_local_cluster_trains_as_the_simulation_does():
     with local_cluster():
         assert cluster_size() == 2
         for _ in range(2):
-            # n_shards=None: one shard per worker.
-            runs.append(Word2VecVectorizer(**PARAMS).fit(documents))
+            runs.append(Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents))
     assert runs[0]._sync_stats["bytes_to_workers"] > 0
     np.testing.assert_array_equal(runs[0].wv_.vectors, runs[1].wv_.vectors)
     np.testing.assert_allclose(
@@ -478,3 +478,65 @@ def test_a_retried_counting_task_gives_the_spool_of_one_attempt(tmp_path):
         assert ids.tolist() == ids_alone.tolist()
         assert docs.tolist() == docs_alone.tolist()
     assert retried.n_documents == len(documents)
+
+
+def test_a_cluster_backend_alone_does_not_shard_a_fit(topic_corpus):
+    distributed = pytest.importorskip("dask.distributed")
+    documents, _ = topic_corpus
+    local = Word2VecVectorizer(**PARAMS).fit(documents)
+    # Workers in this process start in a tenth of a second.
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+        joblib.parallel_config(backend="dask"),
+    ):
+        assert cluster_size() == 2
+        model = Word2VecVectorizer(**PARAMS).fit(documents)
+    assert model._sync_stats is None
+    np.testing.assert_array_equal(model.wv_.vectors, local.wv_.vectors)
+
+
+@pytest.mark.slow
+def test_a_grid_search_on_dask_scores_as_a_local_one(topic_corpus):
+    distributed = pytest.importorskip("dask.distributed")
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+    from sklearn.pipeline import Pipeline
+
+    documents, labels = topic_corpus
+    pipeline = Pipeline(
+        [("w2v", Word2VecVectorizer(**PARAMS)), ("clf", LogisticRegression())]
+    )
+    # The log loss moves with any change of the vectors; accuracy is 1 here.
+    search = GridSearchCV(
+        pipeline,
+        {"w2v__window": [2, 4], "w2v__pooling": ["mean", "sif"]},
+        cv=StratifiedKFold(2, shuffle=True, random_state=0),
+        scoring="neg_log_loss",
+    )
+    local = clone(search).fit(documents, labels)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+        joblib.parallel_config(backend="dask"),
+    ):
+        # n_jobs=None fits in this process, under the backend; -1 on the workers.
+        remotes = [
+            clone(search).set_params(n_jobs=n_jobs).fit(documents, labels)
+            for n_jobs in (None, -1)
+        ]
+    keys = [key for key in local.cv_results_ if key.startswith(("split", "mean_t"))]
+    for remote in remotes:
+        for key in keys:
+            np.testing.assert_array_equal(
+                remote.cv_results_[key], local.cv_results_[key], err_msg=key
+            )
+        # The refit runs in this process, under the backend too.
+        np.testing.assert_array_equal(
+            remote.best_estimator_["w2v"].wv_.vectors,
+            local.best_estimator_["w2v"].wv_.vectors,
+        )

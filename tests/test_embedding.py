@@ -281,6 +281,19 @@ def test_empty_vectors_raise():
         EmbeddingVectorizer(empty).fit(["cat dog"])
 
 
+@pytest.mark.parametrize("value", [np.nan, -np.inf])
+def test_non_finite_vectors_raise_at_fit(value):
+    vectors = np.ones((3, 2), dtype=np.float32)
+    vectors[1, 0] = value
+    kv = KeyedVectors(["cat", "dog", "car"], vectors)
+    vectorizer = EmbeddingVectorizer(kv)
+    with pytest.raises(ValueError, match=r"vectors holds NaN .* 'dog' \(row 1\)"):
+        vectorizer.fit(["cat dog"])
+    with pytest.raises(ValueError, match="'dog'"):
+        vectorizer.fit_transform(["cat"])
+    assert not hasattr(vectorizer, "wv_")
+
+
 def test_no_known_token_warns_or_raises_for_sif(topic_vectors):
     with pytest.warns(UserWarning, match="None of the 2 tokens of X is in vectors"):
         X = EmbeddingVectorizer(topic_vectors).fit_transform(["zebra unicorn"])
@@ -308,3 +321,19 @@ def test_fit_reads_batches_with_the_same_result(
     for name in ("idf_", "sif_component_"):
         if hasattr(whole, name):
             assert_allclose(getattr(batched, name), getattr(whole, name), rtol=1e-6)
+
+
+def test_tables_of_several_columns_raise(topic_vectors, topic_corpus):
+    pl = pytest.importorskip("polars")
+    documents = topic_corpus[0]
+    fitted = EmbeddingVectorizer(topic_vectors).fit(documents)
+    columns = {"text": documents, "title": documents}
+    for table in (pd.DataFrame(columns), pl.DataFrame(columns)):
+        for method in (EmbeddingVectorizer(topic_vectors).fit, fitted.transform):
+            with pytest.raises(ValueError, match=r'one column .*df\["text"\]'):
+                method(table)
+    frame = pd.DataFrame({"text": documents})
+    assert_array_equal(
+        EmbeddingVectorizer(topic_vectors).fit_transform(frame),
+        fitted.transform(documents),
+    )

@@ -7,6 +7,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from sklearn_w2v._pooling import (
     POOLINGS,
+    FirstComponent,
     document_frequency,
     idf_from_frequency,
     max_pool_documents,
@@ -173,6 +174,23 @@ def test_first_component_is_top_right_singular_vector():
     assert component.dtype == np.float64
     assert_allclose(np.linalg.norm(component), 1.0, rtol=1e-12)
     assert_allclose(abs(component @ top), 1.0, rtol=1e-6)
+
+
+# Fewer rows than components (kept rows), as many, and more (Gram matrix).
+@pytest.mark.parametrize("n_documents", [3, N_COMPONENTS, 12])
+def test_first_component_over_blocks_is_top_right_singular_vector(n_documents):
+    rng = np.random.default_rng(5)
+    pooled = rng.standard_normal((n_documents, N_COMPONENTS)).astype(np.float32)
+    first = FirstComponent(N_COMPONENTS)
+    for block in np.array_split(pooled, 4):  # an empty block when 3 rows
+        first.add(block)
+    component = first.component()
+    top = np.linalg.svd(pooled.astype(np.float64), full_matrices=False)[2][0]
+    assert component.shape == (N_COMPONENTS,)
+    assert_allclose(np.linalg.norm(component), 1.0, rtol=1e-12)
+    assert_allclose(abs(component @ top), 1.0, rtol=1e-6)
+    # Only a Gram matrix of more documents than components is held.
+    assert (first.gram is not None) == (n_documents > N_COMPONENTS)
 
 
 def test_first_component_removal_leaves_orthogonal_rows():

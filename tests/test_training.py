@@ -1,11 +1,13 @@
 """Training loop: reproducibility, schedule, minibatches, convergence, divergence."""
 
 import functools
+import threading
 
 import _reference as ref
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from threadpoolctl import threadpool_info
 
 import sklearn_w2v._training as training
 from sklearn_w2v import _hierarchical_softmax, _negative_sampling, _softmax
@@ -414,3 +416,55 @@ def test_jobs_share_the_minibatches_of_an_epoch_evenly(n_centers, n_jobs):
     # Every job trains, and no job more than 1/16 of the epoch beyond another.
     assert shares.min() > 0
     assert shares.max() - shares.min() <= max(turn, len(batch) / 16)
+
+
+def _pool_threads():
+    return {pool["filepath"]: pool["num_threads"] for pool in threadpool_info()}
+
+
+def test_overlapping_fits_in_threads_restore_the_blas_threads(
+    monkeypatch, topic_corpus, fast_params
+):
+    from sklearn_w2v import Word2VecVectorizer
+
+    documents, _ = topic_corpus
+    inside = {"first": threading.Event(), "second": threading.Event()}
+    first_done = threading.Event()
+    real_run_epochs = training._run_epochs
+
+    def run_epochs(*args):
+        # Runs inside the fit's BLAS limit. The first fit to limit is the
+        # first to restore: it waits for the second to be inside its limit,
+        # and the second waits for the first fit to return.
+        name = threading.current_thread().name
+        inside[name].set()
+        other = inside["second"] if name == "first" else first_done
+        assert other.wait(timeout=30)
+        return real_run_epochs(*args)
+
+    errors = []
+
+    def fit():
+        try:
+            Word2VecVectorizer(**fast_params).fit(documents)
+        except Exception as exc:  # reported by the test's thread
+            errors.append(exc)
+        finally:
+            if threading.current_thread().name == "first":
+                first_done.set()
+
+    monkeypatch.setattr(training, "_run_epochs", run_epochs)
+    # No limit set here: threadpoolctl lets only the thread that set OpenBLAS's
+    # limit set it again until its block ends, so the fits' threads could not.
+    before = _pool_threads()
+    if max(before.values(), default=1) == 1:
+        pytest.skip("no thread pool here has more than one thread")
+    threads = [threading.Thread(target=fit, name=name) for name in inside]
+    threads[0].start()
+    assert inside["first"].wait(timeout=30)
+    threads[1].start()
+    for thread in threads:
+        thread.join()
+    after = _pool_threads()
+    assert not errors
+    assert {path: after[path] for path in before} == before

@@ -2,6 +2,7 @@
 
 import io
 import re
+import tracemalloc
 from collections import Counter
 from pathlib import Path
 
@@ -692,6 +693,23 @@ def test_init_vectors_train_on(topic_corpus, fast_params):
     assert clone(warm).init_vectors is pretrained
 
 
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_non_finite_init_vectors_raise_naming_the_word(topic_corpus, value):
+    documents, _ = topic_corpus
+    pretrained = _pretrained(["zebra", "bus", "cat"])
+    pretrained.vectors[2, 3] = value
+    vectorizer = Word2VecVectorizer(
+        n_components=8, min_count=1, init_vectors=pretrained
+    )
+    with pytest.raises(ValueError, match=r"init_vectors holds NaN .* 'cat' \(row 2\)"):
+        vectorizer.fit(documents)
+    assert not hasattr(vectorizer, "wv_")
+    # A non-finite vector of a word outside the vocabulary is never read.
+    pretrained.vectors[2, 3] = 0.0
+    pretrained.vectors[0, 3] = value
+    assert np.isfinite(vectorizer.fit(documents).wv_.vectors).all()
+
+
 def test_init_vectors_dimension_mismatch_raises(topic_corpus):
     documents, _ = topic_corpus
     vectorizer = Word2VecVectorizer(
@@ -699,3 +717,61 @@ def test_init_vectors_dimension_mismatch_raises(topic_corpus):
     )
     with pytest.raises(ValueError, match=r"vector_size=3 but n_components=8"):
         vectorizer.fit(documents)
+
+
+def test_fit_memory_follows_the_data_not_n_components():
+    # A (n_components, n_components) Gram matrix would take 800 MB here, and
+    # its eigendecomposition minutes.
+    started = not tracemalloc.is_tracing()
+    if started:
+        tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        Word2VecVectorizer(n_components=10_000, min_count=1, random_state=0).fit(
+            ["the cat sat on the mat with a dog and a bird"]
+        )
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        if started:
+            tracemalloc.stop()
+    # The weights, 2 x 10 rows of 10,000 float32, take 0.8 MB.
+    assert peak < 32 * 2**20
+
+
+def _tables(documents):
+    """Tables of two columns of text, in each form a user may pass."""
+    pl = pytest.importorskip("polars")
+    columns = {"text": documents, "title": documents}
+    return [
+        pd.DataFrame(columns),
+        pl.DataFrame(columns),
+        np.array([documents, documents]).T,
+    ]
+
+
+def test_tables_of_several_columns_raise(topic_corpus, fast_params):
+    documents, _ = topic_corpus
+    fitted = Word2VecVectorizer(**fast_params).fit(documents)
+    match = r'of shape \(60, 2\); expected one column .*df\["text"\]'
+    for table in _tables(documents):
+        vectorizer = Word2VecVectorizer(**fast_params)
+        for method in (vectorizer.fit, vectorizer.fit_transform, fitted.partial_fit):
+            with pytest.raises(ValueError, match=match):
+                method(table)
+        with pytest.raises(ValueError, match=match):
+            fitted.transform(table)
+        assert not hasattr(vectorizer, "wv_")
+    assert fitted.loss_curve_.shape == (fast_params["epochs"],)
+
+
+def test_a_one_column_table_is_read_as_its_column(topic_corpus, fast_params):
+    pl = pytest.importorskip("polars")
+    documents, _ = topic_corpus
+    expected = Word2VecVectorizer(**fast_params).fit_transform(documents)
+    frame = pd.DataFrame({"text": documents})
+    tables = (frame, pl.DataFrame({"text": documents}), np.array(documents)[:, None])
+    for table in tables:
+        vectorizer = Word2VecVectorizer(**fast_params)
+        assert_array_equal(vectorizer.fit_transform(table), expected)
+        assert_array_equal(vectorizer.transform(table), expected)
