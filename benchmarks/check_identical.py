@@ -3,8 +3,8 @@
 Fits ``Word2VecVectorizer`` with ``n_jobs=1`` and ``random_state=0`` for the
 six pairs of algorithm (skip-gram, CBOW) and output layer (negative sampling,
 hierarchical softmax, softmax) on a slice of the bundled State of the Union
-corpus, plus a ``partial_fit`` continuation and a fit pruned by
-``max_vocab_size``, and prints a SHA-256 of the bytes of ``input_vectors_``,
+corpus, plus a ``partial_fit`` continuation, a fit pruned by
+``max_vocab_size`` and two sharded fits (``n_shards=3``), and prints a SHA-256 of the bytes of ``input_vectors_``,
 ``output_vectors_`` and ``loss_curve_`` of each.
 
 The hashes depend on the machine (its BLAS), so save them on the tree before
@@ -74,6 +74,11 @@ def fits():
     yield "cbow/negative_sampling+partial_fit", continued.partial_fit(second)
     pruned = Word2VecVectorizer(**PARAMS, max_vocab_size=3000)
     yield "skipgram/negative_sampling/max_vocab_size", pruned.fit(first)
+    for algorithm, loss in (("skipgram", "negative_sampling"), ("cbow", "softmax")):
+        params = dict(PARAMS, algorithm=algorithm, loss=loss, n_shards=3)
+        if loss == "softmax":
+            params.update(SOFTMAX_PARAMS)
+        yield f"{algorithm}/{loss}/3 shards", Word2VecVectorizer(**params).fit(first)
 
 
 def main(argv=None):
