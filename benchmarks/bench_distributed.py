@@ -25,7 +25,7 @@ import time
 import numpy as np
 from _common import DEFAULTS, load_sentences, make_ours, quality
 
-from sklearn_w2v import _distributed
+from sklearn_w2v._engine import sharded as _distributed
 
 
 def fit(sentences, seed, **params):

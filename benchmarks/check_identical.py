@@ -4,8 +4,9 @@ Fits ``Word2VecVectorizer`` with ``n_jobs=1`` and ``random_state=0`` for the
 six pairs of algorithm (skip-gram, CBOW) and output layer (negative sampling,
 hierarchical softmax, softmax) on a slice of the bundled State of the Union
 corpus, plus a ``partial_fit`` continuation, a fit pruned by
-``max_vocab_size`` and two sharded fits (``n_shards=3``), and prints a SHA-256 of the bytes of ``input_vectors_``,
-``output_vectors_`` and ``loss_curve_`` of each.
+``max_vocab_size`` and two sharded fits (``n_shards=3``), and prints a SHA-256
+of the bytes of ``input_vectors_``, ``output_vectors_`` and ``loss_curve_`` of
+each.
 
 The hashes depend on the machine (its BLAS), so save them on the tree before
 the change and compare on the same machine after it:

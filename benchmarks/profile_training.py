@@ -63,17 +63,17 @@ from bench_training import load
 from threadpoolctl import threadpool_limits
 
 import sklearn_w2v._base as base
-import sklearn_w2v._hierarchical_softmax as hierarchical_softmax
-import sklearn_w2v._logistic as logistic
-import sklearn_w2v._negative_sampling as negative_sampling
-import sklearn_w2v._training as training
+import sklearn_w2v._engine.loop as training
+import sklearn_w2v._engine.losses.hierarchical_softmax as hierarchical_softmax
+import sklearn_w2v._engine.losses.logistic as logistic
+import sklearn_w2v._engine.losses.negative_sampling as negative_sampling
 from sklearn_w2v import Word2VecVectorizer
-from sklearn_w2v._layout import cbow_windows, group_contexts
-from sklearn_w2v._logistic import sigmoid
-from sklearn_w2v._negative_sampling import cbow_update, skipgram_update
-from sklearn_w2v._sampling import draw_negatives, draw_spans, subsample_stream
-from sklearn_w2v._scatter import scatter_add, segment_sums
-from sklearn_w2v._vocabulary import huffman_tree, keep_probabilities, noise_table
+from sklearn_w2v._engine.layout import cbow_windows, group_contexts
+from sklearn_w2v._engine.losses.logistic import sigmoid
+from sklearn_w2v._engine.losses.negative_sampling import cbow_update, skipgram_update
+from sklearn_w2v._engine.sampling import draw_negatives, draw_spans, subsample_stream
+from sklearn_w2v._engine.scatter import scatter_add, segment_sums
+from sklearn_w2v._engine.tables import huffman_tree, keep_probabilities, noise_table
 
 STAGES = [
     "count",
@@ -286,10 +286,10 @@ def floor_skipgram_logistic(W, batch, targets, signs, target_weight, learning_ra
     """The least a NumPy/SciPy skip-gram step with logistic outputs must do.
 
     The gathers of the context and output rows; per span group, the logits
-    (:func:`~sklearn_w2v._logistic.skipgram_logits`) and both errors, one
+    (:func:`~sklearn_w2v._engine.losses.logistic.skipgram_logits`) and both errors, one
     batched product each; the plain gradient; one scatter into both matrices.
     No damping, no curvature, no loss. Not a trainer: the floor of
-    :func:`~sklearn_w2v._logistic.skipgram_logistic_update`.
+    :func:`~sklearn_w2v._engine.losses.logistic.skipgram_logistic_update`.
     """
     contexts, valid = batch.contexts, batch.valid
     n_positions = len(contexts)

@@ -16,14 +16,14 @@ section explains the model.
 # The tree of a toy vocabulary
 # ----------------------------
 # Ten words with made-up counts, most frequent first (the order of a fitted
-# vocabulary). :func:`~sklearn_w2v._vocabulary.huffman_tree` returns, for
+# vocabulary). :func:`~sklearn_w2v._engine.tables.huffman_tree` returns, for
 # each word, the inner nodes on its path from the root (``points``), the
 # branch taken at each of them (``codes``, 0 or 1) and the path length.
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
-from sklearn_w2v._vocabulary import huffman_tree
+from sklearn_w2v._engine.tables import huffman_tree
 from sklearn_w2v.datasets import load_sotu
 
 words = ["the", "of", "and", "war", "people", "peace", "army", "navy", "tax", "treaty"]

@@ -1,8 +1,8 @@
 """word2vec embeddings as a scikit-learn transformer, in vectorized NumPy/SciPy."""
 
-from ._corpus import LineCorpus
+from ._corpus.line_corpus import LineCorpus
 from ._embedding import EmbeddingVectorizer
-from ._keyed_vectors import KeyedVectors
+from ._keyedvectors.keyed_vectors import KeyedVectors
 from ._vectorizer import Word2VecVectorizer
 
 __version__ = "0.1.0.dev0"

@@ -2,7 +2,7 @@
 
 import sys
 
-from sklearn_w2v._cli import main
+from sklearn_w2v._cli.commands import main
 
 __all__ = ["main"]
 

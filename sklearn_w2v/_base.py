@@ -16,7 +16,8 @@ from sklearn.base import (
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from ._blas_threads import one_blas_thread
+from ._corpus.text import build_analyzer, encode_known, iter_analyzed, iter_batches
+from ._engine.blas_threads import one_blas_thread
 from ._pooling import (
     POOLINGS,
     FirstComponent,
@@ -28,12 +29,6 @@ from ._pooling import (
     sif_weights,
 )
 from ._sklearn_compat import Interval, StrOptions
-from ._text import (
-    build_analyzer,
-    encode_known,
-    iter_analyzed,
-    iter_batches,
-)
 
 #: Tokens analysed and pooled at a time by ``transform``.
 TRANSFORM_BATCH_TOKENS = 1 << 17
@@ -45,7 +40,7 @@ class _PoolingVectorizer(
     """Base class of the vectorizers that pool word vectors into document vectors.
 
     Subclasses declare the parameters ``pooling``, ``sif_alpha`` and those of
-    ``sklearn_w2v._text.ANALYZER_PARAMS``. Their ``fit`` sets ``wv_`` (a
+    ``sklearn_w2v._corpus.text.ANALYZER_PARAMS``. Their ``fit`` sets ``wv_`` (a
     :class:`~sklearn_w2v.KeyedVectors`), ``vocabulary_`` (its
     ``key_to_index``) and ``word_counts_`` (occurrences of each word, from
     which ``pooling='sif'`` estimates word probabilities), then calls
@@ -76,7 +71,7 @@ class _PoolingVectorizer(
         """Learn the statistics of every pooling from blocks of documents.
 
         ``blocks`` is an iterable of ``(ids, offsets)`` pairs as returned by
-        :func:`~sklearn_w2v._text.encode_known`, read once. ``seen`` is
+        :func:`~sklearn_w2v._corpus.text.encode_known`, read once. ``seen`` is
         ``(n_documents, document_frequency)`` of documents counted before
         (``partial_fit``), which ``idf_`` then counts too; the pair including
         ``blocks`` is kept as ``_document_frequency``.

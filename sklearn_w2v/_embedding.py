@@ -5,10 +5,10 @@ import warnings
 import numpy as np
 
 from ._base import TRANSFORM_BATCH_TOKENS, _PoolingVectorizer
-from ._keyed_vectors import KeyedVectors
+from ._corpus.text import encode_known, iter_batches
+from ._engine.weights import first_non_finite_row
+from ._keyedvectors.keyed_vectors import KeyedVectors
 from ._sklearn_compat import _fit_context
-from ._text import encode_known, iter_batches
-from ._weights import first_non_finite_row
 
 
 class EmbeddingVectorizer(_PoolingVectorizer):

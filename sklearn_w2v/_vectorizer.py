@@ -8,13 +8,17 @@ import numpy as np
 from joblib import cpu_count
 
 from ._base import _PoolingVectorizer
-from ._distributed import (
-    cluster_size,
-    corpus_parts,
-    count_in_parts,
-    train_sharded,
-)
-from ._keyed_vectors import KeyedVectors
+from ._corpus.parts import cluster_size, corpus_parts, count_in_parts
+from ._corpus.spool import CorpusSpool, spool_directory, training_corpus
+from ._corpus.text import build_analyzer
+from ._corpus.vocabulary import grow_vocabulary
+from ._engine.loop import train
+from ._engine.losses.softmax import MAX_SOFTMAX_WORDS
+from ._engine.sharded import train_sharded
+from ._engine.tables import huffman_tree, keep_probabilities, noise_table
+from ._engine.weights import copy_pretrained, extend_weights
+from ._fitting import PreviousFit, make_generator
+from ._keyedvectors.keyed_vectors import KeyedVectors
 from ._sklearn_compat import (
     CallbackSupportMixin,
     Interval,
@@ -22,18 +26,6 @@ from ._sklearn_compat import (
     _fit_context,
     epoch_tasks,
 )
-from ._softmax import MAX_SOFTMAX_WORDS
-from ._spool import CorpusSpool, spool_directory, training_corpus
-from ._text import build_analyzer
-from ._training import train
-from ._vocabulary import (
-    PreviousFit,
-    grow_vocabulary,
-    huffman_tree,
-    keep_probabilities,
-    noise_table,
-)
-from ._weights import copy_pretrained, extend_weights, make_generator
 
 
 def _training_jobs(n_jobs):

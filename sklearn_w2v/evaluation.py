@@ -13,8 +13,8 @@ from typing import NamedTuple
 import numpy as np
 from scipy import stats
 
-from sklearn_w2v._corpus import open_file
-from sklearn_w2v._similarity import top_candidates
+from sklearn_w2v._corpus.files import open_file
+from sklearn_w2v._keyedvectors.similarity import top_candidates
 
 __all__ = [
     "AnalogyResult",

@@ -25,8 +25,9 @@ from _fifo import FifoReader
 from numpy.testing import assert_array_equal
 from test_corpus import DAMAGED_FILES
 
-from sklearn_w2v import KeyedVectors, _word2vec_format
-from sklearn_w2v._cli import main
+from sklearn_w2v import KeyedVectors
+from sklearn_w2v._cli.commands import main
+from sklearn_w2v._keyedvectors import word2vec_format as _word2vec_format
 
 TRAIN_FAST = ["--n-components", "8", "--min-count", "1", "--epochs", "2"]
 TRAIN_FAST += ["--window", "3", "--subsample", "0", "--seed", "0"]
@@ -490,7 +491,7 @@ def test_values_the_estimator_refuses_are_one_line_usage_errors(
 
 def test_train_options_default_to_the_estimators_parameters():
     from sklearn_w2v import Word2VecVectorizer
-    from sklearn_w2v._cli_parser import FLAGS, build_parser
+    from sklearn_w2v._cli.parser import FLAGS, build_parser
 
     args = build_parser().parse_args(["train", "c.txt", "-o", "v.txt"])
     defaults = Word2VecVectorizer().get_params()
@@ -678,7 +679,7 @@ def test_a_link_into_a_missing_directory_is_refused_before_training(
 
 
 def test_gensim_and_c_tool_names_set_the_vector_size():
-    from sklearn_w2v._cli_parser import build_parser
+    from sklearn_w2v._cli.parser import build_parser
 
     for flag in ("--n-components", "--size", "--vector-size"):
         args = build_parser().parse_args(["train", "c.txt", "-o", "v", flag, "12"])

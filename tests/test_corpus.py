@@ -12,7 +12,7 @@ import threading
 import pytest
 
 from sklearn_w2v import LineCorpus, Word2VecVectorizer
-from sklearn_w2v._corpus import open_file
+from sklearn_w2v._corpus.files import open_file
 
 LINES = [f"line {i} of a corpus with some words in it" for i in range(5000)]
 

@@ -8,21 +8,23 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from sklearn_w2v import Word2VecVectorizer, _distributed
-from sklearn_w2v._delta_combination import (
+from sklearn_w2v import Word2VecVectorizer
+from sklearn_w2v._corpus import parts as counting
+from sklearn_w2v._corpus.parts import cluster_size
+from sklearn_w2v._corpus.text import build_analyzer
+from sklearn_w2v._engine import sharded as _distributed
+from sklearn_w2v._engine.delta_combination import (
     apply_averaged_deltas,
     apply_round,
     combine_adasum,
     combine_by_curvature,
 )
-from sklearn_w2v._distributed import (
+from sklearn_w2v._engine.sharded import (
     RoundTask,
     check_result,
-    cluster_size,
     train_round,
     write_shards,
 )
-from sklearn_w2v._text import build_analyzer
 
 PARAMS = dict(n_components=8, min_count=1, epochs=2, random_state=0, batch_size=64)
 
@@ -431,7 +433,7 @@ def test_a_line_corpus_is_counted_file_by_file(tmp_path, topic_corpus):
     for i in range(3):
         (tmp_path / f"{i}.txt").write_text("\n".join(documents[i::3]) + "\n")
     corpus = LineCorpus(sorted(tmp_path.iterdir()))
-    parts = _distributed.corpus_parts(corpus, 2)
+    parts = counting.corpus_parts(corpus, 2)
     assert [len(part.paths) for part in parts] == [2, 1]
     assert [doc for part in parts for doc in part] == list(corpus)
     plain = Word2VecVectorizer(**PARAMS).fit(corpus)
@@ -442,7 +444,7 @@ def test_a_line_corpus_is_counted_file_by_file(tmp_path, topic_corpus):
 
 def test_a_generator_is_counted_in_one_pass(topic_corpus):
     documents, _ = topic_corpus
-    assert _distributed.corpus_parts(iter(documents), 2) is None
+    assert counting.corpus_parts(iter(documents), 2) is None
     model = Word2VecVectorizer(**PARAMS, n_shards=2).fit(iter(documents))
     listed = Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
     np.testing.assert_array_equal(model.wv_.vectors, listed.wv_.vectors)
@@ -463,10 +465,10 @@ def test_a_retried_counting_task_gives_the_spool_of_one_attempt(tmp_path):
     analyzer = build_analyzer(Word2VecVectorizer().get_params())
     part = str(tmp_path / "part-1")
     with pytest.raises(_LostWorker):
-        _distributed.count_part(_dies_after(documents, 30), analyzer, "content", part)
-    retried = _distributed.count_part(documents, analyzer, "content", part)
+        counting.count_part(_dies_after(documents, 30), analyzer, "content", part)
+    retried = counting.count_part(documents, analyzer, "content", part)
     (tmp_path / "alone").mkdir()
-    alone = _distributed.count_part(
+    alone = counting.count_part(
         documents, analyzer, "content", str(tmp_path / "alone" / "part-1")
     )
     assert retried.slots == alone.slots

@@ -7,7 +7,7 @@ import stat
 import pytest
 from _fifo import FifoReader
 
-from sklearn_w2v._files import open_output, output_target
+from sklearn_w2v._corpus.files import open_output, output_target
 
 
 def names(directory):

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import sklearn_w2v._word2vec_format as word2vec_format
+import sklearn_w2v._keyedvectors.word2vec_format as word2vec_format
 from sklearn_w2v import KeyedVectors
 
 GENSIM_DATA = Path(__file__).parent / "data" / "gensim"

@@ -15,9 +15,9 @@ from test_softmax import (
 )
 
 from sklearn_w2v import Word2VecVectorizer
-from sklearn_w2v._hierarchical_softmax import cbow_update, skipgram_update
-from sklearn_w2v._layout import CbowBatch, SkipgramBatch
-from sklearn_w2v._vocabulary import huffman_tree
+from sklearn_w2v._engine.layout import CbowBatch, SkipgramBatch
+from sklearn_w2v._engine.losses.hierarchical_softmax import cbow_update, skipgram_update
+from sklearn_w2v._engine.tables import huffman_tree
 
 SEEDS = [0, 1, 2]
 

@@ -279,7 +279,7 @@ def test_batch_queries_equal_single_queries(kv):
 
 
 def test_batch_queries_are_answered_in_chunks(kv, monkeypatch):
-    import sklearn_w2v._similarity as module
+    import sklearn_w2v._keyedvectors.similarity as module
 
     positives = [[f"w{i}", f"w{i + 1}"] for i in range(30)]
     expected = kv.most_similar_batch(positives, topn=4)

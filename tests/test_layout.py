@@ -5,14 +5,14 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from sklearn_w2v._layout import (
+from sklearn_w2v._engine.layout import (
     CbowBatch,
     SkipgramBatch,
     cbow_windows,
     group_contexts,
     lay_out_run,
 )
-from sklearn_w2v._sampling import draw_spans
+from sklearn_w2v._engine.sampling import draw_spans
 
 SEEDS = [0, 1, 2, 3]
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from sklearn_w2v._layout import SkipgramBatch
-from sklearn_w2v._logistic import (
+from sklearn_w2v._engine.layout import SkipgramBatch
+from sklearn_w2v._engine.losses.logistic import (
     damped_weights,
     label_gradients,
     sigmoid,

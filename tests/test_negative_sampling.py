@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from sklearn_w2v._layout import CbowBatch, SkipgramBatch, group_contexts
-from sklearn_w2v._negative_sampling import cbow_update, skipgram_update
-from sklearn_w2v._sampling import draw_negatives
-from sklearn_w2v._vocabulary import noise_table
+from sklearn_w2v._engine.layout import CbowBatch, SkipgramBatch, group_contexts
+from sklearn_w2v._engine.losses.negative_sampling import cbow_update, skipgram_update
+from sklearn_w2v._engine.sampling import draw_negatives
+from sklearn_w2v._engine.tables import noise_table
 
 SEEDS = [0, 1, 2]
 

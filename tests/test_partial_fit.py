@@ -9,9 +9,9 @@ from sklearn.base import clone
 
 import sklearn_w2v._vectorizer as vectorizer_module
 from sklearn_w2v import KeyedVectors, Word2VecVectorizer
+from sklearn_w2v._corpus.text import encode_known
+from sklearn_w2v._engine.tables import keep_probabilities, noise_table
 from sklearn_w2v._pooling import document_frequency, idf_from_frequency
-from sklearn_w2v._text import encode_known
-from sklearn_w2v._vocabulary import keep_probabilities, noise_table
 
 TOPICS = [[f"animal{i}" for i in range(8)], [f"vehicle{i}" for i in range(8)]]
 PARAMS = dict(

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from sklearn_w2v._sampling import draw_negatives, draw_spans, subsample_stream
-from sklearn_w2v._vocabulary import keep_probabilities, noise_table
+from sklearn_w2v._engine.sampling import draw_negatives, draw_spans, subsample_stream
+from sklearn_w2v._engine.tables import keep_probabilities, noise_table
 
 SEEDS = [0, 1, 2, 3]
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from sklearn_w2v._scatter import scatter_add
+from sklearn_w2v._engine.scatter import scatter_add
 
 SEEDS = [0, 1, 2]
 

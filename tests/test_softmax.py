@@ -8,8 +8,8 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from sklearn_w2v import Word2VecVectorizer
-from sklearn_w2v._layout import CbowBatch, SkipgramBatch
-from sklearn_w2v._softmax import cbow_update, skipgram_update
+from sklearn_w2v._engine.layout import CbowBatch, SkipgramBatch
+from sklearn_w2v._engine.losses.softmax import cbow_update, skipgram_update
 
 SEEDS = [0, 1, 2]
 

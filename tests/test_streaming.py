@@ -12,11 +12,11 @@ import pytest
 from conftest import make_topic_corpus
 from numpy.testing import assert_allclose, assert_array_equal
 
-import sklearn_w2v._spool as spool_module
-import sklearn_w2v._training as training
+import sklearn_w2v._corpus.spool as spool_module
+import sklearn_w2v._engine.loop as training
 from sklearn_w2v import LineCorpus, Word2VecVectorizer
-from sklearn_w2v._sampling import stream_segments
-from sklearn_w2v._spool import CorpusSpool
+from sklearn_w2v._corpus.spool import CorpusSpool
+from sklearn_w2v._engine.sampling import stream_segments
 
 LINES = ["the cat sat", "", "a dog ran\r", "the end"]
 

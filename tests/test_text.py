@@ -9,7 +9,7 @@ from numpy.testing import assert_array_equal
 from sklearn.feature_extraction.text import CountVectorizer
 
 from sklearn_w2v import Word2VecVectorizer
-from sklearn_w2v._text import (
+from sklearn_w2v._corpus.text import (
     ANALYZER_PARAMS,
     build_analyzer,
     encode_known,

@@ -9,18 +9,21 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from threadpoolctl import threadpool_info
 
-import sklearn_w2v._training as training
-from sklearn_w2v import _hierarchical_softmax, _negative_sampling, _softmax
-from sklearn_w2v._layout import CbowBatch, SkipgramBatch
-from sklearn_w2v._training import (
+import sklearn_w2v._engine.loop as training
+from sklearn_w2v._engine.layout import CbowBatch, SkipgramBatch
+from sklearn_w2v._engine.loop import (
     KERNELS,
     epoch_segments,
     make_settings,
     minibatches,
     train,
 )
-from sklearn_w2v._vocabulary import huffman_tree, keep_probabilities, noise_table
-from sklearn_w2v._weights import extend_weights, make_generator
+from sklearn_w2v._engine.losses import hierarchical_softmax as _hierarchical_softmax
+from sklearn_w2v._engine.losses import negative_sampling as _negative_sampling
+from sklearn_w2v._engine.losses import softmax as _softmax
+from sklearn_w2v._engine.tables import huffman_tree, keep_probabilities, noise_table
+from sklearn_w2v._engine.weights import extend_weights
+from sklearn_w2v._fitting import make_generator
 
 PER_TOPIC = 10
 

@@ -5,12 +5,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from sklearn_w2v._vocabulary import (
-    WordCounter,
-    keep_probabilities,
-    noise_table,
-    select_vocabulary,
-)
+from sklearn_w2v._corpus.vocabulary import WordCounter, select_vocabulary
+from sklearn_w2v._engine.tables import keep_probabilities, noise_table
 
 SEEDS = [0, 1, 2]
 

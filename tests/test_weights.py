@@ -4,12 +4,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from sklearn_w2v._weights import (
-    check_weights,
-    extend_weights,
-    make_generator,
-    weight_limit,
-)
+from sklearn_w2v._engine.weights import check_weights, extend_weights, weight_limit
+from sklearn_w2v._fitting import make_generator
 
 
 def test_make_generator_is_a_function_of_the_seed():

@@ -276,7 +276,7 @@ def test_a_key_with_a_space_leaves_the_vocabulary_file_alone(tmp_path):
 def test_a_save_that_fails_part_way_leaves_both_files_as_they_were(
     tmp_path, monkeypatch, append
 ):
-    from sklearn_w2v import _word2vec_format
+    from sklearn_w2v._keyedvectors import word2vec_format as _word2vec_format
 
     path, vocab = tmp_path / "v.bin", tmp_path / "vocab.txt"
     kv = KeyedVectors(KEYS, VECTORS, counts=[4, 3, 2, 1])

@@ -7,7 +7,7 @@ between documents.
 
 import numpy as np
 
-from ._similarity import as_terms, cosine, unit_rows, word_movers_distance
+from .similarity import as_terms, cosine, unit_rows, word_movers_distance
 
 
 class PairwiseMixin:

@@ -1,4 +1,7 @@
-"""Output files: :func:`open_output`, the one way the package writes a file.
+"""Files: :func:`open_file`, the one way the package reads a file, and
+:func:`open_output`, the one way it writes one.
+
+``open_file`` decompresses by the name's suffix (.gz, .bz2, .xz).
 
 A regular file (or a new one) is written to a temporary file beside it,
 renamed over it once complete: a write that fails part-way leaves the
@@ -6,16 +9,76 @@ previous file as it was. A stream (standard output, a FIFO, a device) cannot
 be replaced that way, so it is written through.
 """
 
+import bz2
 import errno
+import gzip
+import lzma
 import os
 import secrets
 import shutil
 import stat
 import sys
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
-from ._corpus import is_compressed, open_file
+_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+#: The advice given with an error of decoding, which the command line rewords.
+DECODE_HINT = "pass decode_error='replace' or 'ignore' to read it anyway"
+
+
+def open_file(path, mode="rb", *, encoding=None, errors=None, newline=None):
+    """Open a file, through gzip, bzip2 or xz if its name ends in .gz, .bz2 or .xz.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file; the suffix is compared without regard to case.
+    mode : str, default='rb'
+        As for :func:`open`: ``'rb'``, ``'wb'``, ``'rt'``, ``'wt'``...
+    encoding, errors, newline : str, default=None
+        As for :func:`open`, in text modes only.
+
+    Returns
+    -------
+    file : file object
+        Binary or text, as ``mode`` says; (de)compressing if the suffix says so.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sklearn_w2v._corpus.files import open_file
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     path = Path(directory) / "lines.txt.gz"
+    ...     with open_file(path, "wt", encoding="utf-8") as file:
+    ...         _ = file.write("one\\ntwo\\n")
+    ...     with open_file(path, "rb") as file:
+    ...         print(file.read(), path.read_bytes()[:2])
+    b'one\\ntwo\\n' b'\\x1f\\x8b'
+    """
+    opener = _OPENERS.get(Path(path).suffix.lower(), open)
+    return opener(path, mode, encoding=encoding, errors=errors, newline=newline)
+
+
+def is_compressed(path):
+    """Whether :func:`open_file` decompresses ``path``, by its suffix."""
+    return Path(path).suffix.lower() in _OPENERS
+
+
+def is_data_error(exc):
+    """Whether ``exc`` says that compressed data is truncated or corrupt.
+
+    gzip raises EOFError (truncated), zlib.error or BadGzipFile, bzip2 an
+    OSError, xz an LZMAError; the OSErrors of data carry no ``errno``, unlike
+    those of the operating system (a full disk, a missing file).
+    """
+    if isinstance(exc, OSError):
+        return exc.errno is None
+    return isinstance(exc, (EOFError, zlib.error, lzma.LZMAError))
+
 
 _MODES = ("wb", "ab", "wt", "at")
 # Links deeper than this are a loop, as the kernel's own limit (40) says.
@@ -46,7 +109,7 @@ def output_target(path):
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from sklearn_w2v._files import output_target
+    >>> from sklearn_w2v._corpus.files import output_target
     >>> with tempfile.TemporaryDirectory() as directory:
     ...     link = Path(directory) / "latest.txt"
     ...     link.symlink_to("v3.txt")
@@ -121,7 +184,7 @@ def open_output(path, mode="wb", *, encoding=None, errors=None, newline=None):
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from sklearn_w2v._files import open_output
+    >>> from sklearn_w2v._corpus.files import open_output
     >>> with tempfile.TemporaryDirectory() as directory:
     ...     path = Path(directory) / "out.txt"
     ...     _ = path.write_text("old\\n")

@@ -2,7 +2,7 @@
 
 As in the word2vec C tool and gensim, the probability of a word is the
 product of the logistic decisions along its path in a Huffman tree of the
-vocabulary (:func:`~sklearn_w2v._vocabulary.huffman_tree`); the output matrix
+vocabulary (:func:`~sklearn_w2v._engine.tables.huffman_tree`); the output matrix
 holds one row per inner node. A window meets the inner nodes of its center
 word's path, each a binary logistic output of label 1 for code 0 and label 0
 for code 1.
@@ -16,14 +16,14 @@ the paths unpadded, one after the other.
 
 import numpy as np
 
-from ._logistic import (
+from ..scatter import segment_sums
+from .logistic import (
     cbow_logistic_step,
     label_gradients,
     row_dots,
     skipgram_logistic_update,
     window_hidden,
 )
-from ._scatter import segment_sums
 
 
 def _paths(tree, centers):
@@ -67,10 +67,10 @@ def skipgram_update(W, batch, tree, learning_rate, row_curvature=None, n_jobs=1)
         vectors ``W[1]`` (rows ``n_words - 1`` on are unused).
     batch : SkipgramBatch
         The windows, grouped by span, as laid out by
-        :func:`~sklearn_w2v._layout.group_contexts`.
+        :func:`~sklearn_w2v._engine.layout.group_contexts`.
     tree : tuple of ndarray
         ``(points, codes, lengths)`` of
-        :func:`~sklearn_w2v._vocabulary.huffman_tree`.
+        :func:`~sklearn_w2v._engine.tables.huffman_tree`.
     learning_rate : float
         Step size.
     row_curvature : ndarray of shape (2 * (n_words + 1),), float64, default=None
@@ -79,7 +79,7 @@ def skipgram_update(W, batch, tree, learning_rate, row_curvature=None, n_jobs=1)
     n_jobs : int, default=1
         Jobs adding their steps to ``W`` at once: the inner-node rows damp as
         if each job's step came ``n_jobs`` times, the input rows as with one
-        job (:func:`~sklearn_w2v._logistic.skipgram_logistic_update`).
+        job (:func:`~sklearn_w2v._engine.losses.logistic.skipgram_logistic_update`).
 
     Returns
     -------
@@ -89,9 +89,9 @@ def skipgram_update(W, batch, tree, learning_rate, row_curvature=None, n_jobs=1)
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._hierarchical_softmax import skipgram_update
-    >>> from sklearn_w2v._layout import group_contexts
-    >>> from sklearn_w2v._vocabulary import huffman_tree
+    >>> from sklearn_w2v._engine.losses.hierarchical_softmax import skipgram_update
+    >>> from sklearn_w2v._engine.layout import group_contexts
+    >>> from sklearn_w2v._engine.tables import huffman_tree
     >>> batch = group_contexts(np.array([3, 0, 1, 2, 3], dtype=np.int32),
     ...                        np.array([-1, 0, 0, 0, -1], dtype=np.int32),
     ...                        np.array([1, 1, 1]), 1)
@@ -134,10 +134,10 @@ def cbow_update(W, batch, tree, learning_rate, cbow_mean, row_curvature=None, n_
         Input vectors ``W[0]`` (row ``n_words`` is padding) and inner-node
         vectors ``W[1]``.
     batch : CbowBatch
-        The windows, as laid out by :func:`~sklearn_w2v._layout.cbow_windows`.
+        The windows, as laid out by :func:`~sklearn_w2v._engine.layout.cbow_windows`.
     tree : tuple of ndarray
         ``(points, codes, lengths)`` of
-        :func:`~sklearn_w2v._vocabulary.huffman_tree`.
+        :func:`~sklearn_w2v._engine.tables.huffman_tree`.
     learning_rate : float
         Step size.
     cbow_mean : bool
@@ -147,7 +147,7 @@ def cbow_update(W, batch, tree, learning_rate, cbow_mean, row_curvature=None, n_
         it, rows of ``W`` seen as one matrix (sharded training reads it).
     n_jobs : int, default=1
         Jobs adding their steps to ``W`` at once, for the damping
-        (:func:`~sklearn_w2v._logistic.damped_weights`).
+        (:func:`~sklearn_w2v._engine.losses.logistic.damped_weights`).
 
     Returns
     -------
@@ -158,9 +158,9 @@ def cbow_update(W, batch, tree, learning_rate, cbow_mean, row_curvature=None, n_
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._hierarchical_softmax import cbow_update
-    >>> from sklearn_w2v._layout import CbowBatch
-    >>> from sklearn_w2v._vocabulary import huffman_tree
+    >>> from sklearn_w2v._engine.losses.hierarchical_softmax import cbow_update
+    >>> from sklearn_w2v._engine.layout import CbowBatch
+    >>> from sklearn_w2v._engine.tables import huffman_tree
     >>> batch = CbowBatch(np.array([0, 1]), np.array([1, 0, 2]), np.array([1, 2]))
     >>> W = np.zeros((2, 4, 2), dtype=np.float32)
     >>> tree = huffman_tree(np.array([5, 3, 2]))  # paths of lengths 1, 2, 2

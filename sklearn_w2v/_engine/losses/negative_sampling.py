@@ -15,7 +15,7 @@ import functools
 
 import numpy as np
 
-from ._logistic import (
+from .logistic import (
     cbow_logistic_step,
     label_gradients,
     row_dots,
@@ -45,7 +45,7 @@ def negative_sampling_layer(targets):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._negative_sampling import negative_sampling_layer
+    >>> from sklearn_w2v._engine.losses.negative_sampling import negative_sampling_layer
     >>> signs, weights = negative_sampling_layer(np.array([[3, 3, 4]]))
     >>> signs.tolist(), weights.tolist()
     ([[1.0, -1.0, -1.0]], [[1.0, 0.0, 1.0]])
@@ -75,7 +75,7 @@ def skipgram_update(W, batch, negatives, learning_rate, row_curvature=None):
         of each is padding.
     batch : SkipgramBatch
         The windows, grouped by span, as laid out by
-        :func:`~sklearn_w2v._layout.group_contexts`.
+        :func:`~sklearn_w2v._engine.layout.group_contexts`.
     negatives : ndarray of shape (n_windows, n_negative), int
         Noise words of each window, shared by its contexts. A noise word
         equal to the center word is skipped.
@@ -93,8 +93,8 @@ def skipgram_update(W, batch, negatives, learning_rate, row_curvature=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._layout import group_contexts
-    >>> from sklearn_w2v._negative_sampling import skipgram_update
+    >>> from sklearn_w2v._engine.layout import group_contexts
+    >>> from sklearn_w2v._engine.losses.negative_sampling import skipgram_update
     >>> batch = group_contexts(np.array([3, 0, 1, 2, 3], dtype=np.int32),
     ...                        np.array([-1, 0, 0, 0, -1], dtype=np.int32),
     ...                        np.array([1, 1, 1]), 1)
@@ -138,7 +138,7 @@ def cbow_update(
         Input vectors ``W[0]`` and output vectors ``W[1]``; row ``n_words``
         of each is padding.
     batch : CbowBatch
-        The windows, as laid out by :func:`~sklearn_w2v._layout.cbow_windows`.
+        The windows, as laid out by :func:`~sklearn_w2v._engine.layout.cbow_windows`.
     negatives : ndarray of shape (n_windows, n_negative), int
         Noise words of each window. A noise word equal to the center word is
         skipped.
@@ -151,7 +151,7 @@ def cbow_update(
         it, rows of ``W`` seen as one matrix (sharded training reads it).
     n_jobs : int, default=1
         Jobs adding their steps to ``W`` at once, for the damping
-        (:func:`~sklearn_w2v._logistic.damped_weights`).
+        (:func:`~sklearn_w2v._engine.losses.logistic.damped_weights`).
 
     Returns
     -------
@@ -162,8 +162,8 @@ def cbow_update(
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._layout import CbowBatch
-    >>> from sklearn_w2v._negative_sampling import cbow_update
+    >>> from sklearn_w2v._engine.layout import CbowBatch
+    >>> from sklearn_w2v._engine.losses.negative_sampling import cbow_update
     >>> batch = CbowBatch(np.array([0, 1]), np.array([1, 0, 2]), np.array([1, 2]))
     >>> W = np.zeros((2, 4, 2), dtype=np.float32)
     >>> loss = cbow_update(W, batch, np.array([[2], [2]]), 0.1, True)

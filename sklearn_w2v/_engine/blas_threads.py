@@ -73,7 +73,7 @@ def one_blas_thread():
     Examples
     --------
     >>> from threadpoolctl import threadpool_info
-    >>> from sklearn_w2v._blas_threads import one_blas_thread
+    >>> from sklearn_w2v._engine.blas_threads import one_blas_thread
     >>> with one_blas_thread():
     ...     print(all(pool["num_threads"] == 1 for pool in threadpool_info()))
     True

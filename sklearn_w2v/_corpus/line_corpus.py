@@ -5,70 +5,14 @@ any iterable of documents works; :class:`LineCorpus` streams the lines of
 text files, plain or compressed, or of pipes, read once.
 """
 
-import bz2
 import codecs
-import gzip
 import lzma
 import os
 import stat
 import zlib
 from pathlib import Path
 
-_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
-
-#: The advice given with an error of decoding, which the command line rewords.
-DECODE_HINT = "pass decode_error='replace' or 'ignore' to read it anyway"
-
-
-def open_file(path, mode="rb", *, encoding=None, errors=None, newline=None):
-    """Open a file, through gzip, bzip2 or xz if its name ends in .gz, .bz2 or .xz.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The file; the suffix is compared without regard to case.
-    mode : str, default='rb'
-        As for :func:`open`: ``'rb'``, ``'wb'``, ``'rt'``, ``'wt'``...
-    encoding, errors, newline : str, default=None
-        As for :func:`open`, in text modes only.
-
-    Returns
-    -------
-    file : file object
-        Binary or text, as ``mode`` says; (de)compressing if the suffix says so.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> from sklearn_w2v._corpus import open_file
-    >>> with tempfile.TemporaryDirectory() as directory:
-    ...     path = Path(directory) / "lines.txt.gz"
-    ...     with open_file(path, "wt", encoding="utf-8") as file:
-    ...         _ = file.write("one\\ntwo\\n")
-    ...     with open_file(path, "rb") as file:
-    ...         print(file.read(), path.read_bytes()[:2])
-    b'one\\ntwo\\n' b'\\x1f\\x8b'
-    """
-    opener = _OPENERS.get(Path(path).suffix.lower(), open)
-    return opener(path, mode, encoding=encoding, errors=errors, newline=newline)
-
-
-def is_compressed(path):
-    """Whether :func:`open_file` decompresses ``path``, by its suffix."""
-    return Path(path).suffix.lower() in _OPENERS
-
-
-def is_data_error(exc):
-    """Whether ``exc`` says that compressed data is truncated or corrupt.
-
-    gzip raises EOFError (truncated), zlib.error or BadGzipFile, bzip2 an
-    OSError, xz an LZMAError; the OSErrors of data carry no ``errno``, unlike
-    those of the operating system (a full disk, a missing file).
-    """
-    if isinstance(exc, OSError):
-        return exc.errno is None
-    return isinstance(exc, (EOFError, zlib.error, lzma.LZMAError))
+from .files import DECODE_HINT, is_data_error, open_file
 
 
 class LineCorpus:

@@ -4,7 +4,7 @@ Readers and writers, and the mixin that gives KeyedVectors its
 ``save_word2vec_format`` and ``load_word2vec_format``. Files are read in chunks;
 nothing is allocated on the word of a header; a malformed file raises a one-line
 ValueError naming the file and the line, byte offset or entry. Files are written
-through :func:`~sklearn_w2v._files.open_output`, never left half-written.
+through :func:`~sklearn_w2v._corpus.files.open_output`, never left half-written.
 """
 
 import codecs
@@ -16,8 +16,7 @@ from itertools import chain
 
 import numpy as np
 
-from ._corpus import is_compressed, open_file
-from ._files import open_output
+from .._corpus.files import is_compressed, open_file, open_output
 
 DTYPES = (np.float16, np.float32, np.float64)
 _READ_CHUNK = 1 << 20

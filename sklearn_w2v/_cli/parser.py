@@ -359,7 +359,7 @@ def build_parser():
 
     Examples
     --------
-    >>> from sklearn_w2v._cli_parser import build_parser
+    >>> from sklearn_w2v._cli.parser import build_parser
     >>> args = build_parser().parse_args(["similar", "vectors.bin", "war"])
     >>> args.word, args.topn
     ('war', 10)

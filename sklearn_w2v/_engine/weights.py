@@ -9,29 +9,6 @@ with a FloatingPointError that names the learning rate.
 from itertools import repeat
 
 import numpy as np
-from sklearn.utils import check_random_state
-
-
-def make_generator(random_state):
-    """Derive the one :class:`numpy.random.Generator` of a fit from ``random_state``.
-
-    Parameters
-    ----------
-    random_state : int, RandomState instance or None
-        As accepted by scikit-learn estimators.
-
-    Returns
-    -------
-    rng : numpy.random.Generator
-
-    Examples
-    --------
-    >>> from sklearn_w2v._weights import make_generator
-    >>> int(make_generator(0).integers(100)) == int(make_generator(0).integers(100))
-    True
-    """
-    seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
-    return np.random.default_rng(seed)
 
 
 def extend_weights(W_in, W_out, n_new, rng):
@@ -60,7 +37,7 @@ def extend_weights(W_in, W_out, n_new, rng):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._weights import extend_weights
+    >>> from sklearn_w2v._engine.weights import extend_weights
     >>> empty = np.zeros((0, 4), dtype=np.float32)
     >>> W = extend_weights(empty, empty, 3, np.random.default_rng(0))
     >>> W.shape, bool(np.all(W[0, -1] == 0)), float(abs(W[1]).max())
@@ -106,7 +83,7 @@ def copy_pretrained(W_in, keys, pretrained):
     --------
     >>> import numpy as np
     >>> from sklearn_w2v import KeyedVectors
-    >>> from sklearn_w2v._weights import copy_pretrained
+    >>> from sklearn_w2v._engine.weights import copy_pretrained
     >>> W_in = np.zeros((3, 2), dtype=np.float32)
     >>> copy_pretrained(W_in, ["cat", "dog"], KeyedVectors(["dog"], [[1.0, 2.0]]))
     1
@@ -150,7 +127,7 @@ def first_non_finite_row(vectors, block_rows=1 << 16):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._weights import first_non_finite_row
+    >>> from sklearn_w2v._engine.weights import first_non_finite_row
     >>> first_non_finite_row(np.array([[0.0, 1.0], [np.inf, 0.0], [np.nan, 0.0]]))
     1
     >>> first_non_finite_row(np.ones((3, 2))) is None
@@ -197,7 +174,7 @@ def weight_limit(W):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._weights import weight_limit
+    >>> from sklearn_w2v._engine.weights import weight_limit
     >>> weight_limit(np.array([0.01, -0.02])), weight_limit(np.array([-5.0]))
     (1000.0, 5000.0)
     """
@@ -222,7 +199,7 @@ def check_weights(W, limit, learning_rate, n_jobs=1):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._weights import check_weights
+    >>> from sklearn_w2v._engine.weights import check_weights
     >>> check_weights(np.array([1.0, -2.0]), 1e3, 0.025)
     >>> check_weights(np.array([1.0, 3e7]), 1e3, 1e3)  # doctest: +ELLIPSIS
     Traceback (most recent call last):

@@ -9,8 +9,8 @@ estimator refuses large ones.
 
 import numpy as np
 
-from ._logistic import context_curvature, damped_weights, window_hidden
-from ._scatter import scatter_add
+from ..scatter import scatter_add
+from .logistic import context_curvature, damped_weights, window_hidden
 
 #: Largest vocabulary ``loss='softmax'`` accepts.
 MAX_SOFTMAX_WORDS = 5000
@@ -48,7 +48,7 @@ def skipgram_update(W, batch, outputs, learning_rate, row_curvature=None):
         of each is padding.
     batch : SkipgramBatch
         The windows, grouped by span, as laid out by
-        :func:`~sklearn_w2v._layout.group_contexts`; each context predicts
+        :func:`~sklearn_w2v._engine.layout.group_contexts`; each context predicts
         its window's center word.
     outputs : None
         Unused: every word is an output. The argument keeps the signature of
@@ -99,7 +99,7 @@ def cbow_update(
         Input vectors ``W[0]`` and output vectors ``W[1]``; row ``n_words``
         of each is padding.
     batch : CbowBatch
-        The windows, as laid out by :func:`~sklearn_w2v._layout.cbow_windows`.
+        The windows, as laid out by :func:`~sklearn_w2v._engine.layout.cbow_windows`.
     outputs : None
         Unused: every word is an output. The argument keeps the signature of
         the other output layers.
@@ -112,7 +112,7 @@ def cbow_update(
         it, rows of ``W`` seen as one matrix (sharded training reads it).
     n_jobs : int, default=1
         Jobs adding their steps to ``W`` at once, for the damping
-        (:func:`~sklearn_w2v._logistic.damped_weights`).
+        (:func:`~sklearn_w2v._engine.losses.logistic.damped_weights`).
 
     Returns
     -------

@@ -47,7 +47,7 @@ def segment_sums(indptr, columns, weights, W, out=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._scatter import segment_sums
+    >>> from sklearn_w2v._engine.scatter import segment_sums
     >>> W = np.arange(6, dtype=np.float32).reshape(3, 2)
     >>> segment_sums(np.array([0, 2, 3]), np.array([0, 2, 1]),
     ...              np.array([1.0, 0.5, 2.0], dtype=np.float32), W).tolist()
@@ -100,7 +100,7 @@ def scatter_add(W, rows, G, *, counts=None, weights=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._scatter import scatter_add
+    >>> from sklearn_w2v._engine.scatter import scatter_add
     >>> W = np.zeros((3, 2), dtype=np.float32)
     >>> scatter_add(W, np.array([1, 1, 2]), np.ones((3, 2), dtype=np.float32))
     >>> W.tolist()

@@ -5,10 +5,10 @@ The encoded corpus is cut into stripes of whole documents, dealt in turn to
 worker can read (:func:`write_shards`). Each epoch is ``n_rounds``
 synchronous rounds: in a round, every shard's task copies the current
 weights, trains the round's segment of its shard with the engine of
-:mod:`~sklearn_w2v._training`, and returns only the rows it changed, their
+:mod:`~sklearn_w2v._engine.loop`, and returns only the rows it changed, their
 change and their summed curvature (:func:`train_round`). The driver checks
 every result and combines the deltas of each row
-(:mod:`~sklearn_w2v._delta_combination`). A task is a pure function of the
+(:mod:`~sklearn_w2v._engine.delta_combination`). A task is a pure function of the
 weights, its shard and the seed of its (epoch, round, shard), so a task that
 a cluster runs again after losing a worker returns the same result, and the
 vectors do not depend on which worker ran what.
@@ -21,21 +21,16 @@ of a Dask cluster under ``joblib.parallel_backend("dask")``.
 import dataclasses
 import math
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from joblib import Parallel, delayed
-from joblib.parallel import get_active_backend
 
-from ._blas_threads import one_blas_thread
-from ._corpus import LineCorpus
-from ._delta_combination import apply_round
-from ._sampling import stream_segments
-from ._spool import CorpusSpool, SpoolChain
-from ._text import iter_analyzed
-from ._training import _train_batches, make_settings, minibatches
-from ._weights import check_weights
+from .blas_threads import one_blas_thread
+from .delta_combination import apply_round
+from .loop import _train_batches, make_settings, minibatches
+from .sampling import stream_segments
+from .weights import check_weights
 
 #: Minibatches' worth of centers that a round trains over all its shards, each
 #: shard its share: rounds cover the same stretch of corpus whatever the shard
@@ -44,142 +39,8 @@ from ._weights import check_weights
 ROUND_BATCHES = 8
 
 #: How the deltas of a round combine: "curvature", "adasum" or "average", see
-#: :func:`~sklearn_w2v._delta_combination.apply_round`.
+#: :func:`~sklearn_w2v._engine.delta_combination.apply_round`.
 SYNC_RULE = "curvature"
-
-_LOCAL_BACKENDS = (
-    "LokyBackend",
-    "MultiprocessingBackend",
-    "ThreadingBackend",
-    "SequentialBackend",
-)
-
-
-def cluster_size():
-    """Workers of the active joblib backend if it is a cluster, else None.
-
-    The backends of one machine (loky, multiprocessing, threading,
-    sequential) are local; any other one, such as Dask's, is a cluster. A
-    task already running on a Dask worker (a fit inside a distributed grid
-    search) sees Dask as its backend too, but trains locally: the cluster is
-    busy with the outer loop.
-
-    Returns
-    -------
-    n_workers : int or None
-    """
-    backend, _ = get_active_backend()
-    if type(backend).__name__ in _LOCAL_BACKENDS:
-        return None
-    distributed = sys.modules.get("distributed")
-    if distributed is not None:
-        try:
-            distributed.get_worker()
-        except ValueError:
-            pass
-        else:
-            return None
-    return max(int(backend.effective_n_jobs(-1)), 1)
-
-
-def corpus_parts(X, n_parts):
-    """Cut a corpus into parts that tasks can count apart, or None if it cannot be.
-
-    A :class:`~sklearn_w2v.LineCorpus` of several files is cut into groups
-    of consecutive files, a list or tuple of documents into consecutive
-    slices; other iterables (generators) can be read only once, in order,
-    and are counted in one pass.
-
-    Parameters
-    ----------
-    X : iterable of str or of list of str
-        The documents of ``fit``.
-    n_parts : int
-        Parts wanted; fewer when there are fewer files or documents.
-
-    Returns
-    -------
-    parts : list of LineCorpus or list, or None
-
-    Examples
-    --------
-    >>> from sklearn_w2v._distributed import corpus_parts
-    >>> corpus_parts(["a b", "c", "d e", "f"], 3)
-    [['a b'], ['c'], ['d e', 'f']]
-    >>> corpus_parts(iter(["a b"]), 3) is None
-    True
-    """
-    if isinstance(X, LineCorpus) and len(X.paths) > 1:
-        groups = np.array_split(np.arange(len(X.paths)), min(n_parts, len(X.paths)))
-        return [
-            LineCorpus(
-                [X.paths[i] for i in group],
-                encoding=X.encoding,
-                decode_error=X.decode_error,
-            )
-            for group in groups
-        ]
-    if isinstance(X, (list, tuple)) and len(X) > 1:
-        n_parts = min(n_parts, len(X))
-        bounds = [len(X) * i // n_parts for i in range(n_parts + 1)]
-        return [X[start:stop] for start, stop in zip(bounds, bounds[1:], strict=False)]
-    return None
-
-
-def count_part(part, analyzer, input, directory):
-    """Analyse, count and encode one part of a corpus into a new spool.
-
-    Parameters
-    ----------
-    part : iterable of str or of list of str
-        Documents, read once.
-    analyzer : callable
-        Maps a raw document to its tokens.
-    input : {'content', 'file', 'filename'}
-        What a raw document is.
-    directory : str
-        Names the spool's directory: each attempt creates a new one beside
-        it, whose name starts with this one's, so that a task retried after
-        its worker was lost never meets the files of the first attempt.
-
-    Returns
-    -------
-    spool : CorpusSpool
-    """
-    name, parent = Path(directory).name, Path(directory).parent
-    directory = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=parent))
-    spool = CorpusSpool(directory)
-    spool.write(iter_analyzed(part, analyzer, input))
-    return spool
-
-
-def count_in_parts(parts, analyzer, input, directory, n_workers):
-    """The counting pass, one task per part, merged.
-
-    Parameters
-    ----------
-    parts : list
-        Of :func:`corpus_parts`.
-    analyzer : callable
-        Maps a raw document to its tokens.
-    input : {'content', 'file', 'filename'}
-    directory : path-like
-        Where each task writes its spool, in a directory of its own: a
-        directory every worker can read and write.
-    n_workers : int or None
-        Workers of the active cluster backend, or None to count here.
-
-    Returns
-    -------
-    spool : SpoolChain
-        The parts' spools, read as one.
-    """
-    tasks = (
-        delayed(count_part)(part, analyzer, input, str(Path(directory) / f"part-{i}"))
-        for i, part in enumerate(parts)
-    )
-    spools = Parallel(n_jobs=1 if n_workers is None else -1)(tasks)
-    return SpoolChain(spools, directory)
 
 
 #: Stripes of the corpus per shard: shards are dealt stripes in turn, so that
@@ -219,7 +80,7 @@ def write_shards(corpus, n_tokens, n_shards, directory):
     --------
     >>> import tempfile
     >>> import numpy as np
-    >>> from sklearn_w2v._distributed import write_shards
+    >>> from sklearn_w2v._engine.sharded import write_shards
     >>> ids = np.arange(8, dtype=np.int32)
     >>> docs = np.array([0, 0, 1, 1, 2, 2, 3, 3], dtype=np.int32)
     >>> with tempfile.TemporaryDirectory() as directory:
@@ -300,7 +161,7 @@ def round_seed(base_seed, epoch, round_, shard):
 
     Examples
     --------
-    >>> from sklearn_w2v._distributed import round_seed
+    >>> from sklearn_w2v._engine.sharded import round_seed
     >>> round_seed(7, 0, 1, 2).spawn_key
     (0, 1, 2)
     """
@@ -435,7 +296,7 @@ def train_sharded(
         Workers of the cluster the tasks run on (for the count of bytes
         sent), or None to run them in this process.
     **params
-        The other parameters of :func:`~sklearn_w2v._training.train`
+        The other parameters of :func:`~sklearn_w2v._engine.loop.train`
         (``n_jobs`` is ignored: every task trains on one core).
 
     Returns
@@ -584,7 +445,7 @@ def check_result(result, task, shape):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._distributed import RoundTask, check_result
+    >>> from sklearn_w2v._engine.sharded import RoundTask, check_result
     >>> task = RoundTask(0, 3, 10, 1, 0, ("a", "b"), 1.0, None)
     >>> nan = np.array([[np.nan]], dtype=np.float32)
     >>> bad = (np.array([0]), nan, np.zeros(1, np.float32), 0.0, 1)

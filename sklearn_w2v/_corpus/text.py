@@ -41,7 +41,7 @@ def build_analyzer(params):
 
     Examples
     --------
-    >>> from sklearn_w2v._text import ANALYZER_PARAMS, build_analyzer
+    >>> from sklearn_w2v._corpus.text import ANALYZER_PARAMS, build_analyzer
     >>> build_analyzer(ANALYZER_PARAMS)("The cat, the HAT.")
     ['the', 'cat', 'the', 'hat']
     """
@@ -86,7 +86,7 @@ def iter_analyzed(X, analyzer, input="content", check_tokens=True):
 
     Examples
     --------
-    >>> from sklearn_w2v._text import iter_analyzed
+    >>> from sklearn_w2v._corpus.text import iter_analyzed
     >>> documents = iter_analyzed(["a b", ["c"]], str.split)
     >>> next(documents), next(documents)
     (['a', 'b'], ['c'])
@@ -133,7 +133,7 @@ def one_column(X):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._text import one_column
+    >>> from sklearn_w2v._corpus.text import one_column
     >>> one_column(np.array([["a b"], ["c"]])).tolist()
     ['a b', 'c']
     >>> one_column(np.array([["a", "b"]]))  # doctest: +ELLIPSIS
@@ -190,7 +190,7 @@ def check_tokens_are_str(documents, first_index=0):
 
     Examples
     --------
-    >>> from sklearn_w2v._text import check_tokens_are_str
+    >>> from sklearn_w2v._corpus.text import check_tokens_are_str
     >>> try:
     ...     check_tokens_are_str([["a"], ["b", 3]], first_index=5)
     ... except TypeError as error:
@@ -233,7 +233,7 @@ def iter_batches(documents, n_tokens):
 
     Examples
     --------
-    >>> from sklearn_w2v._text import iter_batches
+    >>> from sklearn_w2v._corpus.text import iter_batches
     >>> list(iter_batches([["a", "b"], ["c"], ["d", "e", "f"], []], 3))
     [[['a', 'b'], ['c']], [['d', 'e', 'f']], [[]]]
     """
@@ -292,7 +292,7 @@ def encode_known(documents, vocabulary, first_index=0):
 
     Examples
     --------
-    >>> from sklearn_w2v._text import encode_known
+    >>> from sklearn_w2v._corpus.text import encode_known
     >>> ids, offsets = encode_known([["a", "x", "b"], ["x"]], {"a": 0, "b": 1})
     >>> ids.tolist(), offsets.tolist()
     ([0, 1], [0, 2, 2])

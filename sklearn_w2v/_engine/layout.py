@@ -1,7 +1,7 @@
 """Which rows meet: a run of the subsampled stream laid out as minibatches.
 
 The training loop cuts the padded stream of an epoch (see
-:func:`~sklearn_w2v._sampling.stream_segments`) into minibatches of
+:func:`~sklearn_w2v._engine.sampling.stream_segments`) into minibatches of
 consecutive centers. This module turns them into typed batches of index
 arrays, :class:`SkipgramBatch` and :class:`CbowBatch`, that the output layers
 take; it knows nothing of what the output layers compute.
@@ -50,7 +50,7 @@ class SkipgramBatch:
         Examples
         --------
         >>> import numpy as np
-        >>> from sklearn_w2v._layout import SkipgramBatch
+        >>> from sklearn_w2v._engine.layout import SkipgramBatch
         >>> batch = SkipgramBatch(None, None, None, np.array([1, 1]))
         >>> batch.window_of_positions().tolist()
         [0, 0, 1, 1, 1, 1]
@@ -96,7 +96,7 @@ class SkipgramBatch:
         Examples
         --------
         >>> import numpy as np
-        >>> from sklearn_w2v._layout import SkipgramBatch
+        >>> from sklearn_w2v._engine.layout import SkipgramBatch
         >>> batch = SkipgramBatch(None, None, None, np.array([2, 0, 1]))
         >>> [(n, w, p.start, p.stop) for n, w, _, p in batch.groups()]
         [(2, 2, 0, 4), (1, 6, 4, 10)]
@@ -150,7 +150,7 @@ def group_contexts(tokens, docs, spans, window):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._layout import group_contexts
+    >>> from sklearn_w2v._engine.layout import group_contexts
     >>> tokens = np.array([9, 4, 5, 6, 9], dtype=np.int32)
     >>> docs = np.array([-1, 0, 0, 1, -1], dtype=np.int32)
     >>> batch = group_contexts(tokens, docs, np.array([1, 1, 1]), 1)
@@ -195,7 +195,7 @@ def cbow_windows(tokens, docs, spans, window):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._layout import cbow_windows
+    >>> from sklearn_w2v._engine.layout import cbow_windows
     >>> tokens = np.array([9, 4, 5, 6, 9], dtype=np.int32)
     >>> docs = np.array([-1, 0, 0, 1, -1], dtype=np.int32)
     >>> batch = cbow_windows(tokens, docs, np.array([1, 1, 1]), 1)
@@ -239,7 +239,7 @@ def lay_out_run(tokens, docs, spans, run_starts, *, algorithm, window, batch_siz
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._layout import lay_out_run
+    >>> from sklearn_w2v._engine.layout import lay_out_run
     >>> tokens = np.array([9, 4, 5, 6, 9], dtype=np.int32)
     >>> docs = np.array([-1, 0, 0, 0, -1], dtype=np.int32)
     >>> for batch in lay_out_run(tokens, docs, np.array([1, 1, 1]), np.array([0, 2]),

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._vocabulary import WordCounter
+from .vocabulary import WordCounter
 
 #: Tokens per block written and per chunk read back (about 4 MiB of int32).
 CHUNK_TOKENS = 1 << 20
@@ -96,7 +96,7 @@ def spool_directory():
     Examples
     --------
     >>> import os
-    >>> from sklearn_w2v._spool import spool_directory
+    >>> from sklearn_w2v._corpus.spool import spool_directory
     >>> with spool_directory() as directory:
     ...     print(os.path.basename(directory).startswith("sklearn_w2v-"))
     True
@@ -294,7 +294,7 @@ class CorpusSpool:
     --------
     >>> import tempfile
     >>> import numpy as np
-    >>> from sklearn_w2v._spool import CorpusSpool
+    >>> from sklearn_w2v._corpus.spool import CorpusSpool
     >>> with tempfile.TemporaryDirectory() as directory:
     ...     spool = CorpusSpool(directory)
     ...     spool.write([["a", "b", "a"], [], ["c", "a"]])
@@ -496,7 +496,7 @@ class SpoolChain:
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from sklearn_w2v._spool import CorpusSpool, SpoolChain
+    >>> from sklearn_w2v._corpus.spool import CorpusSpool, SpoolChain
     >>> with tempfile.TemporaryDirectory() as directory:
     ...     parts = []
     ...     for i, docs in enumerate([[["a", "b"]], [["c", "a"]]]):

@@ -1,11 +1,13 @@
 """The training loop: epochs, runs of minibatches, learning-rate schedule, jobs.
 
-The engine is a matrix of algorithm x output layer. :mod:`~sklearn_w2v._layout`
-says which rows meet (a run of the subsampled stream as typed batches), an
-output layer (:mod:`~sklearn_w2v._negative_sampling`,
-:mod:`~sklearn_w2v._hierarchical_softmax`, :mod:`~sklearn_w2v._softmax`) says
-what they compute, and this module only picks ``KERNELS[(algorithm, loss)]``
-and feeds it minibatches, noise draws and learning rates.
+The engine is a matrix of algorithm x output layer.
+:mod:`~sklearn_w2v._engine.layout` says which rows meet (a run of the
+subsampled stream as typed batches), an output layer
+(:mod:`~sklearn_w2v._engine.losses.negative_sampling`,
+:mod:`~sklearn_w2v._engine.losses.hierarchical_softmax`,
+:mod:`~sklearn_w2v._engine.losses.softmax`) says what they compute, and this
+module only picks ``KERNELS[(algorithm, loss)]`` and feeds it minibatches,
+noise draws and learning rates.
 """
 
 import ctypes
@@ -24,11 +26,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _hierarchical_softmax, _negative_sampling, _softmax
-from ._blas_threads import one_blas_thread
-from ._layout import lay_out_run
-from ._sampling import draw_negatives, stream_segments
-from ._weights import check_weights, raise_diverged, weight_limit
+from .blas_threads import one_blas_thread
+from .layout import lay_out_run
+from .losses import hierarchical_softmax as _hierarchical_softmax
+from .losses import negative_sampling as _negative_sampling
+from .losses import softmax as _softmax
+from .sampling import draw_negatives, stream_segments
+from .weights import check_weights, raise_diverged, weight_limit
 
 # Forked processes share the weights without the interpreter lock; elsewhere
 # (Windows, macOS) threads do, with less speed-up.
@@ -210,7 +214,7 @@ def turn_length(epoch_centers, batch_size, n_jobs):
 
     Examples
     --------
-    >>> from sklearn_w2v._training import turn_length
+    >>> from sklearn_w2v._engine.loop import turn_length
     >>> turn_length(1_300_000, 512, 2), turn_length(20_000, 512, 2)
     (32, 1)
     """
@@ -222,7 +226,7 @@ def train(W, corpus, *, rng, **params):
     """Train word2vec on an encoded corpus, updating the weights in place.
 
     The corpus is read once per epoch, chunk by chunk (see
-    :func:`~sklearn_w2v._sampling.stream_segments`); memory holds one chunk,
+    :func:`~sklearn_w2v._engine.sampling.stream_segments`); memory holds one chunk,
     never the corpus.
 
     Parameters
@@ -232,7 +236,7 @@ def train(W, corpus, *, rng, **params):
     corpus : iterable of (ids, doc_ids)
         Re-iterable: each iteration is one pass over the corpus, in chunks of
         word ids (int32) and document indices (int32) of its in-vocabulary
-        tokens, such as a :class:`~sklearn_w2v._spool.CorpusSpool` or
+        tokens, such as a :class:`~sklearn_w2v._corpus.spool.CorpusSpool` or
         ``[(ids, doc_ids)]``.
     word_counts : ndarray of shape (n_words,)
         Occurrences of each word in ``corpus``; with ``keep_prob`` they give
@@ -247,13 +251,13 @@ def train(W, corpus, *, rng, **params):
         Output layer.
     huffman : tuple of ndarray, default=None
         ``(points, codes, lengths)`` of
-        :func:`~sklearn_w2v._vocabulary.huffman_tree`, for hierarchical
+        :func:`~sklearn_w2v._engine.tables.huffman_tree`, for hierarchical
         softmax.
     window, n_negative, epochs, batch_size, n_jobs : int
     longest_document : int, default=None
         Tokens of the longest document: spans are cut to one less, so that
         a window wider than every document costs no more than the documents
-        (see :func:`~sklearn_w2v._sampling.stream_segments`).
+        (see :func:`~sklearn_w2v._engine.sampling.stream_segments`).
     shrink_windows, cbow_mean : bool
     learning_rate, min_learning_rate : float
     rng : numpy.random.Generator
@@ -299,7 +303,7 @@ def train(W, corpus, *, rng, **params):
 def epoch_segments(corpus, settings, epoch):
     """The segments of the subsampled stream of ``epoch``.
 
-    See :func:`~sklearn_w2v._sampling.stream_segments`, which yields them.
+    See :func:`~sklearn_w2v._engine.sampling.stream_segments`, which yields them.
     """
     return stream_segments(
         corpus,
@@ -376,7 +380,7 @@ def minibatches(tokens, docs, spans, starts, first_center, epoch, settings, rng)
     """Yield the minibatches of a segment that start at ``starts``.
 
     Consecutive minibatches are laid out run by run
-    (:func:`~sklearn_w2v._layout.lay_out_run`). The noise words of a run are
+    (:func:`~sklearn_w2v._engine.layout.lay_out_run`). The noise words of a run are
     drawn at once too: one long gather from the noise table costs less than
     many short ones.
 

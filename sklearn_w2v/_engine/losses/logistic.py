@@ -11,7 +11,7 @@ row's summed step below a Newton step, and CBOW's hidden vectors.
 
 import numpy as np
 
-from ._scatter import scatter_add, segment_sums
+from ..scatter import scatter_add, segment_sums
 
 # The compiled row-by-row dot product of NumPy >= 2.0, faster than einsum.
 _vecdot = getattr(np, "vecdot", None)
@@ -36,7 +36,7 @@ def sigmoid(x):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._logistic import sigmoid
+    >>> from sklearn_w2v._engine.losses.logistic import sigmoid
     >>> sigmoid(np.array([0.0, 100.0], dtype=np.float32)).tolist()
     [0.5, 1.0]
     """
@@ -55,7 +55,7 @@ def row_dots(a, b):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._logistic import row_dots
+    >>> from sklearn_w2v._engine.losses.logistic import row_dots
     >>> row_dots(np.ones((2, 3)), np.arange(3.0)).tolist()
     [3.0, 3.0]
     """
@@ -96,7 +96,7 @@ def label_gradients(logits, weight, learning_rate, signs=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._logistic import label_gradients
+    >>> from sklearn_w2v._engine.losses.logistic import label_gradients
     >>> logits = np.zeros((1, 2), dtype=np.float32)
     >>> loss, curvature = label_gradients(logits, np.ones((1, 2), np.float32), 1.0)
     >>> round(loss, 4), logits.tolist(), curvature.tolist()
@@ -155,7 +155,7 @@ def damped_weights(rows, curvature, row_curvature=None, n_jobs=1, first_shared=0
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._logistic import damped_weights
+    >>> from sklearn_w2v._engine.losses.logistic import damped_weights
     >>> damped_weights(np.array([0, 0, 1]), np.array([1.0, 3.0, 0.5])).tolist()
     [0.25, 0.25, 1.0]
     """
@@ -196,7 +196,7 @@ def context_curvature(window_curvature, n_contexts, cbow_mean):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._logistic import context_curvature
+    >>> from sklearn_w2v._engine.losses.logistic import context_curvature
     >>> window_curvature = np.array([0.5, 0.25], dtype=np.float32)
     >>> context_curvature(window_curvature, np.array([2, 1]), True).tolist()
     [0.25, 0.25, 0.25]
@@ -233,7 +233,7 @@ def window_hidden(W_in, contexts, n_contexts, cbow_mean, out=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._logistic import window_hidden
+    >>> from sklearn_w2v._engine.losses.logistic import window_hidden
     >>> W_in = np.arange(6, dtype=np.float32).reshape(3, 2)
     >>> window_hidden(W_in, np.array([0, 1, 2]), np.array([2, 0, 1]), True).tolist()
     [[1.0, 2.0], [0.0, 0.0], [4.0, 5.0]]
@@ -278,8 +278,8 @@ def skipgram_logits(W, batch, targets):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._layout import group_contexts
-    >>> from sklearn_w2v._logistic import skipgram_logits
+    >>> from sklearn_w2v._engine.layout import group_contexts
+    >>> from sklearn_w2v._engine.losses.logistic import skipgram_logits
     >>> batch = group_contexts(np.array([2, 0, 1, 2], dtype=np.int32),
     ...                        np.array([-1, 0, 0, -1], dtype=np.int32),
     ...                        np.array([1, 1]), 1)

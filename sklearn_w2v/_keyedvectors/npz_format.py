@@ -13,8 +13,8 @@ import zipfile
 
 import numpy as np
 
-from ._files import open_output
-from ._word2vec_format import DTYPES
+from .._corpus.files import open_output
+from .word2vec_format import DTYPES
 
 FORMAT = "sklearn-w2v KeyedVectors"
 VERSION = 1

@@ -7,8 +7,8 @@ import numbers
 
 import numpy as np
 
-from ._similarity import unit_rows
-from ._word2vec_format import DTYPES
+from .similarity import unit_rows
+from .word2vec_format import DTYPES
 
 
 class VectorStore:

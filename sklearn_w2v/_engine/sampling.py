@@ -5,7 +5,7 @@ padding positions on each side, holding the padding row ``n_words`` (a zero
 row of both weight matrices) and the document id ``-1``. The contexts of the
 center at stream position ``p`` are then the slice ``p - window .. p + window``
 and a minibatch of consecutive centers is a handful of slices, never a
-per-pair Python loop (see :mod:`~sklearn_w2v._layout`).
+per-pair Python loop (see :mod:`~sklearn_w2v._engine.layout`).
 """
 
 import numpy as np
@@ -35,7 +35,7 @@ def subsample_stream(ids, doc_ids, keep_prob, rng):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._sampling import subsample_stream
+    >>> from sklearn_w2v._engine.sampling import subsample_stream
     >>> tokens, docs = subsample_stream(
     ...     np.array([0, 1, 0], dtype=np.int32), np.array([0, 0, 1], dtype=np.int32),
     ...     np.array([1.0, 0.0]), rng=np.random.default_rng(0))
@@ -72,7 +72,7 @@ def draw_spans(n_centers, window, shrink_windows, rng):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._sampling import draw_spans
+    >>> from sklearn_w2v._engine.sampling import draw_spans
     >>> spans = draw_spans(1000, 3, True, np.random.default_rng(0))
     >>> int(spans.min()), int(spans.max())
     (1, 3)
@@ -137,7 +137,7 @@ def stream_segments(
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._sampling import stream_segments
+    >>> from sklearn_w2v._engine.sampling import stream_segments
     >>> chunks = [(np.array([0, 1, 0], dtype=np.int32), np.zeros(3, dtype=np.int32)),
     ...           (np.array([1, 1], dtype=np.int32), np.ones(2, dtype=np.int32))]
     >>> for tokens, docs, spans, first in stream_segments(
@@ -205,7 +205,7 @@ def draw_negatives(table, shape, rng):
     Parameters
     ----------
     table : ndarray of shape (table_size,), unsigned int
-        Output of :func:`~sklearn_w2v._vocabulary.noise_table`.
+        Output of :func:`~sklearn_w2v._engine.tables.noise_table`.
     shape : tuple of int
         Shape of the returned array.
     rng : numpy.random.Generator
@@ -218,7 +218,7 @@ def draw_negatives(table, shape, rng):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._sampling import draw_negatives
+    >>> from sklearn_w2v._engine.sampling import draw_negatives
     >>> table = np.array([0, 0, 0, 1], dtype=np.int32)
     >>> draw_negatives(table, (2, 3), np.random.default_rng(0)).shape
     (2, 3)

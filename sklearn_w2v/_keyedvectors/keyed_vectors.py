@@ -10,10 +10,9 @@ import warnings
 
 import numpy as np
 
-from . import evaluation
-from ._npz_format import NpzFormatMixin
-from ._pairwise import PairwiseMixin
-from ._similarity import (
+from .npz_format import NpzFormatMixin
+from .pairwise import PairwiseMixin
+from .similarity import (
     as_terms,
     check_topn,
     n_searched,
@@ -21,8 +20,8 @@ from ._similarity import (
     top_candidates,
     unit_rows,
 )
-from ._vector_store import VectorStore
-from ._word2vec_format import Word2VecFormatMixin
+from .vector_store import VectorStore
+from .word2vec_format import Word2VecFormatMixin
 
 
 class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, NpzFormatMixin, VectorStore):
@@ -459,6 +458,8 @@ default='most_similar'
                 f"similarity_function must be one of {list(methods)}, "
                 f"got {similarity_function!r}."
             )
+        from .. import evaluation  # public; it imports this folder
+
         result = evaluation.evaluate_word_analogies(
             self,
             analogies,
@@ -517,6 +518,8 @@ default='most_similar'
         >>> round(kv.evaluate_word_pairs(pairs).spearman.statistic, 2)
         1.0
         """
+        from .. import evaluation
+
         return evaluation.evaluate_word_pairs(
             self,
             pairs,

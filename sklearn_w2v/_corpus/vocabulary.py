@@ -6,7 +6,6 @@ Python cannot vectorize (``CountVectorizer`` does the same).
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
 from itertools import compress, repeat
 
 import numpy as np
@@ -31,7 +30,7 @@ class WordCounter:
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._vocabulary import WordCounter
+    >>> from sklearn_w2v._corpus.vocabulary import WordCounter
     >>> counter = WordCounter()
     >>> counter.add(np.fromiter(map(counter.slots.__getitem__, "abacab"), np.int32))
     >>> list(counter.slots), counter.counts.tolist()
@@ -132,7 +131,7 @@ def select_vocabulary(counts, *, min_count, max_features):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._vocabulary import select_vocabulary
+    >>> from sklearn_w2v._corpus.vocabulary import select_vocabulary
     >>> select_vocabulary(np.array([2, 5, 1, 5]), min_count=2, max_features=None)
     array([1, 3, 0])
     """
@@ -178,7 +177,7 @@ def extend_vocabulary(counts, rows, *, n_rows, min_count, max_features):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._vocabulary import extend_vocabulary
+    >>> from sklearn_w2v._corpus.vocabulary import extend_vocabulary
     >>> rows, joining = extend_vocabulary(
     ...     np.array([4, 1, 2, 3]), np.array([-1, 0, -1, -1]), n_rows=2,
     ...     min_count=3, max_features=None)
@@ -226,7 +225,7 @@ def grow_vocabulary(index_to_key, words, counts, *, min_count, max_features):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._vocabulary import grow_vocabulary
+    >>> from sklearn_w2v._corpus.vocabulary import grow_vocabulary
     >>> keys, rows, counts = grow_vocabulary(
     ...     ["a"], ["b", "a", "c"], np.array([3, 2, 1]), min_count=2,
     ...     max_features=None)
@@ -254,188 +253,3 @@ def grow_vocabulary(index_to_key, words, counts, *, min_count, max_features):
     counted = rows >= 0
     counts_in_X[rows[counted]] = counts[counted]
     return index_to_key, rows, counts_in_X
-
-
-@dataclass(frozen=True)
-class PreviousFit:
-    """The fitted state that a fit goes on from: empty for ``fit``.
-
-    ``partial_fit`` passes the vectorizer's fitted vocabulary, counts,
-    weights, generator, loss curve and document frequencies, so that ``fit``
-    and ``partial_fit`` take one path.
-    """
-
-    index_to_key: list
-    word_counts: np.ndarray
-    W_in: np.ndarray
-    W_out: np.ndarray
-    rng: np.random.Generator
-    loss_curve: np.ndarray
-    n_words_trained: int
-    document_frequency: tuple | None
-
-    @classmethod
-    def empty(cls, n_components, rng):
-        """The state before any training: no words, a fresh generator."""
-        no_vectors = np.zeros((0, n_components), dtype=np.float32)
-        return cls(
-            index_to_key=[],
-            word_counts=np.zeros(0, dtype=np.int64),
-            W_in=no_vectors,
-            W_out=no_vectors,
-            rng=rng,
-            loss_curve=np.zeros(0),
-            n_words_trained=0,
-            document_frequency=None,
-        )
-
-
-def keep_probabilities(counts, subsample):
-    """Probability of keeping each occurrence of a word (frequent-word subsampling).
-
-    With corpus frequency ``f = count / total`` and threshold ``t``, the word
-    is kept with probability ``(sqrt(f / t) + 1) * t / f``, capped at 1, the
-    formula of the word2vec C tool and gensim.
-
-    Parameters
-    ----------
-    counts : ndarray of shape (n_words,)
-        Occurrences of each word.
-    subsample : float
-        Threshold ``t``; 0 keeps every occurrence.
-
-    Returns
-    -------
-    keep : ndarray of shape (n_words,), float64
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_w2v._vocabulary import keep_probabilities
-    >>> keep_probabilities(np.array([900, 90, 10]), 0.01).round(3).tolist()
-    [0.117, 0.444, 1.0]
-    """
-    counts = np.asarray(counts, dtype=np.float64)
-    if subsample == 0:
-        return np.ones_like(counts)
-    threshold = subsample * counts.sum()
-    keep = (np.sqrt(counts / threshold) + 1.0) * threshold / counts
-    return np.minimum(keep, 1.0)
-
-
-def noise_table(counts, ns_exponent, *, table_size=1 << 22):
-    """Lookup table for drawing negative samples from ``count ** ns_exponent``.
-
-    Word ``j`` fills a share of the table proportional to its noise
-    probability, so a uniform random index into the table is a draw from the
-    noise law; one lookup is cheaper than a binary search per draw.
-
-    Parameters
-    ----------
-    counts : ndarray of shape (n_words,)
-        Occurrences of each word.
-    ns_exponent : float
-        Exponent of the noise distribution (0.75 in word2vec; 0 is uniform).
-    table_size : int, default=4194304
-        Number of entries.
-
-    Returns
-    -------
-    table : ndarray of shape (table_size,), smallest unsigned type holding n_words - 1
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_w2v._vocabulary import noise_table
-    >>> table = noise_table(np.array([16, 1]), 1.0, table_size=17)
-    >>> np.bincount(table).tolist()
-    [16, 1]
-    """
-    weights = np.asarray(counts, dtype=np.float64) ** ns_exponent
-    # Entry boundaries of word j are the rounded cumulative shares: repeating
-    # each word over its share beats a binary search per entry.
-    bounds = np.rint(np.cumsum(weights) / weights.sum() * table_size).astype(np.int64)
-    # The smallest integer type halves the table of most vocabularies, and
-    # with it the cache misses of the random lookups.
-    dtype = np.min_scalar_type(max(len(weights) - 1, 0))
-    return np.repeat(np.arange(len(weights), dtype=dtype), np.diff(bounds, prepend=0))
-
-
-def huffman_tree(counts):
-    """Huffman codes and paths of the words, as the word2vec C tool builds them.
-
-    The two-queue linear method: words sorted by decreasing count form one
-    queue, merged inner nodes the other; the two rarest nodes are merged until
-    one root is left. Inner node ``j`` is row ``j`` of the output matrix
-    (``n_words - 1`` rows; the root is the last).
-
-    Parameters
-    ----------
-    counts : ndarray of shape (n_words,)
-        Occurrences of each word, in decreasing order.
-
-    Returns
-    -------
-    points : ndarray of shape (n_words, max_length), int32
-        Inner nodes on the path from the root to each word; padded with
-        ``n_words`` (the padding row of the weight matrices).
-    codes : ndarray of shape (n_words, max_length), int8
-        Branch taken at each node (0 or 1); 0 on padding.
-    lengths : ndarray of shape (n_words,), int64
-        Path length of each word.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_w2v._vocabulary import huffman_tree
-    >>> points, codes, lengths = huffman_tree(np.array([4, 2, 1, 1]))
-    >>> lengths.tolist(), codes[0].tolist(), points[0].tolist()
-    ([1, 2, 3, 3], [1, 0, 0], [2, 4, 4])
-    """
-    n_words = len(counts)
-    if n_words == 1:
-        return (
-            np.full((1, 1), n_words, dtype=np.int32),
-            np.zeros((1, 1), dtype=np.int8),
-            np.zeros(1, dtype=np.int64),
-        )
-    n_nodes = 2 * n_words - 1
-    weight = np.empty(n_nodes, dtype=np.float64)
-    weight[:n_words] = counts
-    parent = np.zeros(n_nodes, dtype=np.int64)
-    branch = np.zeros(n_nodes, dtype=np.int8)
-    # The merge is sequential by nature; one step per inner node.
-    word, inner = n_words - 1, n_words
-    for node in range(n_words, n_nodes):
-        pair = []
-        for _ in range(2):
-            if word >= 0 and (inner >= node or weight[word] < weight[inner]):
-                pair.append(word)
-                word -= 1
-            else:
-                pair.append(inner)
-                inner += 1
-        weight[node] = weight[pair[0]] + weight[pair[1]]
-        parent[pair] = node
-        branch[pair[1]] = 1
-    # Walk all words up to the root at once, one level per step.
-    root = n_nodes - 1
-    node = np.arange(n_words)
-    up_codes, up_points = [], []
-    while np.any(node != root):
-        active = node != root
-        up_codes.append(np.where(active, branch[node], -1))
-        node = np.where(active, parent[node], root)
-        up_points.append(np.where(active, node - n_words, -1))
-    up_codes = np.array(up_codes).T
-    up_points = np.array(up_points).T
-    lengths = (up_codes >= 0).sum(axis=1)
-    max_length = int(lengths.max())
-    # Reverse each word's path so that it starts at the root.
-    column = np.arange(max_length)
-    source = lengths[:, None] - 1 - column
-    inside = source >= 0
-    rows = np.arange(n_words)[:, None]
-    codes = np.where(inside, up_codes[rows, np.maximum(source, 0)], 0)
-    points = np.where(inside, up_points[rows, np.maximum(source, 0)], n_words)
-    return points.astype(np.int32), codes.astype(np.int8), lengths

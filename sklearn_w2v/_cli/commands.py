@@ -18,9 +18,14 @@ import time
 import zlib
 from pathlib import Path
 
-from sklearn_w2v._cli_parser import FLAGS, PROG, build_parser
-from sklearn_w2v._corpus import DECODE_HINT, is_compressed, is_data_error, open_file
-from sklearn_w2v._files import output_target
+from sklearn_w2v._cli.parser import FLAGS, PROG, build_parser
+from sklearn_w2v._corpus.files import (
+    DECODE_HINT,
+    is_compressed,
+    is_data_error,
+    open_file,
+    output_target,
+)
 
 # What reading a (possibly compressed) file raises when the file is at fault.
 _READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, MemoryError)

@@ -71,7 +71,7 @@ def combine_by_curvature(results):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._delta_combination import combine_by_curvature
+    >>> from sklearn_w2v._engine.delta_combination import combine_by_curvature
     >>> one = (np.array([0, 1]), np.ones((2, 1), np.float32), np.array([0.1, 2.0]))
     >>> two = (np.array([0, 1]), np.ones((2, 1), np.float32), np.array([0.1, 2.0]))
     >>> rows, delta = combine_by_curvature([one, two])
@@ -117,7 +117,7 @@ def combine_adasum(results):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._delta_combination import combine_adasum
+    >>> from sklearn_w2v._engine.delta_combination import combine_adasum
     >>> one = (np.array([0, 1]), np.array([[2.0, 0.0], [2.0, 0.0]], dtype=np.float32))
     >>> two = (np.array([0, 1]), np.array([[0.0, 2.0], [2.0, 0.0]], dtype=np.float32))
     >>> rows, delta = combine_adasum([one, two])
@@ -170,7 +170,7 @@ def apply_averaged_deltas(W, results):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_w2v._delta_combination import apply_averaged_deltas
+    >>> from sklearn_w2v._engine.delta_combination import apply_averaged_deltas
     >>> W = np.zeros((3, 1), dtype=np.float32)
     >>> one = (np.array([0, 1]), np.array([[2.0], [2.0]], dtype=np.float32))
     >>> two = (np.array([1]), np.array([[4.0]], dtype=np.float32))
