@@ -8,16 +8,20 @@ installed; otherwise the test is skipped and the suite stays fast::
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 
 import pytest
 
+from sklearn_w2v import EmbeddingVectorizer, Word2VecVectorizer
+
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(
+BUILD = pytest.mark.skipif(
     os.environ.get("SKLEARN_W2V_BUILD_DOCS") != "1",
     reason="set SKLEARN_W2V_BUILD_DOCS=1 to build the documentation",
 )
@@ -43,9 +47,12 @@ PAGES = [
 ]
 
 
-def test_docs_build_without_warnings(tmp_path):
+@pytest.fixture(scope="module")
+def built_docs(tmp_path_factory):
+    """The finished build, as ``(process, html folder)``: one build per session."""
     for module in ("sphinx", "numpydoc", "sphinx_gallery", "pydata_sphinx_theme"):
         pytest.importorskip(module)
+    tmp_path = tmp_path_factory.mktemp("docs")
     # A copy of the sources: every example runs afresh, and nothing generated
     # lands in the working tree.
     ignore = shutil.ignore_patterns("_build", "auto_examples", "generated", "sg_*")
@@ -62,6 +69,20 @@ def test_docs_build_without_warnings(tmp_path):
         timeout=1800,
         env={**os.environ, "MPLBACKEND": "agg"},
     )  # fmt: skip
+    return process, html
+
+
+def page_toc(page):
+    """The entries of a built page's "On this page" sidebar, as text."""
+    toc = page[page.index('id="pst-page-toc-nav"') :]
+    toc = toc[: toc.index("</nav>")]
+    links = re.findall(r'<a class="reference internal nav-link"[^>]*>(.*?)</a>', toc)
+    return [unescape(re.sub(r"<[^>]+>", "", link)) for link in links]
+
+
+@BUILD
+def test_docs_build_without_warnings(built_docs):
+    process, html = built_docs
     assert process.returncode == 0, process.stdout[-5000:] + process.stderr[-5000:]
     missing = [page for page in PAGES if not (html / page).is_file()]
     assert not missing
@@ -69,3 +90,30 @@ def test_docs_build_without_warnings(tmp_path):
     assert "sphx_glr_plot_why_word2vec_works_001.png" in figures
     examples = sorted(path.stem for path in (ROOT / "examples").glob("plot_*.py"))
     assert all((html / "auto_examples" / f"{name}.html").is_file() for name in examples)
+
+
+@BUILD
+@pytest.mark.parametrize("estimator", [Word2VecVectorizer, EmbeddingVectorizer])
+def test_api_page_documents_inherited_methods(built_docs, estimator):
+    name = estimator.__name__
+    page = (built_docs[1] / "generated" / f"sklearn_w2v.{name}.html").read_text()
+    documented = set(re.findall(rf'id="sklearn_w2v\.{name}\.(\w+)"', page))
+    public = {
+        method
+        for method in dir(estimator)
+        if not method.startswith("_") and callable(getattr(estimator, method))
+    }
+    inherited = {"transform", "get_feature_names_out", "set_output", "get_params"}
+    assert inherited | {"set_params"} <= public
+    assert public <= documented
+    # The sidebar names every method, without the class name before it.
+    assert {f"{method}()" for method in public} <= set(page_toc(page))
+    assert "sklearn-w2v.css" in page
+
+
+@BUILD
+def test_api_pages_sidebar_entries_are_short(built_docs):
+    for path in sorted((built_docs[1] / "generated").glob("*.html")):
+        for entry in page_toc(path.read_text()):
+            # A method's entry is "name()"; "Class.name()" ran past the edge.
+            assert "." not in entry.removesuffix("()"), (path.name, entry)
