@@ -1,12 +1,14 @@
-"""The documentation builds offline, warnings as errors, gallery included.
+"""The documentation: the README's examples, and the offline build.
 
-The build runs every gallery example, a few minutes on two cores, so it runs
-only when ``SKLEARN_W2V_BUILD_DOCS=1`` is set and the ``docs`` extra is
-installed; otherwise the test is skipped and the suite stays fast::
+The build runs every gallery example, a few minutes on two cores, so the
+tests of the built pages run only when ``SKLEARN_W2V_BUILD_DOCS=1`` is set and
+the ``docs`` extra is installed; otherwise they are skipped and the suite
+stays fast::
 
     SKLEARN_W2V_BUILD_DOCS=1 python -m pytest -q tests/test_docs.py
 """
 
+import ast
 import os
 import re
 import shutil
@@ -15,9 +17,13 @@ import sys
 from html import unescape
 from pathlib import Path
 
+import numpy as np
 import pytest
+from sklearn.model_selection import check_cv
 
 from sklearn_w2v import EmbeddingVectorizer, Word2VecVectorizer
+from sklearn_w2v._cli_parser import build_parser
+from sklearn_w2v.datasets import load_sotu
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,6 +51,39 @@ PAGES = [
     "auto_examples/plot_pooling_comparison.html",
     "auto_examples/plot_few_labels.html",
 ]
+
+
+def readme_python_blocks():
+    """The Python examples of README.md, in order."""
+    readme = (ROOT / "README.md").read_text()
+    return re.findall(r"^```python\n(.*?)^```", readme, flags=re.DOTALL | re.MULTILINE)
+
+
+def run_until_fit(code):
+    """Run ``code`` up to its first ``.fit(...)`` call; return its variables."""
+    namespace = {}
+    for statement in ast.parse(code).body:
+        calls = [node for node in ast.walk(statement) if isinstance(node, ast.Call)]
+        if any(getattr(call.func, "attr", None) == "fit" for call in calls):
+            return namespace
+        exec(compile(ast.Module([statement], []), "README.md", "exec"), namespace)
+    raise AssertionError("the README's example never calls fit")
+
+
+def test_readme_scores_on_the_demos_folds():
+    # The README's first example states its score beside the demo's: they must
+    # cross-validate on the same folds, or the two numbers cannot be compared.
+    from sklearn_w2v._cli import _demo_folds
+
+    search = run_until_fit(readme_python_blocks()[0])["search"]
+    n_folds = build_parser().parse_args(["demo"]).folds
+    target = load_sotu().target
+    readme_folds = check_cv(search.cv, target, classifier=True)
+    readme = [test for _, test in readme_folds.split(target, target)]
+    demo = [test for _, test in _demo_folds(n_folds).split(target, target)]
+    assert len(readme) == len(demo) == n_folds
+    for readme_fold, demo_fold in zip(readme, demo, strict=True):
+        np.testing.assert_array_equal(readme_fold, demo_fold)
 
 
 @pytest.fixture(scope="module")
