@@ -37,6 +37,7 @@ PAGES = [
     "install.html",
     "command_line.html",
     "api.html",
+    "benchmarks.html",
     "user_guide/word2vec.html",
     "user_guide/algorithms.html",
     "user_guide/pooling.html",
@@ -84,6 +85,18 @@ def test_readme_scores_on_the_demos_folds():
     assert len(readme) == len(demo) == n_folds
     for readme_fold, demo_fold in zip(readme, demo, strict=True):
         np.testing.assert_array_equal(readme_fold, demo_fold)
+
+
+def test_user_guide_leaves_measurements_to_the_benchmarks_page():
+    # The parallel page says what to choose and why; the scores and
+    # divergence counts that decided the design live on docs/benchmarks.rst.
+    guide = (ROOT / "docs" / "user_guide" / "parallel.rst").read_text()
+    assert not re.findall(r"\b\d\.\d{3,4}\b", guide)
+    assert not re.search(r"diverged in \d+ of \d+", guide)
+    benchmarks = (ROOT / "docs" / "benchmarks.rst").read_text()
+    labels = set(re.findall(r"^\.\. _(\w+):$", benchmarks, flags=re.MULTILINE))
+    assert set(re.findall(r":ref:`(benchmarks\w*)`", guide)) <= labels
+    assert "benchmarks" in (ROOT / "docs" / "index.rst").read_text().split()
 
 
 @pytest.fixture(scope="module")
