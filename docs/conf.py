@@ -44,8 +44,8 @@ autosummary_generate = True
 autodoc_default_options = {"members": True}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
-# "fit()", not "Word2VecVectorizer.fit()": the full names do not fit in the
-# secondary sidebar ("On this page") and were cut off.
+# "fit()", not "Word2VecVectorizer.fit()": the sidebar "On this page" is too
+# narrow for the full names (and _static/sklearn-w2v.css wraps longer ones).
 toc_object_entries_show_parents = "hide"
 
 # sphinx-mathjax-offline copies MathJax into the output: the pages render

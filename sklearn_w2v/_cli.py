@@ -132,7 +132,7 @@ def _demo_folds(n_splits):
 
 
 def _demo_cross_validate(pipeline, corpus, folds):
-    """Accuracy of ``pipeline`` on each fold, as ``cross_val_score``, reported."""
+    """Accuracy of ``pipeline`` on each fold, as ``cross_val_score``, as it goes."""
     import numpy as np
     from sklearn.base import clone
 
