@@ -9,6 +9,7 @@ the gallery runs on the bundled State of the Union corpus.
 """
 
 import importlib
+import re
 import sys
 from pathlib import Path
 
@@ -43,6 +44,9 @@ autosummary_generate = True
 autodoc_default_options = {"members": True}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
+# "fit()", not "Word2VecVectorizer.fit()": the sidebar "On this page" is too
+# narrow for the full names (and _static/sklearn-w2v.css wraps longer ones).
+toc_object_entries_show_parents = "hide"
 
 # sphinx-mathjax-offline copies MathJax into the output: the pages render
 # their formulas without a network, as the build runs without one.
@@ -53,7 +57,8 @@ html_theme_options = {
     "show_toc_level": 2,
     "secondary_sidebar_items": ["page-toc"],
 }
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["sklearn-w2v.css"]
 html_show_sourcelink = False
 
 sphinx_gallery_conf = {
@@ -85,6 +90,33 @@ def _join_continued_lines(app, what, name, obj, options, lines):
             index += 1
 
 
+# scikit-learn's cross-references: :ref:`text <label>` or :ref:`label`.
+_SKLEARN_REF = re.compile(r":ref:`(?:([^`<]*?)\s*<[^`>]*>|([^`]*))`")
+_SKLEARN_EXAMPLE = re.compile(r"sphx_glr_.*?(plot_\w+\.py)")
+
+
+def _sklearn_reference_text(found):
+    """What to write instead of one scikit-learn ``:ref:``."""
+    if found[1] is not None:
+        return f"{found[1]} of scikit-learn"
+    example = _SKLEARN_EXAMPLE.fullmatch(found[2])
+    if example:
+        return f"scikit-learn's example ``{example[1]}``"
+    return f"``{found[2]}`` in scikit-learn's documentation"
+
+
+def _unlink_sklearn_references(app, what, name, obj, options, lines):
+    """Turn the ``:ref:`` roles of scikit-learn's docstrings into text, in place.
+
+    The API pages document the methods the estimators inherit from
+    scikit-learn (``set_output``, ``get_params``, ...) with scikit-learn's
+    docstrings, whose ``:ref:`` labels exist only in scikit-learn's
+    documentation; the build has no network to fetch its inventory.
+    """
+    if getattr(obj, "__module__", "").startswith("sklearn."):
+        lines[:] = [_SKLEARN_REF.sub(_sklearn_reference_text, line) for line in lines]
+
+
 def _check_api_reference(app):
     """Warn about public names missing from api.rst (an error with ``-W``)."""
     listed = {line.strip() for line in (HERE / "api.rst").read_text().splitlines()}
@@ -104,4 +136,5 @@ def _check_api_reference(app):
 def setup(app):
     # Before numpydoc (priority 500) parses the sections.
     app.connect("autodoc-process-docstring", _join_continued_lines, priority=100)
+    app.connect("autodoc-process-docstring", _unlink_sklearn_references, priority=100)
     app.connect("builder-inited", _check_api_reference)

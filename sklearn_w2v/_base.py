@@ -140,9 +140,9 @@ class _PoolingVectorizer(
 
         Returns
         -------
-        X_new : ndarray of shape (n_documents, wv_.vector_size), float32
-            Pooled vectors; a document without any known word gets a zero
-            row.
+        X_new : ndarray of shape (n_documents, vector_size), float32
+            Pooled vectors, ``wv_.vector_size`` of them per document; a
+            document without any known word gets a zero row.
         """
         check_is_fitted(self, "wv_")
         self._check_pooling_fitted()

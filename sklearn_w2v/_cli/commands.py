@@ -123,20 +123,61 @@ def _print_scores(pairs):
         print(f"{word}\t{score:.4f}")
 
 
+def _progress(message):
+    """Print one line of what the demo is doing, on stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def _demo_folds(n_splits):
+    """The demo's cross-validation, with which the README states its score too."""
+    from sklearn.model_selection import StratifiedKFold
+
+    # Shuffled: the addresses are in date order, and unshuffled folds would test
+    # each era on a stretch of years that its training addresses do not cover.
+    return StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=0)
+
+
+def _demo_cross_validate(pipeline, corpus, folds):
+    """Accuracy of ``pipeline`` on each fold, as ``cross_val_score``, as it goes."""
+    import numpy as np
+    from sklearn.base import clone
+
+    scores = []
+    n_folds = folds.get_n_splits()
+    for fold, (train, test) in enumerate(folds.split(corpus.data, corpus.target), 1):
+        _progress(
+            f"Fold {fold}/{n_folds}: training on {len(train)} addresses, "
+            f"testing on {len(test)}"
+        )
+        started = time.perf_counter()
+        model = clone(pipeline).fit(
+            [corpus.data[i] for i in train], corpus.target[train]
+        )
+        scores.append(model.score([corpus.data[i] for i in test], corpus.target[test]))
+        elapsed = time.perf_counter() - started
+        _progress(f"Fold {fold}/{n_folds}: accuracy {scores[-1]:.3f} ({elapsed:.1f}s)")
+    return np.array(scores)
+
+
 def _demo(args):
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_score
     from sklearn.pipeline import make_pipeline
 
     from sklearn_w2v import Word2VecVectorizer
     from sklearn_w2v.datasets import load_sotu
 
     sotu = load_sotu()
-    print(f"State of the Union corpus: {len(sotu.data)} addresses, 1790-2021.")
+    print(
+        f"State of the Union corpus: {len(sotu.data)} addresses, 1790-2021.",
+        flush=True,
+    )
+    # verbose=1: every fit reports its epochs on stderr, between our lines.
+    params = dict(
+        algorithm=args.algorithm, n_jobs=args.n_jobs, random_state=0, verbose=1
+    )
+    _progress(f"Training {args.algorithm} word vectors on all the addresses")
     started = time.perf_counter()
-    vectorizer = Word2VecVectorizer(
-        algorithm=args.algorithm, n_jobs=args.n_jobs, random_state=0
-    ).fit(sotu.data)
+    vectorizer = Word2VecVectorizer(**params).fit(sotu.data)
     elapsed = time.perf_counter() - started
     print(
         f"Trained {args.algorithm} vectors for {len(vectorizer.wv_):,} words in "
@@ -145,16 +186,16 @@ def _demo(args):
     )
     for word in ("war", "economy", "congress", "freedom"):
         neighbours = ", ".join(w for w, _ in vectorizer.wv_.most_similar(word, topn=6))
-        print(f"  {word:>9}: {neighbours}")
+        print(f"  {word:>9}: {neighbours}", flush=True)
 
     pipeline = make_pipeline(
-        Word2VecVectorizer(
-            algorithm=args.algorithm, n_jobs=args.n_jobs, random_state=0
-        ),
-        LogisticRegression(max_iter=2000),
+        Word2VecVectorizer(**params), LogisticRegression(max_iter=2000)
     )
-    folds = StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=0)
-    scores = cross_val_score(pipeline, sotu.data, sotu.target, cv=folds)
+    _progress(
+        f"Cross-validating Word2VecVectorizer + LogisticRegression: {args.folds} "
+        "shuffled, stratified folds, a model trained on each"
+    )
+    scores = _demo_cross_validate(pipeline, sotu, _demo_folds(args.folds))
     print(
         f"{args.folds}-fold cross-validated accuracy of Word2VecVectorizer + "
         f"LogisticRegression predicting the era ({', '.join(sotu.target_names)}): "

@@ -34,7 +34,7 @@ from .weights import check_weights
 
 #: Minibatches' worth of centers that a round trains over all its shards, each
 #: shard its share: rounds cover the same stretch of corpus whatever the shard
-#: count (see docs/user_guide/parallel.rst: 4 minibatches a shard lost 0.016
+#: count (see docs/benchmarks.rst: 4 minibatches a shard lost 0.016
 #: WordSim-353 at 4 shards, 2 lost 0.010).
 ROUND_BATCHES = 8
 
