@@ -1,9 +1,9 @@
 """KeyedVectors: word vectors keyed by string, and their neighbour queries.
 
-The class gathers storage and editing (``_vector_store``), the word2vec files
-(``_word2vec_format``), its own ``.npz`` files (``_npz_format``) and pairwise
-measures (``_pairwise``); the query engine, pure functions of arrays, is
-``_similarity``; the evaluations are those of ``evaluation``.
+The class gathers storage and editing (``vector_store``), the word2vec files
+(``word2vec_format``), its own ``.npz`` files (``npz_format``) and pairwise
+measures (``pairwise``); the query engine, pure functions of arrays, is
+``similarity``; the evaluations are those of ``evaluation``.
 """
 
 import warnings
