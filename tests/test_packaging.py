@@ -65,3 +65,89 @@ def test_no_test_example_or_readme_reads_a_folder_outside_the_repository():
         if outside.search(path.read_text(encoding="utf-8"))
     ]
     assert not offenders
+
+
+# The architecture: each folder's import rule, stated in its __init__.py.
+PACKAGE = Path(sklearn_w2v.__file__).parent
+ENGINE_THIRD_PARTY = {"numpy", "scipy", "joblib", "threadpoolctl"}
+
+
+def _imports(path):
+    """(module, names, is_top_level) of every import of ``path``, made absolute."""
+    relative = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    package = relative[:-1] if relative[-1] != "__init__" else relative[:-1]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top_level = {id(node) for node in tree.body}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                found.append((alias.name, [], id(node) in top_level))
+        elif isinstance(node, ast.ImportFrom):
+            base = list(package[: len(package) - node.level + 1]) if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            names = [alias.name for alias in node.names]
+            if not node.module:  # "from . import x": x is a module
+                found.extend(
+                    (f"{module}.{name}", [], id(node) in top_level) for name in names
+                )
+            else:
+                found.append((module, names, id(node) in top_level))
+    return found
+
+
+def _modules(folder):
+    return sorted((PACKAGE / folder).rglob("*.py"))
+
+
+def _third_party(module):
+    top = module.split(".")[0]
+    return None if top in sys.stdlib_module_names or top == "sklearn_w2v" else top
+
+
+@pytest.mark.parametrize("path", _modules("_engine"), ids=lambda p: p.name)
+def test_the_engine_imports_only_numpy_scipy_joblib_threadpoolctl_and_itself(path):
+    for module, names, _ in _imports(path):
+        third_party = _third_party(module)
+        if third_party is not None:
+            assert third_party in ENGINE_THIRD_PARTY, (path.name, module)
+        elif module.startswith("sklearn_w2v"):
+            assert module.startswith("sklearn_w2v._engine"), (path.name, module)
+            # A private name belongs to its module: no reaching into another's.
+            private = [name for name in names if name.startswith("_")]
+            assert not private, (path.name, module, private)
+
+
+@pytest.mark.parametrize("path", _modules("_corpus"), ids=lambda p: p.name)
+def test_the_corpus_folder_never_imports_the_engine_or_the_estimators(path):
+    for module, _, _ in _imports(path):
+        if module.startswith("sklearn_w2v"):
+            assert module.startswith("sklearn_w2v._corpus"), (path.name, module)
+
+
+@pytest.mark.parametrize("path", _modules("_keyedvectors"), ids=lambda p: p.name)
+def test_keyed_vectors_import_only_the_file_helpers(path):
+    for module, _, top_level in _imports(path):
+        if not module.startswith("sklearn_w2v"):
+            continue
+        if module == "sklearn_w2v.evaluation" and not top_level:
+            continue  # the evaluate_* methods call the public evaluation module
+        assert module.startswith(
+            ("sklearn_w2v._keyedvectors", "sklearn_w2v._corpus.files")
+        ), (path.name, module)
+
+
+def test_each_folder_states_its_import_rule():
+    for folder in ("_engine", "_engine/losses", "_corpus", "_keyedvectors", "_cli"):
+        docstring = ast.get_docstring(
+            ast.parse((PACKAGE / folder / "__init__.py").read_text(encoding="utf-8"))
+        )
+        assert docstring and "Import rule" in docstring, folder
+
+
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE))
+)
+def test_no_module_is_over_600_lines(path):
+    n_lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert n_lines <= 600, f"{path.relative_to(PACKAGE)} has {n_lines} lines"

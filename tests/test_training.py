@@ -11,16 +11,17 @@ from threadpoolctl import threadpool_info
 
 import sklearn_w2v._engine.loop as training
 from sklearn_w2v._engine.layout import CbowBatch, SkipgramBatch
-from sklearn_w2v._engine.loop import (
+from sklearn_w2v._engine.loop import train
+from sklearn_w2v._engine.losses import hierarchical_softmax as _hierarchical_softmax
+from sklearn_w2v._engine.losses import negative_sampling as _negative_sampling
+from sklearn_w2v._engine.losses import softmax as _softmax
+from sklearn_w2v._engine.steps import (
     KERNELS,
     epoch_segments,
     make_settings,
     minibatches,
-    train,
+    turn_length,
 )
-from sklearn_w2v._engine.losses import hierarchical_softmax as _hierarchical_softmax
-from sklearn_w2v._engine.losses import negative_sampling as _negative_sampling
-from sklearn_w2v._engine.losses import softmax as _softmax
 from sklearn_w2v._engine.tables import huffman_tree, keep_probabilities, noise_table
 from sklearn_w2v._engine.weights import extend_weights
 from sklearn_w2v._fitting import make_generator
@@ -412,7 +413,7 @@ def test_divergence_never_returns_non_finite_weights_silently(algorithm):
 @pytest.mark.parametrize("n_jobs", [2, 3])
 def test_jobs_share_the_minibatches_of_an_epoch_evenly(n_centers, n_jobs):
     batch_size = 64
-    turn = training.turn_length(n_centers, batch_size, n_jobs)
+    turn = turn_length(n_centers, batch_size, n_jobs)
     assert 1 <= turn <= 32
     batch = np.arange(-(-n_centers // batch_size))
     shares = np.bincount(batch // turn % n_jobs, minlength=n_jobs)

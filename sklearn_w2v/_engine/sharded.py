@@ -28,8 +28,8 @@ from joblib import Parallel, delayed
 
 from .blas_threads import one_blas_thread
 from .delta_combination import apply_round
-from .loop import _train_batches, make_settings, minibatches
 from .sampling import stream_segments
+from .steps import make_settings, minibatches, train_batches
 from .weights import check_weights
 
 #: Minibatches' worth of centers that a round trains over all its shards, each
@@ -254,7 +254,7 @@ def train_round(W, settings, task):
             batches = minibatches(
                 tokens, docs, spans, starts, offset + first, task.epoch, settings, rng
             )
-            loss += _train_batches(trained, batches, settings, row_curvature)
+            loss += train_batches(trained, batches, settings, row_curvature)
             n_centers += len(spans)
     flat, before = trained.reshape(-1, W.shape[-1]), W.reshape(-1, W.shape[-1])
     changed = np.flatnonzero(np.any(flat != before, axis=1))

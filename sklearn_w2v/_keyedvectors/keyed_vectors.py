@@ -21,7 +21,7 @@ from .similarity import (
     unit_rows,
 )
 from .vector_store import VectorStore
-from .word2vec_format import Word2VecFormatMixin
+from .word2vec_files import Word2VecFormatMixin
 
 
 class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, NpzFormatMixin, VectorStore):
