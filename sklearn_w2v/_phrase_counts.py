@@ -11,12 +11,17 @@ The keys are the same as gensim's as long as no token holds the delimiter
 (gensim's joined strings can then collide, codes cannot).
 """
 
+import gc
 import math
-from itertools import chain, repeat
+from contextlib import contextmanager
+from itertools import chain, compress, islice, repeat
 
 import numpy as np
 
+from ._text import check_tokens_are_str
 from ._vocabulary import _slot_table
+
+_STR_TYPE = frozenset([str])
 
 #: gensim 4.4's ``ENGLISH_CONNECTOR_WORDS``: articles, some prepositions and
 #: conjunctions.
@@ -51,7 +56,7 @@ class Lexicon:
 
     def __init__(self, connector_words):
         connectors = sorted(set(connector_words))
-        self.slots = _slot_table(zip(connectors, range(len(connectors))))
+        self.slots = _slot_table(zip(connectors, range(len(connectors)), strict=True))
         self.n_connectors = len(connectors)
         self.runs = {(): 0}
         self.run_list = [()]
@@ -65,23 +70,38 @@ class Lexicon:
     def __setstate__(self, state):
         words = state.pop("slots")
         self.__dict__.update(state)
-        self.slots = _slot_table(zip(words, range(len(words))))
+        self.slots = _slot_table(zip(words, range(len(words)), strict=True))
 
     def encode(self, documents, grow):
         """Ids of the tokens of ``documents``, new words numbered if ``grow``.
 
         Returns ``(ids, offsets)``: int64 ids (-1 for a word not held when
-        ``grow`` is false) and document boundaries.
+        ``grow`` is false) and document boundaries. A token that is not a
+        str raises TypeError naming its document.
         """
         lengths = np.fromiter(map(len, documents), np.int64, len(documents))
         offsets = np.zeros(len(documents) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
+        n_before = len(self.slots)
         tokens = chain.from_iterable(documents)
+        try:
+            if grow:
+                ids = map(self.slots.__getitem__, tokens)
+            else:
+                ids = map(self.slots.get, tokens, repeat(-1))
+            ids = np.fromiter(ids, np.int64, int(offsets[-1]))
+        except TypeError:  # an unhashable token
+            check_tokens_are_str(documents)
+            raise
+        # Only words never seen can be of another type: checking them is
+        # checking every token, at a fraction of the cost.
         if grow:
-            ids = map(self.slots.__getitem__, tokens)
+            new = islice(self.slots, n_before, None)
         else:
-            ids = map(self.slots.get, tokens, repeat(-1))
-        return np.fromiter(ids, np.int64, int(offsets[-1])), offsets
+            new = compress(chain.from_iterable(documents), (ids < 0).tolist())
+        if not _STR_TYPE.issuperset(map(type, new)):
+            check_tokens_are_str(documents)
+        return ids, offsets
 
     def run_ids(self, ids, left, right, grow):
         """Run id of the connector words between ``left`` and ``right``.
@@ -126,11 +146,12 @@ class Lexicon:
         Returns ``(left, right, runs, doc)``: positions of the two
         non-connector words of each candidate, its run id and its document.
         """
-        content = np.flatnonzero(ids >= self.n_connectors)
-        if not grow:
+        if grow:
+            content = np.flatnonzero(ids >= self.n_connectors)
+        else:
             # An unknown word (-1) is no connector: it ends candidates.
             content = np.flatnonzero((ids >= self.n_connectors) | (ids < 0))
-        doc = np.searchsorted(offsets, content, side="right") - 1
+        doc = document_index(offsets)[content]
         same = doc[1:] == doc[:-1]
         left, right = content[:-1][same], content[1:][same]
         return left, right, self.run_ids(ids, left, right, grow), doc[1:][same]
@@ -148,6 +169,12 @@ class Lexicon:
         if cached is None or len(cached) != len(self.slots):
             self._words = list(self.slots)
         return self._words
+
+
+def document_index(offsets):
+    """The document of each token, from document boundaries."""
+    n_documents = len(offsets) - 1
+    return np.repeat(np.arange(n_documents, dtype=np.int64), np.diff(offsets))
 
 
 def word_bits(n_words):
@@ -172,8 +199,18 @@ def decode_candidates(codes, bits):
 
 
 def _sum_by_code(codes, counts):
-    distinct, inverse = np.unique(codes, return_inverse=True)
-    return distinct, np.bincount(inverse, weights=counts, minlength=len(distinct))
+    """Distinct codes, sorted, and the sum of the counts of each."""
+    order = np.argsort(codes)
+    codes, counts = codes[order], counts[order]
+    starts = np.flatnonzero(np.diff(codes, prepend=-1))
+    return codes[starts], np.add.reduceat(counts, starts) if len(starts) else counts
+
+
+def _count_codes(codes):
+    """Distinct codes, sorted, and the occurrences of each."""
+    codes = np.sort(codes)
+    starts = np.flatnonzero(np.diff(codes, prepend=-1))
+    return codes[starts], np.diff(np.append(starts, len(codes)))
 
 
 class PhraseCounts:
@@ -226,8 +263,7 @@ class PhraseCounts:
         codes = np.concatenate([self.codes, *(c for c, _ in self._pending)])
         counts = np.concatenate([self.counts, *(n for _, n in self._pending)])
         self._pending, self._n_pending = [], 0
-        self.codes, counts = _sum_by_code(codes, counts)
-        self.counts = counts.astype(np.int64)
+        self.codes, self.counts = _sum_by_code(codes, counts)
 
     def _set_bits(self, bits):
         if bits == self.bits:
@@ -257,39 +293,33 @@ class PhraseCounts:
         self._set_bits(max(self.bits, word_bits(len(lexicon.slots))))
         self._grow_unigram()
         codes = encode_candidates(ids[left], runs, ids[right], self.bits)
-        words = ids[ids >= lexicon.n_connectors]
-        word_doc = (
-            np.searchsorted(
-                offsets, np.flatnonzero(ids >= lexicon.n_connectors), "right"
-            )
-            - 1
-        )
-        self._add_chunk(words, word_doc, codes, cand_doc, len(documents))
+        is_word = ids >= lexicon.n_connectors
+        word_doc = document_index(offsets)[is_word]
+        self._add_chunk(ids[is_word], word_doc, codes, cand_doc, len(documents))
 
     def _add_chunk(self, words, word_doc, codes, cand_doc, n_documents):
         while True:
-            distinct_codes, code_counts = _sum_by_code(codes, np.ones(len(codes)))
+            # An upper bound of the words and candidates held after the chunk.
             bound = (
                 int(np.count_nonzero(self.unigram))
                 + len(self.codes)
                 + self._n_pending
-                + len(distinct_codes)
-                + len(np.unique(words))
+                + len(codes)
+                + len(words)
             )
-            if bound <= self.max_vocab_size:
-                self._add_counts(words, distinct_codes, code_counts)
-                return
-            # A pruning may fall inside the chunk: find the first document
-            # after which more are held than max_vocab_size.
-            last = self._first_overflow(words, word_doc, codes, cand_doc, n_documents)
+            last = None
+            if bound > self.max_vocab_size:
+                # A pruning may fall inside the chunk: find the first
+                # document after which more are held than max_vocab_size.
+                last = self._first_overflow(
+                    words, word_doc, codes, cand_doc, n_documents
+                )
             if last is None:
-                self._add_counts(words, distinct_codes, code_counts)
+                self._add_counts(words, *_count_codes(codes))
                 return
             w_cut = np.searchsorted(word_doc, last, side="right")
             c_cut = np.searchsorted(cand_doc, last, side="right")
-            self._add_counts(
-                words[:w_cut], *_sum_by_code(codes[:c_cut], np.ones(c_cut))
-            )
+            self._add_counts(words[:w_cut], *_count_codes(codes[:c_cut]))
             self.prune()
             words, word_doc = words[w_cut:], word_doc[w_cut:] - last - 1
             codes, cand_doc = codes[c_cut:], cand_doc[c_cut:] - last - 1
@@ -298,7 +328,7 @@ class PhraseCounts:
     def _add_counts(self, words, distinct_codes, code_counts):
         self.unigram += np.bincount(words, minlength=len(self.unigram))
         if len(distinct_codes):
-            self._pending.append((distinct_codes, code_counts.astype(np.int64)))
+            self._pending.append((distinct_codes, code_counts))
             self._n_pending += len(distinct_codes)
         if self._n_pending > max(len(self.codes), 1 << 20):
             self.consolidate()
@@ -331,7 +361,7 @@ class PhraseCounts:
         self.min_reduce += 1
 
     def merge(self, other):
-        """Add, in place, the counts of ``other`` (same lexicon), as ``add_vocab`` does."""
+        """Add, in place, the counts of ``other`` (same lexicon), as ``add_vocab``."""
         other.consolidate()
         bits = max(self.bits, other.bits)
         self._set_bits(bits)
@@ -437,6 +467,7 @@ def phrase_scores(counts, *, scoring, min_count, threshold):
                 count_a[near].tolist(),
                 count_b[near].tolist(),
                 counts.counts[near].tolist(),
+                strict=True,
             )
         ],
         dtype=np.float64,
@@ -513,13 +544,32 @@ def join_phrases(documents, lexicon, phrase_codes, phrase_texts, bits):
     tokens = np.empty(len(ids), dtype=object)
     tokens[:] = list(chain.from_iterable(documents))
     tokens[left[chosen]] = phrase_texts[where[chosen]]
-    # Positions after a phrase's first word, up to its last, are dropped.
+    # Positions after a phrase's first word, up to its last, are dropped;
+    # joined phrases never share a word, so the indices are distinct.
     step = np.zeros(len(ids) + 1, dtype=np.int64)
-    np.add.at(step, left[chosen] + 1, 1)
-    np.add.at(step, right[chosen] + 1, -1)
+    step[left[chosen] + 1] += 1
+    step[right[chosen] + 1] -= 1
     keep = np.cumsum(step[:-1]) == 0
     kept_before = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum(keep, out=kept_before[1:])
     bounds = kept_before[offsets].tolist()
     flat = tokens[keep].tolist()
-    return [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    with _collector_paused():
+        return [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector, if on, for the block.
+
+    Making hundreds of thousands of token lists sets the collector off
+    again and again over every live container (ten times the cost of the
+    lists, measured); lists of strings make no reference cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

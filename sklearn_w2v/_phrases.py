@@ -31,7 +31,7 @@ class _Pass:
         self.max_vocab_size = max_vocab_size
 
     def learn(self, batches):
-        """Count token lists as one gensim ``add_vocab`` call; return the tokens seen."""
+        """Count token lists as one ``add_vocab`` call; return the tokens seen."""
         fresh = PhraseCounts(self.lexicon, self.max_vocab_size)
         for batch in batches:
             fresh.add_documents(batch)
@@ -51,7 +51,9 @@ class _Pass:
         left, runs, right = decode_candidates(codes, self.counts.bits)
         texts = [
             self.lexicon.phrase_text(a, r, b, delimiter)
-            for a, r, b in zip(left.tolist(), runs.tolist(), right.tolist())
+            for a, r, b in zip(
+                left.tolist(), runs.tolist(), right.tolist(), strict=True
+            )
         ]
         self.codes, self.scores = codes, scores
         self.texts = np.empty(len(texts), dtype=object)
@@ -256,7 +258,7 @@ class PhraseTransformer(TransformerMixin, BaseEstimator):
 
     def _documents(self, X):
         analyzer = build_analyzer(self.get_params(deep=False))
-        return iter_analyzed(X, analyzer, self.input)
+        return iter_analyzed(X, analyzer, self.input, check_tokens=False)
 
     def _new_passes(self):
         connectors = self._check_params()
@@ -291,7 +293,9 @@ class PhraseTransformer(TransformerMixin, BaseEstimator):
         self.phrases_ = {
             text: float(score)
             for phrase_pass in self._passes
-            for text, score in zip(phrase_pass.texts, phrase_pass.scores.tolist())
+            for text, score in zip(
+                phrase_pass.texts, phrase_pass.scores.tolist(), strict=True
+            )
         }
         return self
 
@@ -432,7 +436,9 @@ class PhraseTransformer(TransformerMixin, BaseEstimator):
                 phrase_pass.lexicon.words[: phrase_pass.lexicon.n_connectors]
             )
             model.phrasegrams = dict(
-                zip(phrase_pass.texts.tolist(), phrase_pass.scores.tolist())
+                zip(
+                    phrase_pass.texts.tolist(), phrase_pass.scores.tolist(), strict=True
+                )
             )
             models.append(model)
         return models
