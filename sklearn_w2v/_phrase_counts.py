@@ -540,7 +540,8 @@ def join_phrases(documents, lexicon, phrase_codes, phrase_texts, bits):
     ok = known & (phrase_codes[where] == codes) if len(phrase_codes) else known & False
     chosen = np.flatnonzero(greedy_choice(ok, left, right))
     if not len(chosen):
-        return [list(document) for document in documents]
+        with _collector_paused():
+            return [list(document) for document in documents]
     tokens = np.empty(len(ids), dtype=object)
     tokens[:] = list(chain.from_iterable(documents))
     tokens[left[chosen]] = phrase_texts[where[chosen]]

@@ -35,6 +35,8 @@ class _Pass:
         fresh = PhraseCounts(self.lexicon, self.max_vocab_size)
         for batch in batches:
             fresh.add_documents(batch)
+        if fresh.n_tokens == 0:
+            return 0
         if self.counts is None:
             # As gensim adopts the first counts, its min_reduce left at 1.
             fresh.consolidate()
@@ -353,15 +355,23 @@ class PhraseTransformer(TransformerMixin, BaseEstimator):
         -------
         self : PhraseTransformer
         """
-        if not hasattr(self, "_passes"):
+        if not hasattr(self, "phrases_"):
             self._new_passes()
-        elif self._fitted_params[3] != self.delimiter or len(self._passes) != (
-            self.n_passes
-        ):
-            raise ValueError(
-                "delimiter and n_passes cannot change between partial_fit calls: "
-                "call fit to start again."
-            )
+        else:
+            lexicon = self._passes[0].lexicon
+            connectors = set(lexicon.words[: lexicon.n_connectors])
+            if (
+                self._fitted_params[3] != self.delimiter
+                or len(self._passes) != self.n_passes
+                or connectors != self._check_params()
+            ):
+                raise ValueError(
+                    "delimiter, connector_words and n_passes cannot change between "
+                    "partial_fit calls: call fit to start again."
+                )
+            for phrase_pass in self._passes:
+                phrase_pass.max_vocab_size = self.max_vocab_size
+                phrase_pass.counts.max_vocab_size = self.max_vocab_size
         return self._learn(self._documents(X))
 
     def transform(self, X):

@@ -410,3 +410,20 @@ def test_pipeline_learns_phrase_vectors(sotu_slice):
 def test_english_connectors_are_gensims():
     phrases = pytest.importorskip("gensim.models.phrases")
     assert ENGLISH_CONNECTOR_WORDS == phrases.ENGLISH_CONNECTOR_WORDS
+
+
+def test_partial_fit_after_an_empty_batch_starts_cleanly():
+    documents = [["new", "york"]] * 5 + FILLER
+    phrases = PhraseTransformer(min_count=1, threshold=1.0)
+    with pytest.raises(ValueError, match="X holds no tokens"):
+        phrases.partial_fit([[]])
+    phrases.partial_fit(documents)
+    expected = PhraseTransformer(min_count=1, threshold=1.0).fit(documents)
+    assert phrases.phrases_ == expected.phrases_
+
+
+def test_partial_fit_refuses_new_connector_words():
+    phrases = PhraseTransformer(min_count=1, threshold=1.0).partial_fit(FILLER)
+    phrases.set_params(connector_words="english")
+    with pytest.raises(ValueError, match="cannot change between partial_fit"):
+        phrases.partial_fit(FILLER)
