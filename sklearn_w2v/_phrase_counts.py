@@ -65,6 +65,7 @@ class Lexicon:
         # The slot table's default factory cannot be pickled; its words can.
         state = self.__dict__.copy()
         state["slots"] = list(self.slots)
+        state.pop("_words", None)
         return state
 
     def __setstate__(self, state):
