@@ -138,6 +138,8 @@ class PhraseTransformer(TransformerMixin, BaseEstimator):
     n_tokens_ : int
         Tokens counted by the first pass, connector words included
         (gensim's ``corpus_word_count``).
+    connector_words_ : frozenset of str
+        The connector words used.
 
     See Also
     --------
@@ -268,6 +270,7 @@ class PhraseTransformer(TransformerMixin, BaseEstimator):
             _Pass(connectors, self.max_vocab_size) for _ in range(self.n_passes)
         ]
         self.n_tokens_ = 0
+        self.connector_words_ = frozenset(connectors)
 
     def _learn(self, documents):
         """Count ``documents`` in every pass, one pass's output feeding the next."""
@@ -358,12 +361,10 @@ class PhraseTransformer(TransformerMixin, BaseEstimator):
         if not hasattr(self, "phrases_"):
             self._new_passes()
         else:
-            lexicon = self._passes[0].lexicon
-            connectors = set(lexicon.words[: lexicon.n_connectors])
             if (
                 self._fitted_params[3] != self.delimiter
                 or len(self._passes) != self.n_passes
-                or connectors != self._check_params()
+                or self.connector_words_ != self._check_params()
             ):
                 raise ValueError(
                     "delimiter, connector_words and n_passes cannot change between "
@@ -416,42 +417,32 @@ class PhraseTransformer(TransformerMixin, BaseEstimator):
         self._learn(documents)
         return self._join(documents, self._passes)
 
-    def to_gensim(self):
-        """The learned phrases as gensim ``FrozenPhrases`` objects, one per pass.
+    def export_phrases(self):
+        """The phrases of each pass and their scores, in gensim's format.
 
-        Needs gensim. Applying them in turn to token lists gives the output
-        of ``transform``.
+        The dictionary of each pass is what gensim's
+        ``Phrases.export_phrases()`` returns and ``FrozenPhrases`` holds as
+        ``phrasegrams``; the user guide shows how to build gensim models
+        from them.
 
         Returns
         -------
-        models : list of gensim.models.phrases.FrozenPhrases
+        phrases : list of dict of str to float
+            One dictionary per pass, phrase (joined by ``delimiter``) to score.
+
+        Examples
+        --------
+        >>> from sklearn_w2v import PhraseTransformer
+        >>> docs = [["new", "york"]] * 3 + [[f"w{k}", f"v{k}"] for k in range(9)]
+        >>> phrases = PhraseTransformer(min_count=1, threshold=1.0).fit(docs)
+        >>> [sorted(pass_phrases) for pass_phrases in phrases.export_phrases()]
+        [['new_york']]
         """
         check_is_fitted(self, "phrases_")
-        try:
-            from gensim.models.phrases import (
-                FrozenPhrases,
-                npmi_scorer,
-                original_scorer,
-            )
-        except ImportError as error:
-            raise ImportError("to_gensim needs gensim: pip install gensim") from error
-        models = []
-        for phrase_pass in self._passes:
-            model = FrozenPhrases.__new__(FrozenPhrases)
-            model.threshold = self.threshold
-            model.min_count = self.min_count
-            model.delimiter = self.delimiter
-            model.scoring = npmi_scorer if self.scoring == "npmi" else original_scorer
-            model.connector_words = frozenset(
-                phrase_pass.lexicon.words[: phrase_pass.lexicon.n_connectors]
-            )
-            model.phrasegrams = dict(
-                zip(
-                    phrase_pass.texts.tolist(), phrase_pass.scores.tolist(), strict=True
-                )
-            )
-            models.append(model)
-        return models
+        return [
+            dict(zip(p.texts.tolist(), p.scores.tolist(), strict=True))
+            for p in self._passes
+        ]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -269,11 +269,27 @@ def test_partial_fit_equals_gensim_add_vocab():
     assert ours._passes[0].counts.min_reduce == gensim_model.min_reduce
 
 
-def test_to_gensim_gives_the_same_output(sotu_slice):
-    pytest.importorskip("gensim")
+def frozen_phrases(transformer):
+    """gensim FrozenPhrases models from export_phrases, as the user guide says."""
+    phrases = pytest.importorskip("gensim.models.phrases")
+    models = []
+    for phrasegrams in transformer.export_phrases():
+        model = phrases.FrozenPhrases.__new__(phrases.FrozenPhrases)
+        model.threshold = transformer.threshold
+        model.min_count = transformer.min_count
+        model.delimiter = transformer.delimiter
+        model.scoring = phrases.original_scorer
+        model.connector_words = transformer.connector_words_
+        model.phrasegrams = phrasegrams
+        models.append(model)
+    return models
+
+
+def test_exported_phrases_give_the_same_output_in_gensim(sotu_slice):
     ours = PhraseTransformer(connector_words="english").fit(sotu_slice)
-    (frozen,) = ours.to_gensim()
+    (frozen,) = frozen_phrases(ours)
     assert list(frozen[sotu_slice]) == ours.transform(sotu_slice)
+    assert ours.export_phrases() == [ours.phrases_]
 
 
 def test_two_passes_equal_stacked_gensim_phrases():
