@@ -541,8 +541,7 @@ def join_phrases(documents, lexicon, phrase_codes, phrase_texts, bits):
     ok = known & (phrase_codes[where] == codes) if len(phrase_codes) else known & False
     chosen = np.flatnonzero(greedy_choice(ok, left, right))
     if not len(chosen):
-        with _collector_paused():
-            return [list(document) for document in documents]
+        return [list(document) for document in documents]
     tokens = np.empty(len(ids), dtype=object)
     tokens[:] = list(chain.from_iterable(documents))
     tokens[left[chosen]] = phrase_texts[where[chosen]]
@@ -556,12 +555,11 @@ def join_phrases(documents, lexicon, phrase_codes, phrase_texts, bits):
     np.cumsum(keep, out=kept_before[1:])
     bounds = kept_before[offsets].tolist()
     flat = tokens[keep].tolist()
-    with _collector_paused():
-        return [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 @contextmanager
-def _collector_paused():
+def collector_paused():
     """Pause Python's cyclic garbage collector, if on, for the block.
 
     Making hundreds of thousands of token lists sets the collector off

@@ -11,6 +11,7 @@ from ._phrase_counts import (
     ENGLISH_CONNECTOR_WORDS,
     Lexicon,
     PhraseCounts,
+    collector_paused,
     decode_candidates,
     join_phrases,
     phrase_scores,
@@ -310,12 +311,11 @@ class PhraseTransformer(TransformerMixin, BaseEstimator):
     @staticmethod
     def _join(documents, passes):
         joined = []
-        for batch in iter_batches(documents, CHUNK_TOKENS):
-            if not isinstance(batch, list):
-                batch = list(batch)
-            for phrase_pass in passes:
-                batch = phrase_pass.join(batch)
-            joined.extend(batch)
+        with collector_paused():
+            for batch in iter_batches(documents, CHUNK_TOKENS):
+                for phrase_pass in passes:
+                    batch = phrase_pass.join(batch)
+                joined.extend(batch)
         return joined
 
     @_fit_context(prefer_skip_nested_validation=True)
