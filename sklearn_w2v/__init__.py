@@ -3,6 +3,7 @@
 from ._corpus.line_corpus import LineCorpus
 from ._embedding import EmbeddingVectorizer
 from ._keyedvectors.keyed_vectors import KeyedVectors
+from ._phrases import PhraseTransformer
 from ._vectorizer import Word2VecVectorizer
 
 __version__ = "0.1.0.dev0"
@@ -11,6 +12,7 @@ __all__ = [
     "EmbeddingVectorizer",
     "KeyedVectors",
     "LineCorpus",
+    "PhraseTransformer",
     "Word2VecVectorizer",
     "__version__",
 ]

@@ -45,6 +45,8 @@ PAGES = [
     "user_guide/few_labels.html",
     "user_guide/hyperparameters.html",
     "user_guide/gensim.html",
+    "user_guide/phrases.html",
+    "generated/sklearn_w2v.PhraseTransformer.html",
     "generated/sklearn_w2v.Word2VecVectorizer.html",
     "generated/sklearn_w2v.KeyedVectors.html",
     "auto_examples/index.html",
@@ -53,6 +55,7 @@ PAGES = [
     "auto_examples/plot_skipgram_vs_cbow.html",
     "auto_examples/plot_pooling_comparison.html",
     "auto_examples/plot_few_labels.html",
+    "auto_examples/plot_phrases.html",
 ]
 
 

@@ -42,7 +42,7 @@ class WordCounter:
     """
 
     def __init__(self):
-        self.slots = _slot_table()
+        self.slots = slot_table()
         # Spare capacity; _counts[:len(slots)] is live.
         self._counts = np.zeros(1024, dtype=np.int64)
 
@@ -58,7 +58,7 @@ class WordCounter:
 
     def __setstate__(self, state):
         words, self._counts = state
-        self.slots = _slot_table(zip(words, range(len(words)), strict=True))
+        self.slots = slot_table(zip(words, range(len(words)), strict=True))
 
     def add(self, slots):
         """Count occurrences of slots, in place.
@@ -93,14 +93,14 @@ class WordCounter:
         """
         keep = self.counts > threshold
         survivors = list(compress(self.slots, keep.tolist()))
-        self.slots = _slot_table(zip(survivors, range(len(survivors)), strict=True))
+        self.slots = slot_table(zip(survivors, range(len(survivors)), strict=True))
         counts = np.zeros(max(len(survivors), 1024), dtype=np.int64)
         counts[: len(survivors)] = self._counts[: len(keep)][keep]
         self._counts = counts
         return keep
 
 
-def _slot_table(items=()):
+def slot_table(items=()):
     """Word -> slot dictionary in which a missing word takes the next slot."""
     table = defaultdict(None, items)
     table.default_factory = table.__len__
