@@ -99,7 +99,7 @@ def test_skipgram_reference_gradient_matches_finite_differences():
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_skipgram_update_is_a_gradient_step_by_finite_differences(seed):
+def test_skipgram_step_is_a_gradient_step_by_finite_differences(seed):
     W, contexts, valid, targets, sizes = ref.random_batch(
         np.random.default_rng(seed), word_range=7
     )
@@ -118,7 +118,7 @@ def test_skipgram_update_is_a_gradient_step_by_finite_differences(seed):
 @pytest.mark.parametrize(
     "group_sizes", [(3,), (2, 3, 2), (0, 4, 0, 1), (1, 0, 0, 0, 2)]
 )
-def test_skipgram_update_equals_reference(seed, group_sizes):
+def test_skipgram_step_equals_reference(seed, group_sizes):
     W, contexts, valid, targets, sizes = ref.random_batch(
         np.random.default_rng(seed), group_sizes=group_sizes, word_range=6
     )
@@ -129,7 +129,7 @@ def test_skipgram_update_equals_reference(seed, group_sizes):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_skipgram_update_equals_reference_on_a_batch_laid_out_by_group_contexts(seed):
+def test_skipgram_step_equals_reference_on_a_batch_laid_out_by_group_contexts(seed):
     W, contexts, valid, targets, sizes = _laid_out_batch(seed)
     new, loss = _step(W, contexts, valid, targets, sizes, 0.05)
     expected, expected_loss = ref.sgns_step(W, contexts, valid, targets, sizes, 0.05)
@@ -243,7 +243,7 @@ def test_cbow_reference_gradient_matches_finite_differences(cbow_mean):
 
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("cbow_mean", [True, False])
-def test_cbow_update_follows_the_undivided_rule_by_finite_differences(seed, cbow_mean):
+def test_cbow_step_follows_the_undivided_rule_by_finite_differences(seed, cbow_mean):
     # Finite differences of each window's loss: the output step is the exact
     # gradient step; the input step is sum_j m_j * (exact gradient of window
     # j's loss), m_j = n_valid_j for the mean (undivided rule) and 1 for the sum.
@@ -296,7 +296,7 @@ def test_cbow_input_step_is_n_contexts_times_the_exact_cbow_step(seed, cbow_mean
 @pytest.mark.parametrize(
     "group_sizes", [(3,), (2, 3, 2), (0, 4, 0, 1), (1, 0, 0, 0, 2)]
 )
-def test_cbow_update_equals_reference(seed, cbow_mean, group_sizes):
+def test_cbow_step_equals_reference(seed, cbow_mean, group_sizes):
     W, contexts, valid, targets, sizes = ref.random_batch(
         np.random.default_rng(seed), group_sizes=group_sizes, word_range=6
     )
@@ -310,7 +310,7 @@ def test_cbow_update_equals_reference(seed, cbow_mean, group_sizes):
 
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("cbow_mean", [True, False])
-def test_cbow_update_equals_reference_on_a_batch_laid_out_by_group_contexts(
+def test_cbow_step_equals_reference_on_a_batch_laid_out_by_group_contexts(
     seed, cbow_mean
 ):
     W, contexts, valid, targets, sizes = _laid_out_batch(seed)
