@@ -16,7 +16,8 @@ from test_softmax import (
 
 from sklearn_w2v import Word2VecVectorizer
 from sklearn_w2v._engine.layout import CbowBatch, SkipgramBatch
-from sklearn_w2v._engine.losses.hierarchical_softmax import cbow_update, skipgram_update
+from sklearn_w2v._engine.losses.base import Damping
+from sklearn_w2v._engine.losses.hierarchical_softmax import HierarchicalSoftmax
 from sklearn_w2v._engine.tables import huffman_tree
 
 SEEDS = [0, 1, 2]
@@ -132,7 +133,7 @@ def test_skipgram_equals_reference(seed, learning_rate, comb):
     )
     new = W.copy()
     batch = SkipgramBatch(centers, contexts, valid, sizes)
-    loss = skipgram_update(new, batch, tree, learning_rate)
+    loss = HierarchicalSoftmax(tree).skipgram_step(new, batch, None, learning_rate)
     assert loss == pytest.approx(expected_loss, rel=1e-5)
     assert_allclose(new, expected, rtol=1e-4, atol=1e-5)
 
@@ -149,9 +150,8 @@ def test_skipgram_with_paths_of_one_length_is_one_gradient_step():
     )
     learning_rate = 1e-3  # small enough that no row is damped
     new = W.copy()
-    skipgram_update(
-        new, SkipgramBatch(centers, contexts, valid, sizes), tree, learning_rate
-    )
+    batch = SkipgramBatch(centers, contexts, valid, sizes)
+    HierarchicalSoftmax(tree).skipgram_step(new, batch, None, learning_rate)
     step = (new.astype(np.float64) - W) / learning_rate
     assert np.abs(numerical).max() > 0.1
     assert_allclose(step, -numerical, rtol=1e-3, atol=2e-3)
@@ -172,23 +172,24 @@ def test_cbow_equals_reference(seed, cbow_mean, comb):
     )
     new = W.copy()
     batch = CbowBatch(centers, *ref.cbow_layout(contexts, valid, sizes))
-    loss = cbow_update(new, batch, tree, 0.3, cbow_mean)
+    loss = HierarchicalSoftmax(tree).cbow_step(
+        new, batch, None, 0.3, cbow_mean=cbow_mean
+    )
     assert loss == pytest.approx(expected_loss, rel=1e-5)
     assert_allclose(new, expected, rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
 def test_repeated_windows_accumulate(algorithm):
-    update = skipgram_update if algorithm == "skipgram" else cbow_update
     tree = huffman_tree(np.array([40, 30, 20, 10, 5]))
-    assert_repeated_windows_accumulate(update, algorithm, tree)
+    assert_repeated_windows_accumulate(HierarchicalSoftmax(tree), algorithm)
 
 
 @pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
 def test_loss_decreases_and_padding_stays_zero(algorithm):
     W, contexts, valid, centers, sizes, tree, _ = _hs_batch(np.random.default_rng(5))
-    update = skipgram_update if algorithm == "skipgram" else cbow_update
-    assert_loss_decreases(update, algorithm, W, centers, contexts, valid, sizes, tree)
+    loss = HierarchicalSoftmax(tree)
+    assert_loss_decreases(loss, algorithm, W, centers, contexts, valid, sizes)
     assert_array_equal(W[0, -1], 0.0)
 
 
@@ -218,16 +219,16 @@ def test_recorded_row_curvature_is_the_references_and_changes_no_step(seed, algo
     record = []
     if algorithm == "skipgram":
         batch = SkipgramBatch(centers, contexts, valid, sizes)
-        update = skipgram_update
+        update = HierarchicalSoftmax(tree).skipgram_step
         _reference_skipgram_step(W, contexts, valid, sizes, paths, 0.05, record)
     else:
         batch = CbowBatch(centers, *ref.cbow_layout(contexts, valid, sizes))
-        update = functools.partial(cbow_update, cbow_mean=True)
+        update = functools.partial(HierarchicalSoftmax(tree).cbow_step, cbow_mean=True)
         ref.logistic_step(W, contexts, valid, *paths, sizes, "cbow", 0.05, True, record)
     plain, recorded = W.copy(), W.copy()
-    update(plain, batch, tree, 0.05)
+    update(plain, batch, None, 0.05)
     row_curvature = np.zeros(W.shape[0] * W.shape[1])
-    update(recorded, batch, tree, 0.05, row_curvature=row_curvature)
+    update(recorded, batch, None, 0.05, Damping(row_curvature=row_curvature))
     assert_array_equal(recorded, plain)
     assert row_curvature.max() > 0.01  # the check is not vacuous
     assert_allclose(row_curvature, sum(record).ravel(), rtol=1e-4, atol=1e-6)

@@ -6,12 +6,11 @@ import pytest
 from numpy.testing import assert_allclose
 
 from sklearn_w2v._engine.layout import SkipgramBatch
+from sklearn_w2v._engine.losses.base import Damping, damped_weights, window_hidden
 from sklearn_w2v._engine.losses.logistic import (
-    damped_weights,
     label_gradients,
     sigmoid,
     skipgram_logistic_update,
-    window_hidden,
 )
 
 
@@ -37,8 +36,9 @@ def test_label_gradients_loss_and_factors():
     labels = np.array([1.0, 0, 0, 0])
     sig = 1 / (1 + np.exp(-logits.astype(np.float64)))
     expected = 0.1 * weight * (labels - sig)
-    factors = logits.copy()
-    loss, curvature = label_gradients(factors, weight, 0.1)
+    buffer = logits.copy()
+    loss, factors, curvature = label_gradients(buffer, weight, 0.1)
+    assert factors is buffer  # computed in place
     assert loss == pytest.approx(expected_loss, rel=1e-6)
     assert_allclose(factors, expected, rtol=1e-5, atol=1e-7)
     assert_allclose(curvature, 0.1 * weight * sig * (1 - sig), rtol=1e-5, atol=1e-8)
@@ -50,8 +50,10 @@ def test_label_gradients_with_explicit_signs_equal_the_implicit_labels():
     weight = np.ones((6, 3), dtype=np.float32)
     signs = np.array([[1.0, -1.0, -1.0]], dtype=np.float32)
     implicit, explicit = logits.copy(), logits.copy()
-    loss, curvature = label_gradients(implicit, weight, 0.2)
-    loss_signs, curvature_signs = label_gradients(explicit, weight, 0.2, signs)
+    loss, implicit, curvature = label_gradients(implicit, weight, 0.2)
+    loss_signs, explicit, curvature_signs = label_gradients(
+        explicit, weight, 0.2, signs
+    )
     assert loss_signs == pytest.approx(loss, rel=1e-6)
     assert_allclose(explicit, implicit, rtol=1e-6)
     assert_allclose(curvature_signs, curvature, rtol=1e-6)
@@ -64,6 +66,18 @@ def test_damped_weights_divide_each_row_by_its_summed_curvature_above_one():
     # Row 0 sums to 4 (damped 4x), row 1 to 0.2 and row 2 to 0.75 (undamped).
     assert_allclose(weights, [0.25, 1.0, 0.25, 1.0, 1.0])
     assert weights.dtype == np.float32
+
+
+def test_damping_counts_shared_rows_n_jobs_times_and_records_them_once():
+    rows = np.array([0, 0, 1, 2])
+    curvature = np.array([0.4, 0.4, 0.6, 2.0], dtype=np.float32)
+    row_curvature = np.zeros(4)
+    damping = Damping(n_jobs=2, row_curvature=row_curvature, first_shared=1)
+    weights = damped_weights(rows, curvature, damping)
+    # Row 0 is not shared: 0.8, undamped. Rows 1 and 2 count twice: 1.2 and 4.
+    assert_allclose(weights, [1.0, 1.0, 1 / 1.2, 0.25], rtol=1e-6)
+    # The record is this job's own curvature, whatever the other jobs add.
+    assert_allclose(row_curvature, [0.8, 0.6, 2.0, 0.0], rtol=1e-6)
 
 
 @pytest.mark.parametrize("cbow_mean", [True, False])
@@ -96,7 +110,14 @@ def test_skipgram_step_with_explicit_labels_follows_finite_differences():
     learning_rate = 1e-3  # small enough that no row is damped
     new = W.copy()
     batch = SkipgramBatch(None, contexts, valid, sizes)
-    skipgram_logistic_update(new, batch, targets, signs, weights, learning_rate)
+    skipgram_logistic_update(
+        new,
+        batch,
+        targets=targets,
+        signs=signs,
+        target_weight=weights,
+        learning_rate=learning_rate,
+    )
     step = (new.astype(np.float64) - W) / learning_rate
     assert np.abs(numerical).max() > 0.1  # the check is not vacuous
     assert_allclose(step, -numerical, rtol=1e-3, atol=2e-3)

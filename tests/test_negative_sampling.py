@@ -14,11 +14,14 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from sklearn_w2v._engine.layout import CbowBatch, SkipgramBatch, group_contexts
-from sklearn_w2v._engine.losses.negative_sampling import cbow_update, skipgram_update
+from sklearn_w2v._engine.losses.base import Damping
+from sklearn_w2v._engine.losses.negative_sampling import NegativeSampling
 from sklearn_w2v._engine.sampling import draw_negatives
 from sklearn_w2v._engine.tables import noise_table
 
 SEEDS = [0, 1, 2]
+# The steps read the noise words they are given; the table is for draw().
+LOSS = NegativeSampling(noise_table(np.arange(1, 11), 0.75), n_negative=3)
 
 
 def _skipgram_batch(contexts, valid, targets, group_sizes):
@@ -33,7 +36,7 @@ def _step(W, contexts, valid, targets, group_sizes, learning_rate):
     """Run the skip-gram kernel on a copy; return the new weights and the loss."""
     W = W.copy()
     batch = _skipgram_batch(contexts, valid, targets, group_sizes)
-    loss = skipgram_update(W, batch, targets[:, 1:], learning_rate)
+    loss = LOSS.skipgram_step(W, batch, targets[:, 1:], learning_rate)
     return W, loss
 
 
@@ -41,7 +44,7 @@ def _cbow_step(W, contexts, valid, targets, group_sizes, learning_rate, cbow_mea
     """Run the CBOW kernel on a copy; return the new weights and the loss."""
     W = W.copy()
     batch = _cbow_batch(contexts, valid, targets, group_sizes)
-    loss = cbow_update(W, batch, targets[:, 1:], learning_rate, cbow_mean)
+    loss = LOSS.cbow_step(W, batch, targets[:, 1:], learning_rate, cbow_mean=cbow_mean)
     return W, loss
 
 
@@ -96,7 +99,7 @@ def test_skipgram_reference_gradient_matches_finite_differences():
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_skipgram_update_is_a_gradient_step_by_finite_differences(seed):
+def test_skipgram_step_is_a_gradient_step_by_finite_differences(seed):
     W, contexts, valid, targets, sizes = ref.random_batch(
         np.random.default_rng(seed), word_range=7
     )
@@ -115,7 +118,7 @@ def test_skipgram_update_is_a_gradient_step_by_finite_differences(seed):
 @pytest.mark.parametrize(
     "group_sizes", [(3,), (2, 3, 2), (0, 4, 0, 1), (1, 0, 0, 0, 2)]
 )
-def test_skipgram_update_equals_reference(seed, group_sizes):
+def test_skipgram_step_equals_reference(seed, group_sizes):
     W, contexts, valid, targets, sizes = ref.random_batch(
         np.random.default_rng(seed), group_sizes=group_sizes, word_range=6
     )
@@ -126,7 +129,7 @@ def test_skipgram_update_equals_reference(seed, group_sizes):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_skipgram_update_equals_reference_on_a_batch_laid_out_by_group_contexts(seed):
+def test_skipgram_step_equals_reference_on_a_batch_laid_out_by_group_contexts(seed):
     W, contexts, valid, targets, sizes = _laid_out_batch(seed)
     new, loss = _step(W, contexts, valid, targets, sizes, 0.05)
     expected, expected_loss = ref.sgns_step(W, contexts, valid, targets, sizes, 0.05)
@@ -190,7 +193,7 @@ def test_skipgram_loss_decreases_and_padding_stays_zero(seed):
     )
     W = W.copy()
     batch = _skipgram_batch(contexts, valid, targets, sizes)
-    losses = [skipgram_update(W, batch, targets[:, 1:], 0.05) for _ in range(30)]
+    losses = [LOSS.skipgram_step(W, batch, targets[:, 1:], 0.05) for _ in range(30)]
     assert np.all(np.diff(losses) < 0)
     assert losses[-1] < 0.5 * losses[0]
     assert_array_equal(W[:, -1], 0.0)
@@ -240,7 +243,7 @@ def test_cbow_reference_gradient_matches_finite_differences(cbow_mean):
 
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("cbow_mean", [True, False])
-def test_cbow_update_follows_the_undivided_rule_by_finite_differences(seed, cbow_mean):
+def test_cbow_step_follows_the_undivided_rule_by_finite_differences(seed, cbow_mean):
     # Finite differences of each window's loss: the output step is the exact
     # gradient step; the input step is sum_j m_j * (exact gradient of window
     # j's loss), m_j = n_valid_j for the mean (undivided rule) and 1 for the sum.
@@ -293,7 +296,7 @@ def test_cbow_input_step_is_n_contexts_times_the_exact_cbow_step(seed, cbow_mean
 @pytest.mark.parametrize(
     "group_sizes", [(3,), (2, 3, 2), (0, 4, 0, 1), (1, 0, 0, 0, 2)]
 )
-def test_cbow_update_equals_reference(seed, cbow_mean, group_sizes):
+def test_cbow_step_equals_reference(seed, cbow_mean, group_sizes):
     W, contexts, valid, targets, sizes = ref.random_batch(
         np.random.default_rng(seed), group_sizes=group_sizes, word_range=6
     )
@@ -307,7 +310,7 @@ def test_cbow_update_equals_reference(seed, cbow_mean, group_sizes):
 
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("cbow_mean", [True, False])
-def test_cbow_update_equals_reference_on_a_batch_laid_out_by_group_contexts(
+def test_cbow_step_equals_reference_on_a_batch_laid_out_by_group_contexts(
     seed, cbow_mean
 ):
     W, contexts, valid, targets, sizes = _laid_out_batch(seed)
@@ -388,7 +391,10 @@ def test_cbow_loss_decreases_and_padding_stays_zero(seed, cbow_mean):
     )
     W = W.copy()
     batch = _cbow_batch(contexts, valid, targets, sizes)
-    losses = [cbow_update(W, batch, targets[:, 1:], 0.05, cbow_mean) for _ in range(30)]
+    losses = [
+        LOSS.cbow_step(W, batch, targets[:, 1:], 0.05, cbow_mean=cbow_mean)
+        for _ in range(30)
+    ]
     assert np.all(np.diff(losses) < 0)
     assert losses[-1] < 0.7 * losses[0]
     assert_array_equal(W[:, -1], 0.0)
@@ -415,16 +421,16 @@ def test_recorded_row_curvature_is_the_references_and_changes_no_step(seed, algo
     record = []
     if algorithm == "skipgram":
         batch = _skipgram_batch(contexts, valid, targets, sizes)
-        update = skipgram_update
+        update = LOSS.skipgram_step
         ref.sgns_step(W, contexts, valid, targets, sizes, 0.05, record)
     else:
         batch = _cbow_batch(contexts, valid, targets, sizes)
-        update = functools.partial(cbow_update, cbow_mean=True)
+        update = functools.partial(LOSS.cbow_step, cbow_mean=True)
         ref.cbow_step(W, contexts, valid, targets, sizes, 0.05, True, record)
     plain, recorded = W.copy(), W.copy()
     update(plain, batch, targets[:, 1:], 0.05)
     row_curvature = np.zeros(W.shape[0] * W.shape[1])
-    update(recorded, batch, targets[:, 1:], 0.05, row_curvature=row_curvature)
+    update(recorded, batch, targets[:, 1:], 0.05, Damping(row_curvature=row_curvature))
     assert_array_equal(recorded, plain)
     assert row_curvature.max() > 0.01  # the check is not vacuous
     assert_allclose(row_curvature, record[0].ravel(), rtol=1e-4, atol=1e-7)

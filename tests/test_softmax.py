@@ -9,9 +9,11 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from sklearn_w2v import Word2VecVectorizer
 from sklearn_w2v._engine.layout import CbowBatch, SkipgramBatch
-from sklearn_w2v._engine.losses.softmax import cbow_update, skipgram_update
+from sklearn_w2v._engine.losses.base import Damping
+from sklearn_w2v._engine.losses.softmax import Softmax
 
 SEEDS = [0, 1, 2]
+LOSS = Softmax()
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -26,10 +28,10 @@ def test_softmax_equals_reference(seed, algorithm, cbow_mean):
     new = W.copy()
     if algorithm == "skipgram":
         batch = SkipgramBatch(centers, contexts, valid, sizes)
-        loss = skipgram_update(new, batch, None, 0.5)
+        loss = LOSS.skipgram_step(new, batch, None, 0.5)
     else:
         batch = CbowBatch(centers, *ref.cbow_layout(contexts, valid, sizes))
-        loss = cbow_update(new, batch, None, 0.5, cbow_mean)
+        loss = LOSS.cbow_step(new, batch, None, 0.5, cbow_mean=cbow_mean)
     assert loss == pytest.approx(expected_loss, rel=1e-5)
     assert_allclose(new, expected, rtol=1e-4, atol=1e-5)
 
@@ -43,15 +45,17 @@ def test_softmax_gradient_matches_finite_differences():
 
     numerical = ref.numerical_gradient(loss, W.astype(np.float64))
     new = W.copy()
-    skipgram_update(new, SkipgramBatch(centers, contexts, valid, sizes), None, 1e-3)
+    batch = SkipgramBatch(centers, contexts, valid, sizes)
+    LOSS.skipgram_step(new, batch, None, 1e-3)
     step = (new.astype(np.float64) - W) / 1e-3
     assert np.abs(numerical).max() > 0.1
     assert_allclose(step, -numerical, rtol=1e-3, atol=2e-3)
 
 
-def assert_repeated_windows_accumulate(update, algorithm, outputs):
-    """Identical windows (center 2, contexts 1, 1, 2, 1): the update of 16 of
-    them is 16 times the update of one. ``W[rows] += G`` would keep one."""
+def assert_repeated_windows_accumulate(loss, algorithm):
+    """Identical windows (center 2, contexts 1, 1, 2, 1): the step of 16 of
+    them is 16 times the step of one. ``W[rows] += G`` would keep one.
+    ``loss`` draws nothing."""
     W, *_ = ref.random_batch(np.random.default_rng(0), n_words=5, n_components=4)
     contexts = np.array([1, 1, 2, 1], dtype=np.int32)
 
@@ -62,13 +66,13 @@ def assert_repeated_windows_accumulate(update, algorithm, outputs):
             valid = np.ones(4 * n_windows, dtype=bool)
             sizes = np.array([0, n_windows])
             batch = SkipgramBatch(centers, np.tile(contexts, n_windows), valid, sizes)
-            return new, update(new, batch, outputs, 1e-3)
+            return new, loss.skipgram_step(new, batch, None, 1e-3)
         batch = CbowBatch(centers, np.tile(contexts, n_windows), np.full(n_windows, 4))
-        return new, update(new, batch, outputs, 1e-3, True)
+        return new, loss.cbow_step(new, batch, None, 1e-3, cbow_mean=True)
 
     single, single_loss = step(1)
-    many, loss = step(16)
-    assert loss == pytest.approx(16 * single_loss, rel=1e-5)
+    many, many_loss = step(16)
+    assert many_loss == pytest.approx(16 * single_loss, rel=1e-5)
     ulp = float(np.spacing(np.abs(W).max()))
     assert_allclose(many - W, 16 * (single - W), rtol=1e-4, atol=34 * ulp)
     assert not np.allclose(many[0, 1], W[0, 1])
@@ -76,20 +80,21 @@ def assert_repeated_windows_accumulate(update, algorithm, outputs):
 
 @pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
 def test_repeated_windows_accumulate(algorithm):
-    update = skipgram_update if algorithm == "skipgram" else cbow_update
-    assert_repeated_windows_accumulate(update, algorithm, None)
+    assert_repeated_windows_accumulate(LOSS, algorithm)
 
 
-def assert_loss_decreases(
-    update, algorithm, W, centers, contexts, valid, sizes, outputs
-):
-    """Thirty steps on one batch: the loss falls at every step, by 30% or more."""
+def assert_loss_decreases(loss, algorithm, W, centers, contexts, valid, sizes):
+    """Thirty steps on one batch: the loss falls at every step, by 30% or more.
+
+    ``loss`` draws nothing."""
     if algorithm == "skipgram":
         batch = SkipgramBatch(centers, contexts, valid, sizes)
-        losses = [update(W, batch, outputs, 0.05) for _ in range(30)]
+        losses = [loss.skipgram_step(W, batch, None, 0.05) for _ in range(30)]
     else:
         batch = CbowBatch(centers, *ref.cbow_layout(contexts, valid, sizes))
-        losses = [update(W, batch, outputs, 0.05, True) for _ in range(30)]
+        losses = [
+            loss.cbow_step(W, batch, None, 0.05, cbow_mean=True) for _ in range(30)
+        ]
     assert np.all(np.diff(losses) < 0)
     assert losses[-1] < 0.7 * losses[0]
 
@@ -97,10 +102,7 @@ def assert_loss_decreases(
 @pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
 def test_loss_decreases(algorithm):
     W, contexts, valid, targets, sizes = ref.random_batch(np.random.default_rng(5))
-    update = skipgram_update if algorithm == "skipgram" else cbow_update
-    assert_loss_decreases(
-        update, algorithm, W, targets[:, 0], contexts, valid, sizes, None
-    )
+    assert_loss_decreases(LOSS, algorithm, W, targets[:, 0], contexts, valid, sizes)
 
 
 TOPICS = [
@@ -163,14 +165,14 @@ def test_recorded_row_curvature_is_the_references_and_changes_no_step(seed, algo
     ref.softmax_step(W, contexts, valid, centers, sizes, algorithm, 0.5, True, record)
     if algorithm == "skipgram":
         batch = SkipgramBatch(centers, contexts, valid, sizes)
-        update = skipgram_update
+        update = LOSS.skipgram_step
     else:
         batch = CbowBatch(centers, *ref.cbow_layout(contexts, valid, sizes))
-        update = functools.partial(cbow_update, cbow_mean=True)
+        update = functools.partial(LOSS.cbow_step, cbow_mean=True)
     plain, recorded = W.copy(), W.copy()
     update(plain, batch, None, 0.5)
     row_curvature = np.zeros(W.shape[0] * W.shape[1])
-    update(recorded, batch, None, 0.5, row_curvature=row_curvature)
+    update(recorded, batch, None, 0.5, Damping(row_curvature=row_curvature))
     assert_array_equal(recorded, plain)
     assert row_curvature.max() > 0.01  # the check is not vacuous
     assert_allclose(row_curvature, record[0].ravel(), rtol=1e-4, atol=1e-6)

@@ -1,9 +1,7 @@
 """Training loop: reproducibility, schedule, minibatches, convergence, divergence."""
 
-import functools
 import threading
 
-import _reference as ref
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
@@ -12,17 +10,13 @@ from threadpoolctl import threadpool_info
 import sklearn_w2v._engine.loop as training
 from sklearn_w2v._engine.layout import CbowBatch, SkipgramBatch
 from sklearn_w2v._engine.loop import train
-from sklearn_w2v._engine.losses import hierarchical_softmax as _hierarchical_softmax
-from sklearn_w2v._engine.losses import negative_sampling as _negative_sampling
-from sklearn_w2v._engine.losses import softmax as _softmax
 from sklearn_w2v._engine.steps import (
-    KERNELS,
     epoch_segments,
     make_settings,
     minibatches,
     turn_length,
 )
-from sklearn_w2v._engine.tables import huffman_tree, keep_probabilities, noise_table
+from sklearn_w2v._engine.tables import keep_probabilities, noise_table
 from sklearn_w2v._engine.weights import extend_weights
 from sklearn_w2v._fitting import make_generator
 
@@ -133,73 +127,6 @@ ALGORITHMS = [
 # Reproducibility
 
 
-@pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
-@pytest.mark.parametrize(
-    "loss", ["negative_sampling", "hierarchical_softmax", "softmax"]
-)
-def test_parallel_jobs_damp_each_row_by_n_jobs_times_its_curvature(algorithm, loss):
-    # Each job damps only its own steps while the others add theirs to the
-    # same rows: a row of summed curvature H takes max(1, H) / max(1, 2 H) of
-    # its one-job step with two jobs, and records its own H. Skip-gram's
-    # input rows keep the one-job cap.
-    rng = np.random.default_rng(0)
-    n_words = 16
-    W, contexts, valid, targets, sizes = ref.random_batch(
-        rng, n_words=n_words, group_sizes=(20, 10, 10), word_range=5
-    )
-    centers = targets[:, 0]
-    if algorithm == "skipgram":
-        batch = SkipgramBatch(centers, contexts, valid, sizes)
-    else:
-        batch = CbowBatch(centers, *ref.cbow_layout(contexts, valid, sizes))
-    # Paths of one length: hierarchical softmax's skip-gram takes one step.
-    counts = np.full(n_words, 10)
-    outputs = {
-        "negative_sampling": targets[:, 1:],
-        "hierarchical_softmax": huffman_tree(counts),
-        "softmax": None,
-    }[loss]
-    params = _params(counts, algorithm, 0.0, loss=loss, huffman=huffman_tree(counts))
-    settings = make_settings(W, rng, **dict(params, n_jobs=2))
-    # Bound for CBOW and hierarchical softmax; not for skip-gram's other
-    # losses, where it cost quality (see make_settings).
-    capped = algorithm == "cbow" or loss == "hierarchical_softmax"
-    bound = getattr(settings.kernel, "keywords", {})
-    assert bound.get("n_jobs") == (2 if capped else None)
-    if not capped:
-        return  # these kernels take no n_jobs
-    kernel = settings.kernel.func
-    if algorithm == "cbow":
-        kernel = functools.partial(kernel, cbow_mean=True)
-
-    def step(learning_rate, n_jobs):
-        trained = W.copy()
-        row_curvature = np.zeros(W.shape[0] * W.shape[1])
-        kernel(
-            trained,
-            batch,
-            outputs,
-            learning_rate,
-            row_curvature=row_curvature,
-            n_jobs=n_jobs,
-        )
-        return trained.astype(np.float64) - W, row_curvature.reshape(W.shape[:2])
-
-    # Curvatures scale with the learning rate: put the median row's at 0.75.
-    _, H = step(1.0, 1)
-    learning_rate = 0.75 / np.median(H[H > 0])
-    steps, recorded = {}, {}
-    for n_jobs in (1, 2):
-        steps[n_jobs], recorded[n_jobs] = step(learning_rate, n_jobs)
-    H = recorded[1]
-    assert_array_equal(recorded[2], H)
-    assert ((H > 0.5) & (H < 1)).any() and (H > 1).any()  # rows of both kinds
-    factor = np.maximum(H, 1.0) / np.maximum(2.0 * H, 1.0)
-    if algorithm == "skipgram":
-        factor[0] = 1.0
-    assert_allclose(steps[2], steps[1] * factor[:, :, None], rtol=1e-4, atol=1e-7)
-
-
 @pytest.mark.parametrize("algorithm, cbow_mean", ALGORITHMS)
 def test_same_seed_gives_bit_identical_weights(algorithm, cbow_mean):
     a, curve_a, n_a = _fit(algorithm, cbow_mean=cbow_mean, subsample=1e-2, epochs=2)
@@ -217,30 +144,6 @@ def test_different_seeds_give_different_weights(algorithm, cbow_mean):
 
 
 # Kernels, minibatches, schedule, spans, negatives
-
-
-@pytest.mark.parametrize("algorithm", ["skipgram", "cbow"])
-@pytest.mark.parametrize(
-    "loss, layer",
-    [
-        ("negative_sampling", _negative_sampling),
-        ("hierarchical_softmax", _hierarchical_softmax),
-        ("softmax", _softmax),
-    ],
-)
-def test_each_pair_trains_with_its_output_layer(algorithm, loss, layer):
-    assert KERNELS[algorithm, loss] is getattr(layer, f"{algorithm}_update")
-    counts = np.array([5, 3, 2])
-    tree = huffman_tree(counts)
-    params = _params(counts, algorithm, 0.0, loss=loss, huffman=tree, cbow_mean=False)
-    W = _initial_weights(3, 4, np.random.default_rng(0))
-    settings = make_settings(W, np.random.default_rng(0), **params)
-    kernel = getattr(settings.kernel, "func", settings.kernel)
-    assert kernel is KERNELS[algorithm, loss]
-    if algorithm == "cbow":
-        assert settings.kernel.keywords == {"cbow_mean": False}
-    assert settings.outputs is (tree if loss == "hierarchical_softmax" else None)
-    assert (settings.noise_table is None) == (loss != "negative_sampling")
 
 
 @pytest.mark.parametrize("algorithm, cbow_mean", ALGORITHMS)

@@ -56,6 +56,7 @@ class SkipgramBatch:
         [0, 0, 1, 1, 1, 1]
         """
         spans = self.spans()
+        # A window of span b owns 2b consecutive positions.
         return np.repeat(np.arange(len(spans)), 2 * spans)
 
     def select(self, windows):
@@ -71,6 +72,8 @@ class SkipgramBatch:
         batch : SkipgramBatch
         """
         spans = self.spans()
+        # The window mask, widened to its 2b positions; the kept windows
+        # stay sorted by span, so the recounted spans are their groups.
         positions = np.repeat(windows, 2 * spans)
         return SkipgramBatch(
             self.centers[windows],
@@ -159,14 +162,19 @@ def group_contexts(tokens, docs, spans, window):
     >>> batch.valid.astype(int).tolist()
     [0, 1, 1, 0, 0, 0]
     """
+    # Sorting the centers by span makes each span group one contiguous block;
+    # stable, so that the centers of a group keep their stream order.
     order = np.argsort(spans, kind="stable")
     group_sizes = np.bincount(spans, minlength=window + 1)[1:]
+    # Center i sits at i + window of the padded slice.
     centers_at = order + window
     contexts_at, valid = [], []
     for _, width, windows, _ in _span_groups(group_sizes):
+        # (n, 1) + (2b,): the 2b positions around each center, row by row.
         group_centers_at = centers_at[windows, None]
         group_contexts_at = group_centers_at + _context_offsets(width // 2)
         contexts_at.append(group_contexts_at.ravel())
+        # The padding's document id -1 matches no center's: it is never valid.
         valid.append((docs[group_contexts_at] == docs[group_centers_at]).ravel())
     contexts_at = np.concatenate(contexts_at)
     return SkipgramBatch(
@@ -204,10 +212,14 @@ def cbow_windows(tokens, docs, spans, window):
     """
     n_centers = len(spans)
     offsets, distances = _window_offsets(window)
+    # Every center's 2 * window positions, one row per center (center i sits
+    # at i + window); a position is a context when it is in the center's
+    # document (never in the padding, of document -1) and within its span.
     contexts_at = np.arange(window, window + n_centers)[:, None] + offsets
     inside = docs[contexts_at] == docs[window : window + n_centers, None]
     inside &= distances <= spans[:, None]
     n_contexts = np.count_nonzero(inside, axis=1)
+    # Boolean indexing reads row by row: window after window, left first.
     return CbowBatch(
         tokens[window : window + n_centers], tokens[contexts_at[inside]], n_contexts
     )
@@ -251,6 +263,8 @@ def lay_out_run(tokens, docs, spans, run_starts, *, algorithm, window, batch_siz
     n_centers = len(spans)
     if algorithm == "skipgram":
         for start in run_starts:
+            # The last minibatch of a segment may be short; its slice keeps
+            # the 2 * window positions of padding around its centers.
             stop = min(start + batch_size, n_centers)
             yield group_contexts(
                 tokens[start : stop + 2 * window],
@@ -267,9 +281,12 @@ def lay_out_run(tokens, docs, spans, run_starts, *, algorithm, window, batch_siz
         spans[first:last],
         window,
     )
+    # Window j of the run has contexts indptr[j]:indptr[j + 1]; a minibatch
+    # is a slice of windows, so its contexts are one slice too.
     indptr = np.zeros(len(run.n_contexts) + 1, dtype=np.intp)
     np.cumsum(run.n_contexts, out=indptr[1:])
     for start in run_starts:
+        # Positions in the run, which begins at the run's first center.
         begin = start - first
         end = min(begin + batch_size, last - first)
         yield CbowBatch(
@@ -281,6 +298,8 @@ def lay_out_run(tokens, docs, spans, run_starts, *, algorithm, window, batch_siz
 
 def _span_groups(group_sizes):
     """Walk the span groups of ``group_sizes``; see :meth:`SkipgramBatch.groups`."""
+    # Groups follow each other in span order: windows of span b after all
+    # windows of smaller spans, and their 2b positions each likewise.
     first_window = first_position = 0
     for span, n_windows in enumerate(group_sizes, start=1):
         n_windows = int(n_windows)
@@ -301,6 +320,7 @@ def _span_groups(group_sizes):
 @functools.cache
 def _window_offsets(window):
     """Offsets of the ``2 * window`` positions around a center, and their distances."""
+    # Left positions first, then right; the center itself (offset 0) is not one.
     offsets = np.r_[-window:0, 1 : window + 1]
     return offsets, np.abs(offsets)
 

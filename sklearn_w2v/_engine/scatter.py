@@ -12,6 +12,8 @@ summing repeats as it goes.
 import numpy as np
 import scipy.sparse as sp
 
+from .hooks import timed
+
 try:
     # SciPy's compiled kernel accumulates into W itself, with the GIL released:
     # no compaction, no temporary of W's rows. Private, hence the fallback.
@@ -110,28 +112,29 @@ def scatter_add(W, rows, G, *, counts=None, weights=None):
     n_sources, n_components = G.shape
     if n_entries == 0:
         return
-    if counts is None:
-        indptr = np.arange(n_entries + 1, dtype=np.int32)
-    else:
-        indptr = np.zeros(n_sources + 1, dtype=np.int32)
-        np.cumsum(counts, out=indptr[1:])
-    if weights is None:
-        weights = np.ones(n_entries, dtype=W.dtype)
-    weights = weights.astype(W.dtype, copy=False)
-    G = np.ascontiguousarray(G, dtype=W.dtype)
-    if _csc_matvecs is not None and W.flags.c_contiguous:
-        _csc_matvecs(
-            len(W),
-            n_sources,
-            n_components,
-            indptr,
-            rows.astype(np.int32, copy=False),
-            weights,
-            G.ravel(),
-            W.ravel(),
-        )
-        return
-    # Public-API path: the same product into a compact block of distinct rows.
-    targets, position = np.unique(rows, return_inverse=True)
-    S = sp.csc_matrix((weights, position, indptr), shape=(len(targets), n_sources))
-    W[targets] += S @ G
+    with timed("scatter"):
+        if counts is None:
+            indptr = np.arange(n_entries + 1, dtype=np.int32)
+        else:
+            indptr = np.zeros(n_sources + 1, dtype=np.int32)
+            np.cumsum(counts, out=indptr[1:])
+        if weights is None:
+            weights = np.ones(n_entries, dtype=W.dtype)
+        weights = weights.astype(W.dtype, copy=False)
+        G = np.ascontiguousarray(G, dtype=W.dtype)
+        if _csc_matvecs is not None and W.flags.c_contiguous:
+            _csc_matvecs(
+                len(W),
+                n_sources,
+                n_components,
+                indptr,
+                rows.astype(np.int32, copy=False),
+                weights,
+                G.ravel(),
+                W.ravel(),
+            )
+            return
+        # Public-API path: the same product into a compact block of distinct rows.
+        targets, position = np.unique(rows, return_inverse=True)
+        S = sp.csc_matrix((weights, position, indptr), shape=(len(targets), n_sources))
+        W[targets] += S @ G

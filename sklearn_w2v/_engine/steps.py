@@ -1,37 +1,27 @@
-"""What one minibatch step needs: the settings of a fit, the kernels, the batches.
+"""What one minibatch step needs: the settings of a fit, the loss, the batches.
 
-:class:`TrainingSettings` holds the scalars and tables of a fit
-(:func:`make_settings`); :data:`KERNELS` maps (algorithm, loss) to the step
-of an output layer; :func:`epoch_segments` and :func:`minibatches` turn an
-epoch of the encoded corpus into laid-out minibatches with their noise draws
-and learning rates; :func:`train_batches` runs the kernel over them. The
-executors (one process, forked jobs, shards) all train through these.
+:class:`TrainingSettings` holds the scalars and tables of a fit and its loss
+object (:func:`make_settings`); :func:`epoch_segments` and :func:`minibatches`
+turn an epoch of the encoded corpus into laid-out minibatches with the loss's
+draws and their learning rates; :func:`train_batches` runs the loss's step over
+them. The executors (one process, forked jobs, shards) all train through these.
 """
 
-import functools
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from .hooks import timed, timed_iteration
 from .layout import lay_out_run
-from .losses import hierarchical_softmax as _hierarchical_softmax
-from .losses import negative_sampling as _negative_sampling
-from .losses import softmax as _softmax
-from .sampling import draw_negatives, stream_segments
+from .losses.base import Damping, Loss
+from .losses.hierarchical_softmax import HierarchicalSoftmax
+from .losses.negative_sampling import NegativeSampling
+from .losses.softmax import Softmax
+from .sampling import stream_segments
 from .weights import raise_diverged, weight_limit
-
-#: The minibatch step of each (algorithm, loss): ``kernel(W, batch, outputs,
-#: learning_rate)``, plus ``cbow_mean`` for CBOW.
-KERNELS = {
-    ("skipgram", "negative_sampling"): _negative_sampling.skipgram_update,
-    ("cbow", "negative_sampling"): _negative_sampling.cbow_update,
-    ("skipgram", "hierarchical_softmax"): _hierarchical_softmax.skipgram_update,
-    ("cbow", "hierarchical_softmax"): _hierarchical_softmax.cbow_update,
-    ("skipgram", "softmax"): _softmax.skipgram_update,
-    ("cbow", "softmax"): _softmax.cbow_update,
-}
 
 
 @dataclass(frozen=True)
@@ -43,13 +33,17 @@ class TrainingSettings:
 
     Attributes
     ----------
-    kernel : callable
-        ``kernel(W, batch, outputs, learning_rate)``, the entry of
-        :data:`KERNELS`, with ``cbow_mean`` bound for CBOW, and ``n_jobs``
-        for CBOW and hierarchical softmax with parallel jobs.
-    outputs : tuple of ndarray or None
-        The Huffman tree for hierarchical softmax; ``None`` otherwise
-        (negative sampling draws its noise words per run).
+    loss_name : {'negative_sampling', 'hierarchical_softmax', 'softmax'}
+        The ``loss`` parameter.
+    noise_table : ndarray or None
+        Negative sampling's noise table; ``None`` for the other losses, and
+        in the copy the sharded executor sends to its tasks (they read the
+        table from a file and put it back with :func:`dataclasses.replace`).
+    huffman : tuple of ndarray or None
+        Hierarchical softmax's tree; ``None`` for the other losses.
+    damping : Damping
+        The jobs that share the weights, for the damping of every step
+        (see :func:`make_settings`).
     window : int
         The layout's window: the drawn window, cut to the longest document.
     drawn_window : int
@@ -62,13 +56,18 @@ class TrainingSettings:
         See :func:`weight_limit`.
     epoch_seeds : ndarray of shape (epochs,), int64
         Seed of each epoch's stream: every job draws the same one.
+    loss : Loss
+        Built from ``loss_name``, ``noise_table``, ``n_negative`` and
+        ``huffman`` whenever settings are made, copies included.
     """
 
-    kernel: Callable
     algorithm: str
-    outputs: tuple | None
+    loss_name: str
     noise_table: np.ndarray | None
     n_negative: int
+    huffman: tuple | None
+    cbow_mean: bool
+    damping: Damping
     keep_prob: np.ndarray
     window: int
     drawn_window: int
@@ -84,6 +83,24 @@ class TrainingSettings:
     epoch_seeds: np.ndarray
     verbose: int
     epoch_callback: Callable | None
+    loss: Loss = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.loss_name == "negative_sampling":
+            loss = NegativeSampling(self.noise_table, self.n_negative)
+        elif self.loss_name == "hierarchical_softmax":
+            loss = HierarchicalSoftmax(self.huffman)
+        else:
+            loss = Softmax()
+        object.__setattr__(self, "loss", loss)
+
+    def step(self, W, batch, draws, learning_rate, damping):
+        """Train the loss's step of ``algorithm`` on one minibatch; return its loss."""
+        if self.algorithm == "cbow":
+            return self.loss.cbow_step(
+                W, batch, draws, learning_rate, damping, cbow_mean=self.cbow_mean
+            )
+        return self.loss.skipgram_step(W, batch, draws, learning_rate, damping)
 
     def learning_rate_at(self, epoch, center):
         """Learning rate of a minibatch whose first center is ``center`` of ``epoch``.
@@ -130,27 +147,27 @@ def make_settings(
     -------
     settings : TrainingSettings
     """
-    kernel = KERNELS[algorithm, loss]
-    if algorithm == "cbow":
-        kernel = functools.partial(kernel, cbow_mean=cbow_mean)
-    if n_jobs > 1 and (algorithm == "cbow" or loss == "hierarchical_softmax"):
+    n_shared = 1
+    if algorithm == "cbow" or loss == "hierarchical_softmax":
         # Each job damps its own steps; the jobs add theirs at once. Not for
         # skip-gram's other losses: there it cost quality, and no divergence
         # called for it. Skip-gram's hierarchical softmax, whose inner nodes
         # near the root every context meets, diverged without it; it divides
         # the cap of the output rows only (see skipgram_logistic_update).
-        kernel = functools.partial(kernel, n_jobs=n_jobs)
+        n_shared = n_jobs
     epoch_centers = max(float(np.dot(word_counts, keep_prob)), 1.0)
     # The layout's window: no context lies further away than this.
     max_span = window
     if longest_document is not None:
         max_span = min(window, max(longest_document - 1, 1))
     return TrainingSettings(
-        kernel=kernel,
         algorithm=algorithm,
-        outputs=huffman if loss == "hierarchical_softmax" else None,
+        loss_name=loss,
         noise_table=noise_table if loss == "negative_sampling" else None,
         n_negative=n_negative,
+        huffman=huffman if loss == "hierarchical_softmax" else None,
+        cbow_mean=cbow_mean,
+        damping=Damping(n_jobs=n_shared),
         keep_prob=keep_prob,
         window=max_span,
         drawn_window=window,
@@ -222,16 +239,18 @@ def epoch_segments(corpus, settings, epoch):
 
 
 def train_batches(W, batches, settings, row_curvature=None):
-    """Run the kernel over the minibatches of ``batches``; return their summed loss.
+    """Train the loss's step on each of ``batches``; return their summed loss.
 
-    With ``row_curvature``, the kernel adds each row's summed curvature to it.
+    With ``row_curvature``, each step adds each row's summed curvature to it
+    (:class:`~sklearn_w2v._engine.losses.base.Damping`).
     """
-    loss = 0.0
-    kernel = settings.kernel
+    damping = settings.damping
     if row_curvature is not None:
-        kernel = functools.partial(kernel, row_curvature=row_curvature)
-    for batch, outputs, learning_rate in batches:
-        batch_loss = kernel(W, batch, outputs, learning_rate)
+        damping = dataclasses.replace(damping, row_curvature=row_curvature)
+    loss = 0.0
+    for batch, draws, learning_rate in batches:
+        with timed("arithmetic"):
+            batch_loss = settings.step(W, batch, draws, learning_rate, damping)
         if not math.isfinite(batch_loss):
             raise_diverged(settings.learning_rate, settings.n_jobs)
         loss += batch_loss
@@ -242,9 +261,9 @@ def minibatches(tokens, docs, spans, starts, first_center, epoch, settings, rng)
     """Yield the minibatches of a segment that start at ``starts``.
 
     Consecutive minibatches are laid out run by run
-    (:func:`~sklearn_w2v._engine.layout.lay_out_run`). The noise words of a run are
-    drawn at once too: one long gather from the noise table costs less than
-    many short ones.
+    (:func:`~sklearn_w2v._engine.layout.lay_out_run`), and the loss draws
+    what the windows of a run need at once (:meth:`Loss.draw`: one long
+    gather from the noise table costs less than many short ones).
 
     Parameters
     ----------
@@ -257,25 +276,21 @@ def minibatches(tokens, docs, spans, starts, first_center, epoch, settings, rng)
     epoch : int
     settings : TrainingSettings
     rng : numpy.random.Generator
-        Source of the noise draws.
+        Source of the loss's draws.
 
     Yields
     ------
     batch : SkipgramBatch or CbowBatch
-    outputs : ndarray, tuple or None
-        The kernel's third argument: the noise words of the batch's windows
-        (negative sampling), the Huffman tree, or ``None``.
+    draws : ndarray or None
+        The loss's draws for the batch's windows (negative sampling's noise
+        words), or ``None`` for a loss that draws nothing.
     learning_rate : float
     """
     batch_size, n_centers = settings.batch_size, len(spans)
     for run_starts in _runs(starts, batch_size):
         first = run_starts[0]
-        negatives = None
-        if settings.noise_table is not None:
-            last = min(run_starts[-1] + batch_size, n_centers)
-            negatives = draw_negatives(
-                settings.noise_table, (last - first, settings.n_negative), rng
-            )
+        last = min(run_starts[-1] + batch_size, n_centers)
+        draws = settings.loss.draw(last - first, rng)
         batches = lay_out_run(
             tokens,
             docs,
@@ -285,12 +300,18 @@ def minibatches(tokens, docs, spans, starts, first_center, epoch, settings, rng)
             window=settings.window,
             batch_size=batch_size,
         )
+        batches = timed_iteration("layout", batches)
         for start, batch in zip(run_starts, batches, strict=True):
-            outputs = settings.outputs
-            if negatives is not None:
+            batch_draws = None
+            if draws is not None:
+                # The run's draws are window by window, from its first center.
                 stop = min(start + batch_size, n_centers)
-                outputs = negatives[start - first : stop - first]
-            yield batch, outputs, settings.learning_rate_at(epoch, first_center + start)
+                batch_draws = draws[start - first : stop - first]
+            yield (
+                batch,
+                batch_draws,
+                settings.learning_rate_at(epoch, first_center + start),
+            )
 
 
 def _runs(starts, batch_size):

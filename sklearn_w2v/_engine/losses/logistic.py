@@ -1,17 +1,24 @@
-"""What the output layers share: logistic loss, gradients, damping, hidden vectors.
+"""What negative sampling and hierarchical softmax share: binary logistic outputs.
 
-Negative sampling and hierarchical softmax both score rows against binary
-logistic outputs (the observed word against noise words, or the two branches
-at each inner node of a Huffman path); they differ only in which output rows a
-window meets and with which labels. The minibatch steps of both, skip-gram's
-(:func:`skipgram_logistic_update`) and CBOW's (:func:`cbow_logistic_step`),
-are here, with the helpers the full softmax uses too: the damping that keeps a
-row's summed step below a Newton step, and CBOW's hidden vectors.
+Both score rows against binary logistic outputs (the observed word against
+noise words, or the two branches at each inner node of a Huffman path); they
+differ only in which output rows a window meets and with which labels. Their
+minibatch steps are here: skip-gram's (:func:`skipgram_logistic_update`) and
+the scatter that ends CBOW's (:func:`cbow_logistic_step`).
+
+Index arithmetic: ``W`` has shape ``(2, n_rows, n_components)``; seen as one
+``(2 * n_rows, n_components)`` matrix, row ``r`` of ``W[1]`` is row
+``n_rows + r``. Both steps add the gradients of both matrices in one scatter
+over that flat matrix, so output rows are offset by ``n_rows``.
 """
+
+import dataclasses
 
 import numpy as np
 
-from ..scatter import scatter_add, segment_sums
+from ..hooks import timed
+from ..scatter import scatter_add
+from .base import NO_DAMPING, context_curvature, damped_weights
 
 # The compiled row-by-row dot product of NumPy >= 2.0, faster than einsum.
 _vecdot = getattr(np, "vecdot", None)
@@ -68,9 +75,9 @@ def label_gradients(logits, weight, learning_rate, signs=None):
     """Loss, gradient factors and curvatures of binary logistic outputs.
 
     Each logit scores one output unit with label 1 (sign +1) or 0 (sign -1).
-    Computed in place: on return ``logits`` holds the factor
-    ``learning_rate * weight * (label - sigmoid(logit))`` by which each
-    logit's gradient direction is scaled.
+    Computed in place, to save a buffer: on return ``logits`` holds the
+    factor ``learning_rate * weight * (label - sigmoid(logit))`` by which each
+    logit's gradient direction is scaled, and is returned as ``factors``.
 
     Parameters
     ----------
@@ -88,6 +95,8 @@ def label_gradients(logits, weight, learning_rate, signs=None):
     -------
     loss : float
         ``sum weight * -log(sigmoid(sign * logit))``, accumulated in float64.
+    factors : ndarray of shape (n_rows, n_targets), float32
+        ``logits`` itself, overwritten: name it so, for the caller.
     curvature : ndarray of shape (n_rows, n_targets), float32
         ``learning_rate * weight * sigmoid * (1 - sigmoid)``: times the
         squared norm of the other vector, the step's size relative to the
@@ -98,8 +107,10 @@ def label_gradients(logits, weight, learning_rate, signs=None):
     >>> import numpy as np
     >>> from sklearn_w2v._engine.losses.logistic import label_gradients
     >>> logits = np.zeros((1, 2), dtype=np.float32)
-    >>> loss, curvature = label_gradients(logits, np.ones((1, 2), np.float32), 1.0)
-    >>> round(loss, 4), logits.tolist(), curvature.tolist()
+    >>> loss, factors, curvature = label_gradients(
+    ...     logits, np.ones((1, 2), np.float32), 1.0
+    ... )
+    >>> round(loss, 4), factors.tolist(), curvature.tolist()
     (1.3863, [[0.5, -0.5]], [[0.25, 0.25]])
     """
     # Turn each logit into the probability q of its correct label; the loss
@@ -119,134 +130,7 @@ def label_gradients(logits, weight, learning_rate, signs=None):
         q[:, 1:] *= -1.0
     else:
         q *= signs
-    return loss, curvature
-
-
-def damped_weights(rows, curvature, row_curvature=None, n_jobs=1, first_shared=0):
-    """Per-entry factors that keep each row's summed step below a Newton step.
-
-    A minibatch sums all updates of a row computed from the same weights. For
-    a frequent word the sum can overshoot where word-by-word updates would
-    have saturated; each row's update is divided by ``max(1, H)``, ``H`` the
-    summed curvature of its entries (Newton's step has ``H = 1``). Rows of
-    rare words, with ``H`` far below 1, are untouched.
-
-    Parameters
-    ----------
-    rows : ndarray of shape (n_entries,), int
-        Target row of each entry.
-    curvature : ndarray of shape (n_entries,), float32
-        Curvature of each entry (learning rate included).
-    row_curvature : ndarray of shape (n_all_rows,), float64, default=None
-        If given, each row's summed curvature ``H`` is added to it in place:
-        sharded training combines the shards' steps of a row with it.
-    n_jobs : int, default=1
-        Jobs adding their steps to the same weights at once. Each damps only
-        its own steps, and a row frequent enough to be damped gets about as
-        much from every job, so ``H`` counts ``n_jobs`` times.
-    first_shared : int, default=0
-        Only rows from this one on count ``n_jobs`` times; the others damp
-        as with one job.
-
-    Returns
-    -------
-    weights : ndarray of shape (n_entries,), float32
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_w2v._engine.losses.logistic import damped_weights
-    >>> damped_weights(np.array([0, 0, 1]), np.array([1.0, 3.0, 0.5])).tolist()
-    [0.25, 0.25, 1.0]
-    """
-    total = np.bincount(rows, weights=curvature)
-    if row_curvature is not None:
-        row_curvature[: len(total)] += total
-    if n_jobs > 1:
-        total[first_shared:] *= n_jobs
-    return (1.0 / np.maximum(total[rows], 1.0)).astype(np.float32)
-
-
-def context_curvature(window_curvature, n_contexts, cbow_mean):
-    """Curvature of each context entry of CBOW windows, for :func:`damped_weights`.
-
-    Every context of a window takes the window's error undivided, so the
-    window's hidden vector moves by one step of curvature
-    ``window_curvature``. One context's own step moves it by that step times
-    its share of the hidden vector: ``1 / n_contexts`` for the mean, all of it
-    for the sum. A row is damped by the sum of its own shares: a word that is
-    a context of several windows of a minibatch (as every word of a stretch of
-    text is, for its neighbours' windows) is not damped as if each window's
-    whole step were its own.
-
-    Parameters
-    ----------
-    window_curvature : ndarray of shape (n_windows,), float32
-        Curvature of each window's step on its hidden vector (learning rate
-        included).
-    n_contexts : ndarray of shape (n_windows,), int
-        Number of contexts of each window.
-    cbow_mean : bool
-        Average (True) or sum (False) the context vectors.
-
-    Returns
-    -------
-    curvature : ndarray of shape (n_contexts.sum(),), float32
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_w2v._engine.losses.logistic import context_curvature
-    >>> window_curvature = np.array([0.5, 0.25], dtype=np.float32)
-    >>> context_curvature(window_curvature, np.array([2, 1]), True).tolist()
-    [0.25, 0.25, 0.25]
-    >>> context_curvature(window_curvature, np.array([2, 1]), False).tolist()
-    [0.5, 0.5, 0.25]
-    """
-    if cbow_mean:
-        share = np.maximum(n_contexts, 1).astype(np.float32)
-        window_curvature = window_curvature / share
-    return np.repeat(window_curvature, n_contexts)
-
-
-def window_hidden(W_in, contexts, n_contexts, cbow_mean, out=None):
-    """Hidden vectors of the windows: mean or sum of their contexts' inputs.
-
-    Parameters
-    ----------
-    W_in : ndarray of shape (n_words + 1, n_components), float32
-        Input vectors.
-    contexts : ndarray of shape (n_contexts.sum(),), int
-        Context words, window after window.
-    n_contexts : ndarray of shape (n_windows,), int
-        Number of contexts of each window.
-    cbow_mean : bool
-        Average (True) or sum (False).
-    out : ndarray of shape (n_windows, n_components), float32, default=None
-        Where to write the hidden vectors.
-
-    Returns
-    -------
-    h : ndarray of shape (n_windows, n_components), float32
-        Zero for a window without contexts.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_w2v._engine.losses.logistic import window_hidden
-    >>> W_in = np.arange(6, dtype=np.float32).reshape(3, 2)
-    >>> window_hidden(W_in, np.array([0, 1, 2]), np.array([2, 0, 1]), True).tolist()
-    [[1.0, 2.0], [0.0, 0.0], [4.0, 5.0]]
-    """
-    indptr = np.zeros(len(n_contexts) + 1, dtype=np.int32)
-    np.cumsum(n_contexts, out=indptr[1:])
-    if cbow_mean:
-        context_weight = np.repeat(
-            (1.0 / np.maximum(n_contexts, 1)).astype(np.float32), n_contexts
-        )
-    else:
-        context_weight = np.ones(len(contexts), dtype=np.float32)
-    return segment_sums(indptr, contexts, context_weight, W_in, out=out)
+    return loss, q, curvature
 
 
 def skipgram_logits(W, batch, targets):
@@ -291,10 +175,15 @@ def skipgram_logits(W, batch, targets):
     """
     n_components = W.shape[2]
     n_targets = targets.shape[1]
-    X = np.take(W[0], batch.contexts, axis=0)
-    Z = np.take(W[1], targets, axis=0)
+    with timed("gather ctx"):
+        X = np.take(W[0], batch.contexts, axis=0)
+    with timed("gather out"):
+        Z = np.take(W[1], targets, axis=0)
     logits = np.empty((len(batch.contexts), n_targets), dtype=np.float32)
     groups = list(batch.groups())
+    # A span group's positions are n windows of `width` consecutive positions,
+    # so its rows of X and logits reshape to (n, width, .) without copying,
+    # and each window's `width` contexts meet the same n_targets rows of Z.
     for n, width, windows, positions in groups:
         np.matmul(
             X[positions].reshape(n, width, n_components),
@@ -305,14 +194,7 @@ def skipgram_logits(W, batch, targets):
 
 
 def skipgram_logistic_update(
-    W,
-    batch,
-    targets,
-    signs,
-    target_weight,
-    learning_rate,
-    row_curvature=None,
-    n_jobs=1,
+    W, batch, *, targets, signs, target_weight, learning_rate, damping=NO_DAMPING
 ):
     """Train skip-gram with binary logistic outputs on one minibatch, in place.
 
@@ -339,15 +221,13 @@ def skipgram_logistic_update(
         0 for a target to skip (padding, a noise word equal to the center).
     learning_rate : float
         Step size.
-    row_curvature : ndarray of shape (2 * (n_rows + 1),), float64, default=None
-        If given, each row's summed curvature is added to it, rows of ``W``
-        seen as one matrix (:func:`damped_weights`).
-    n_jobs : int, default=1
-        Jobs adding their steps to ``W`` at once: the output rows count their
-        curvature ``n_jobs`` times (:func:`damped_weights`). The input rows
-        do not: a context row is shared between the jobs only as much as its
-        word is frequent, while every window of hierarchical softmax meets
-        the inner nodes near the root.
+    damping : Damping, default=NO_DAMPING
+        Parallel jobs and the curvature record
+        (:func:`~sklearn_w2v._engine.losses.base.damped_weights`). Only the
+        output rows count their curvature ``n_jobs`` times: a context row is
+        shared between the jobs only as much as its word is frequent, while
+        every window of hierarchical softmax meets the inner nodes near the
+        root.
 
     Returns
     -------
@@ -359,14 +239,17 @@ def skipgram_logistic_update(
     n_windows, n_targets = targets.shape
     n_rows, n_components = W.shape[1:]
     X, Z, logits, groups = skipgram_logits(W, batch, targets)
+    # Per-window arrays indexed by window_of_position become per-position.
     window_of_position = batch.window_of_positions()
     weight = target_weight[window_of_position]
     weight *= valid[:, None]
     if len(signs) > 1:
         signs = signs[window_of_position]
-    loss, curvature = label_gradients(logits, weight, learning_rate, signs)
+    loss, factors, curvature = label_gradients(logits, weight, learning_rate, signs)
 
-    # One gradient block for both matrices, so one scatter serves both.
+    # One gradient block for both matrices, so one scatter serves both: its
+    # first n_positions rows are the contexts' (dX), then n_targets rows per
+    # window for the output rows (dZ), in the order of rows below.
     grad = np.empty((n_positions + n_windows * n_targets, n_components), np.float32)
     dX = grad[:n_positions]
     dZ = grad[n_positions:].reshape(n_windows, n_targets, n_components)
@@ -376,11 +259,14 @@ def skipgram_logistic_update(
     X_norms = np.einsum("ij,ij->i", X, X)
     Z_norms = np.einsum("ijk,ijk->ij", Z, Z)
     for n, width, windows, positions in groups:
-        g = logits[positions].reshape(n, width, n_targets)
+        g = factors[positions].reshape(n, width, n_targets)
         c = curvature[positions].reshape(n, width, n_targets)
         X_group = X[positions].reshape(n, width, n_components)
         np.matmul(g, Z[windows], out=dX[positions].reshape(n, width, n_components))
+        # An output row sums the factors of all the contexts of its window.
         np.matmul(g.transpose(0, 2, 1), X_group, out=dZ[windows])
+        # Curvature of an entry: its factor's curvature times the squared
+        # norm of the vector on the other side, summed the same way.
         np.matmul(
             c,
             Z_norms[windows, :, None],
@@ -392,19 +278,21 @@ def skipgram_logistic_update(
             out=curvature_Z[windows, :, None],
         )
     rows = np.concatenate([contexts, targets.ravel() + n_rows])
-    scatter_add(
-        W.reshape(-1, n_components),
-        rows,
-        grad,
-        weights=damped_weights(
-            rows, entry_curvature, row_curvature, n_jobs, first_shared=n_rows
-        ),
-    )
+    weights = damped_weights(rows, entry_curvature, _sharing_from(damping, n_rows))
+    scatter_add(W.reshape(-1, n_components), rows, grad, weights=weights)
     return loss
+
+
+def _sharing_from(damping, first_shared):
+    """``damping`` with its jobs sharing only the rows from ``first_shared`` on."""
+    if damping.n_jobs == 1 or damping.first_shared == first_shared:
+        return damping
+    return dataclasses.replace(damping, first_shared=first_shared)
 
 
 def cbow_logistic_step(
     W,
+    *,
     contexts,
     n_contexts,
     grad,
@@ -414,23 +302,48 @@ def cbow_logistic_step(
     output_curvature,
     window_curvature,
     cbow_mean,
-    row_curvature=None,
-    n_jobs=1,
+    damping=NO_DAMPING,
 ):
     """Add in place a CBOW minibatch's damped steps to both matrices, in one scatter.
 
-    ``grad`` holds the hidden vectors ``h`` of the windows, then their
-    errors ``dh``. Output row ``outputs[k]`` of window ``j`` (the windows'
-    rows one after the other, ``n_outputs[j]`` each) takes
-    ``output_factors[k] * h[j]``; every context of window ``j`` takes
-    ``dh[j]`` undivided. Each row's summed step is damped by its summed
-    curvature (:func:`damped_weights`), which is added to ``row_curvature``
-    if given; a context's curvature is its share of its window's
-    ``window_curvature`` (:func:`context_curvature`). ``n_jobs`` jobs add
-    their steps at once (:func:`damped_weights`).
+    Parameters
+    ----------
+    W : ndarray of shape (2, n_rows, n_components), float32, C-contiguous
+        Input vectors ``W[0]`` and output vectors ``W[1]``.
+    contexts : ndarray of shape (n_contexts.sum(),), int
+        Context words, window after window.
+    n_contexts : ndarray of shape (n_windows,), int
+        Number of contexts of each window.
+    grad : ndarray of shape (2 * n_windows, n_components), float32
+        The hidden vectors ``h`` of the windows, then their errors ``dh``.
+    outputs : ndarray of shape (n_outputs.sum(),), int
+        Output rows (of ``W[1]``) of the windows, window after window.
+    n_outputs : ndarray of shape (n_windows,), int
+        Number of output rows of each window.
+    output_factors : ndarray of shape (n_outputs.sum(),), float32
+        Output row ``outputs[k]`` of window ``j`` takes
+        ``output_factors[k] * h[j]``.
+    output_curvature : ndarray of shape (n_outputs.sum(),), float32
+        Curvature of each output entry.
+    window_curvature : ndarray of shape (n_windows,), float32
+        Curvature of each window's step on its hidden vector; its contexts'
+        shares are their curvature
+        (:func:`~sklearn_w2v._engine.losses.base.context_curvature`).
+    cbow_mean : bool
+        Average (True) or sum (False) the context vectors.
+    damping : Damping, default=NO_DAMPING
+        See :func:`~sklearn_w2v._engine.losses.base.damped_weights`.
+
+    Notes
+    -----
+    Every context of window ``j`` takes ``dh[j]`` undivided, as in the
+    word2vec C tool and gensim, also when ``h`` is a mean.
     """
     n_rows, n_components = W.shape[1:]
     n_entries = len(outputs)
+    # Entries in the order of grad's rows: the output entries (which take
+    # h, n_outputs[j] of them for window j), then the contexts (which take
+    # dh, n_contexts[j] for window j); output rows offset into W[1].
     rows = np.empty(n_entries + len(contexts), dtype=np.int32)
     np.add(outputs, n_rows, out=rows[:n_entries])
     rows[n_entries:] = contexts
@@ -439,7 +352,7 @@ def cbow_logistic_step(
     entry_curvature[n_entries:] = context_curvature(
         window_curvature, n_contexts, cbow_mean
     )
-    weights = damped_weights(rows, entry_curvature, row_curvature, n_jobs)
+    weights = damped_weights(rows, entry_curvature, damping)
     weights[:n_entries] *= output_factors
     counts = np.concatenate([n_outputs, n_contexts])
     scatter_add(W.reshape(-1, n_components), rows, grad, counts=counts, weights=weights)

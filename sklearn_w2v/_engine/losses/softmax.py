@@ -7,20 +7,24 @@ vector, so this is for the small vocabularies of worked examples; the
 estimator refuses large ones.
 """
 
+from dataclasses import dataclass, replace
+
 import numpy as np
 
+from ..hooks import timed
 from ..scatter import scatter_add
-from .logistic import context_curvature, damped_weights, window_hidden
+from .base import NO_DAMPING, Loss, context_curvature, damped_weights, window_hidden
 
 #: Largest vocabulary ``loss='softmax'`` accepts.
 MAX_SOFTMAX_WORDS = 5000
 
 
 def _softmax_gradients(logits, observed, weight, learning_rate):
-    """Loss and, in place, ``learning_rate * weight * (onehot - softmax)``.
+    """Loss, gradient factors and curvatures of softmax outputs.
 
-    Also returns the curvature ``learning_rate * weight * p * (1 - p)`` of
-    each logit, for damping.
+    The factors ``learning_rate * weight * (onehot - softmax)`` are computed
+    in place of ``logits`` and returned as ``factors``; the curvature
+    ``learning_rate * weight * p * (1 - p)`` of each logit is for damping.
     """
     logits -= logits.max(axis=1, keepdims=True)
     np.exp(logits, out=logits)
@@ -35,116 +39,137 @@ def _softmax_gradients(logits, observed, weight, learning_rate):
     np.negative(logits, out=logits)
     logits[rows, observed] += 1.0
     logits *= scale
-    return loss, curvature
+    return loss, logits, curvature
 
 
-def skipgram_update(W, batch, outputs, learning_rate, row_curvature=None):
-    """Train skip-gram with a full softmax on one minibatch, in place.
+@dataclass(frozen=True, eq=False)
+class Softmax(Loss):
+    """The full softmax: every word's output vector, every minibatch.
 
-    Parameters
-    ----------
-    W : ndarray of shape (2, n_words + 1, n_components), float32, C-contiguous
-        Input vectors ``W[0]`` and output vectors ``W[1]``; row ``n_words``
-        of each is padding.
-    batch : SkipgramBatch
-        The windows, grouped by span, as laid out by
-        :func:`~sklearn_w2v._engine.layout.group_contexts`; each context predicts
-        its window's center word.
-    outputs : None
-        Unused: every word is an output. The argument keeps the signature of
-        the other output layers.
-    learning_rate : float
-        Step size.
-    row_curvature : ndarray of shape (2 * (n_words + 1),), float64, default=None
-        If given, each row's summed curvature in this minibatch is added to
-        it, rows of ``W`` seen as one matrix (sharded training reads it).
+    It draws nothing. Each output row's summed step is damped by its own
+    curvature, counted ``n_jobs`` times
+    (:class:`~sklearn_w2v._engine.losses.base.Damping`).
 
-    Returns
-    -------
-    loss : float
-        Cross-entropy of the minibatch before the update.
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._engine.layout import CbowBatch
+    >>> from sklearn_w2v._engine.losses.softmax import Softmax
+    >>> batch = CbowBatch(np.array([0, 1]), np.array([1, 0, 2]), np.array([1, 2]))
+    >>> W = np.zeros((2, 4, 2), dtype=np.float32)
+    >>> round(float(Softmax().cbow_step(W, batch, None, 0.1) / np.log(3)), 3)
+    2.0
     """
-    n_rows, n_components = W.shape[1:]
-    n_words = n_rows - 1
-    contexts = batch.contexts
-    X = np.take(W[0], contexts, axis=0)
-    U = W[1, :n_words]
-    logits = X @ U.T
-    observed = batch.centers[batch.window_of_positions()]
-    weight = batch.valid.astype(np.float32)
-    loss, curvature = _softmax_gradients(logits, observed, weight, learning_rate)
-    dX = logits @ U
-    dU = logits.T @ X
-    entry_curvature = curvature @ np.einsum("ij,ij->i", U, U)
-    output_curvature = curvature.T @ np.einsum("ij,ij->i", X, X)
-    weights = damped_weights(contexts, entry_curvature, row_curvature)
-    scatter_add(W[0], contexts, dX, weights=weights)
-    U += dU / np.maximum(output_curvature, 1.0)[:, None]
-    if row_curvature is not None:
-        row_curvature[n_rows : n_rows + n_words] += output_curvature
-    return loss
 
+    def skipgram_step(self, W, batch, draws, learning_rate, damping=NO_DAMPING):
+        """Train skip-gram on one minibatch, in place; return its cross-entropy.
 
-def cbow_update(
-    W, batch, outputs, learning_rate, cbow_mean, row_curvature=None, n_jobs=1
-):
-    """Train CBOW with a full softmax on one minibatch, in place.
+        Parameters
+        ----------
+        W : ndarray of shape (2, n_words + 1, n_components), float32
+            Input vectors ``W[0]`` and output vectors ``W[1]``; row ``n_words``
+            of each is padding. C-contiguous.
+        batch : SkipgramBatch
+            The windows, grouped by span, as laid out by
+            :func:`~sklearn_w2v._engine.layout.group_contexts`; each context
+            predicts its window's center word.
+        draws : None
+            The full softmax draws nothing (:meth:`Loss.draw`).
+        learning_rate : float
+            Step size.
+        damping : Damping, default=NO_DAMPING
+            See :func:`~sklearn_w2v._engine.losses.base.damped_weights`; as
+            for the other losses, the input rows damp as with one job.
 
-    As with the other output layers, every context word of a window takes
-    the error on the hidden vector undivided.
+        Returns
+        -------
+        loss : float
+            Cross-entropy of the minibatch before the update.
+        """
+        n_rows = W.shape[1]
+        contexts = batch.contexts
+        with timed("gather ctx"):
+            X = np.take(W[0], contexts, axis=0)
+        U = W[1, : n_rows - 1]
+        logits = X @ U.T
+        observed = batch.centers[batch.window_of_positions()]
+        weight = batch.valid.astype(np.float32)
+        loss, factors, curvature = _softmax_gradients(
+            logits, observed, weight, learning_rate
+        )
+        dX = factors @ U
+        dU = factors.T @ X
+        entry_curvature = curvature @ np.einsum("ij,ij->i", U, U)
+        output_curvature = curvature.T @ np.einsum("ij,ij->i", X, X)
+        input_damping = replace(damping, n_jobs=1)
+        weights = damped_weights(contexts, entry_curvature, input_damping)
+        scatter_add(W[0], contexts, dX, weights=weights)
+        _add_output_step(W, dU, output_curvature, damping)
+        return loss
 
-    Parameters
-    ----------
-    W : ndarray of shape (2, n_words + 1, n_components), float32, C-contiguous
-        Input vectors ``W[0]`` and output vectors ``W[1]``; row ``n_words``
-        of each is padding.
-    batch : CbowBatch
-        The windows, as laid out by :func:`~sklearn_w2v._engine.layout.cbow_windows`.
-    outputs : None
-        Unused: every word is an output. The argument keeps the signature of
-        the other output layers.
-    learning_rate : float
-        Step size.
-    cbow_mean : bool
-        Average (True) or sum (False) the context vectors.
-    row_curvature : ndarray of shape (2 * (n_words + 1),), float64, default=None
-        If given, each row's summed curvature in this minibatch is added to
-        it, rows of ``W`` seen as one matrix (sharded training reads it).
-    n_jobs : int, default=1
-        Jobs adding their steps to ``W`` at once, for the damping
-        (:func:`~sklearn_w2v._engine.losses.logistic.damped_weights`).
+    def cbow_step(
+        self, W, batch, draws, learning_rate, damping=NO_DAMPING, *, cbow_mean=True
+    ):
+        """Train CBOW on one minibatch, in place; return its cross-entropy.
 
-    Returns
-    -------
-    loss : float
-        Cross-entropy of the minibatch before the update, over the windows
-        with at least one context.
-    """
-    n_rows, n_components = W.shape[1:]
-    n_words = n_rows - 1
-    contexts, n_contexts = batch.contexts, batch.n_contexts
-    h = window_hidden(W[0], contexts, n_contexts, cbow_mean)
-    U = W[1, :n_words]
-    logits = h @ U.T
-    weight = (n_contexts > 0).astype(np.float32)
-    loss, curvature = _softmax_gradients(logits, batch.centers, weight, learning_rate)
-    dh = logits @ U
-    dU = logits.T @ h
-    window_curvature = curvature @ np.einsum("ij,ij->i", U, U)
-    output_curvature = curvature.T @ np.einsum("ij,ij->i", h, h)
-    scatter_add(
-        W[0],
-        contexts,
-        dh,
-        counts=n_contexts,
-        weights=damped_weights(
+        As with the other losses, every context word of a window takes the
+        error on the hidden vector undivided.
+
+        Parameters
+        ----------
+        W : ndarray of shape (2, n_words + 1, n_components), float32
+            Input vectors ``W[0]`` and output vectors ``W[1]``; row ``n_words``
+            of each is padding. C-contiguous.
+        batch : CbowBatch
+            The windows, as laid out by
+            :func:`~sklearn_w2v._engine.layout.cbow_windows`.
+        draws : None
+            The full softmax draws nothing (:meth:`Loss.draw`).
+        learning_rate : float
+            Step size.
+        damping : Damping, default=NO_DAMPING
+            See :func:`~sklearn_w2v._engine.losses.base.damped_weights`.
+        cbow_mean : bool, default=True
+            Average (True) or sum (False) the context vectors.
+
+        Returns
+        -------
+        loss : float
+            Cross-entropy of the minibatch before the update, over the windows
+            with at least one context.
+        """
+        n_rows = W.shape[1]
+        contexts, n_contexts = batch.contexts, batch.n_contexts
+        h = window_hidden(W[0], contexts, n_contexts, cbow_mean)
+        U = W[1, : n_rows - 1]
+        logits = h @ U.T
+        weight = (n_contexts > 0).astype(np.float32)
+        loss, factors, curvature = _softmax_gradients(
+            logits, batch.centers, weight, learning_rate
+        )
+        dh = factors @ U
+        dU = factors.T @ h
+        window_curvature = curvature @ np.einsum("ij,ij->i", U, U)
+        output_curvature = curvature.T @ np.einsum("ij,ij->i", h, h)
+        weights = damped_weights(
             contexts,
             context_curvature(window_curvature, n_contexts, cbow_mean),
-            row_curvature,
-            n_jobs,
-        ),
-    )
-    U += dU / np.maximum(n_jobs * output_curvature, 1.0)[:, None]
-    if row_curvature is not None:
-        row_curvature[n_rows : n_rows + n_words] += output_curvature
-    return loss
+            damping,
+        )
+        scatter_add(W[0], contexts, dh, counts=n_contexts, weights=weights)
+        _add_output_step(W, dU, output_curvature, damping)
+        return loss
+
+
+def _add_output_step(W, dU, output_curvature, damping):
+    """Add in place each output row's step, damped by its own curvature.
+
+    Every output row of ``W[1]`` but the padding takes exactly one step, so
+    no scatter is needed; the recorded curvature of output row ``r`` is entry
+    ``n_rows + r`` of ``damping.row_curvature``.
+    """
+    n_rows = W.shape[1]
+    cap = np.maximum(damping.n_jobs * output_curvature, 1.0)
+    W[1, : n_rows - 1] += dU / cap[:, None]
+    if damping.row_curvature is not None:
+        damping.row_curvature[n_rows : 2 * n_rows - 1] += output_curvature
