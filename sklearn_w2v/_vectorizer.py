@@ -525,8 +525,8 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
     def _train_on(self, spool, X, previous, shard_plan):
         """Train from ``previous`` on the spool; a fitted copy, callback context.
 
-        Grow the vocabulary, make the initial weights, fit the engine, and
-        make the fitted copy.
+        The steps: grow the vocabulary, make the initial weights, build the
+        engine's settings, fit the engine, make the fitted copy.
         """
         index_to_key, counts_in_X, word_counts = self._grow_vocabulary(spool, previous)
         context = self._init_callback_context(max_subtasks=self.epochs)
@@ -543,18 +543,28 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
             sharded=shard_plan[0] is not None,
             epoch_callback=epoch_tasks(context, self, X),
         )
-        loss_curve, n_words_trained = engine_fit(
+        trained = engine_fit(
             W, spool, int(counts_in_X.sum()), settings, rng, shard_plan
         )
-        fitted = copy.copy(self)
-        fitted.loss_curve_ = np.concatenate([previous.loss_curve, loss_curve])
-        fitted.n_words_trained_ = previous.n_words_trained + n_words_trained
-        fitted._rng = rng  # partial_fit goes on drawing from it
-        fitted.word_counts_ = word_counts
-        fitted._set_vectors(W, index_to_key)
+        fitted = self._fitted_copy(previous, trained, W, index_to_key, word_counts)
         # Pooling statistics come from the in-vocabulary tokens of X.
         fitted._fit_pooling_blocks(spool.documents(), previous.document_frequency)
         return fitted, context
+
+    def _fitted_copy(self, previous, trained, W, index_to_key, word_counts):
+        """A copy of the vectorizer with the fitted attributes of ``W``.
+
+        ``trained``: the loss curve and the centers trained of this call,
+        appended to those of ``previous``.
+        """
+        loss_curve, n_words_trained = trained
+        fitted = copy.copy(self)
+        fitted.loss_curve_ = np.concatenate([previous.loss_curve, loss_curve])
+        fitted.n_words_trained_ = previous.n_words_trained + n_words_trained
+        fitted._rng = previous.rng  # partial_fit goes on drawing from it
+        fitted.word_counts_ = word_counts
+        fitted._set_vectors(W, index_to_key)
+        return fitted
 
     def _grow_vocabulary(self, spool, previous):
         """Add the frequent new words of the spool; map its slots to their rows.
