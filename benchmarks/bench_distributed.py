@@ -4,10 +4,10 @@ Part 1 trains skip-gram on the SOTU corpus (d=100, window 5, min_count 5, 5
 negatives, subsample 1e-3, 5 epochs) with ``n_shards`` = 1, 2, 4, 8,
 simulated sequentially in this process (the same tasks and rounds a cluster
 would run), and prints analogy accuracy on questions-words.txt, WordSim-353
-Spearman and seconds per shard count, then k = 4 with the other combination
-rules (Adasum, and the per-row averaging of SPARK-24666) instead of the
-curvature rule, and the acceptance check at k = 4 against k = 1 (analogy
-within 0.01, WordSim within 0.02).
+Spearman and seconds per shard count, and the acceptance check at k = 4
+against k = 1 (analogy within 0.01, WordSim within 0.02). The rounds and the
+bytes they move are read from the engine's ``"round"`` events
+(``sklearn_w2v._engine.hooks``).
 
 Part 2 compares, on this machine, a 2-worker Dask ``LocalCluster`` (one
 thread per worker) training 2 shards with ``n_jobs=2`` forked training, in
@@ -25,25 +25,34 @@ import time
 import numpy as np
 from _common import DEFAULTS, load_sentences, make_ours, quality
 
-from sklearn_w2v._engine import sharded as _distributed
+from sklearn_w2v._engine import hooks
 
 
 def fit(sentences, seed, **params):
-    """Fit skip-gram with the benchmark's hyperparameters; model and seconds."""
+    """Fit skip-gram with the benchmark's hyperparameters.
+
+    Returns the model, its seconds and the fields of its ``"round"`` events.
+    """
     model = make_ours(dict(DEFAULTS, algorithm="skipgram"), random_state=seed, **params)
-    started = time.perf_counter()
-    model.fit(sentences)
-    return model, time.perf_counter() - started
+    rounds = []
+
+    def observer(event, fields):
+        if event == "round":
+            rounds.append(fields)
+
+    with hooks.observing(observer):
+        started = time.perf_counter()
+        model.fit(sentences)
+        seconds = time.perf_counter() - started
+    return model, seconds, rounds
 
 
-def per_round(model):
+def per_round(rounds):
     """Bytes to and from the workers per round, and rounds per epoch."""
-    stats = model._sync_stats
-    n_rounds = stats["n_rounds"] * DEFAULTS["epochs"]
     return (
-        stats["bytes_to_workers"] / n_rounds,
-        stats["bytes_from_workers"] / n_rounds,
-        stats["n_rounds"],
+        sum(r["bytes_to_workers"] for r in rounds) / len(rounds),
+        sum(r["bytes_from_workers"] for r in rounds) / len(rounds),
+        rounds[0]["n_rounds"],
     )
 
 
@@ -56,32 +65,17 @@ def quality_table(sentences, shard_counts, seeds):
     for k in shard_counts:
         rows = []
         for seed in range(seeds):
-            model, seconds = fit(sentences, seed, n_shards=k)
+            model, seconds, rounds = fit(sentences, seed, n_shards=k)
             rows.append((*quality(model.wv_.index_to_key, model.wv_.vectors), seconds))
         rows = np.array(rows)
         mean, std = rows.mean(axis=0), rows.std(axis=0)
         means[k] = mean
-        _, back, n_rounds = per_round(model)
+        _, back, n_rounds = per_round(rounds)
         print(
             f"{k:>6} {n_rounds:>12} {mean[0]:>7.4f} ± {std[0]:.4f} "
             f"{mean[1]:>7.4f} ± {std[1]:.4f} {mean[2]:>8.1f} {back / 2**20:>14.2f}",
             flush=True,
         )
-    if 4 in shard_counts:
-        # The rules the design did not choose, on seed 0.
-        chosen = _distributed.SYNC_RULE
-        for rule, label in (("adasum", "Adasum"), ("average", "per-row averaging")):
-            _distributed.SYNC_RULE = rule
-            try:
-                model, seconds = fit(sentences, 0, n_shards=4)
-            finally:
-                _distributed.SYNC_RULE = chosen
-            analogy, wordsim = quality(model.wv_.index_to_key, model.wv_.vectors)
-            print(
-                f"{'4 ' + rule[:3]:>6} {per_round(model)[2]:>12} {analogy:>7.4f} "
-                f"{'':8} {wordsim:>7.4f} {'':8} {seconds:>8.1f}   ({label}, seed 0)",
-                flush=True,
-            )
     if 1 in means and 4 in means:
         analogy = means[4][0] - means[1][0]
         wordsim = means[4][1] - means[1][1]
@@ -107,7 +101,7 @@ def throughput(sentences, repeats):
         for _ in range(repeats):
             forked.append(fit(sentences, 0, n_jobs=2)[1])
             with parallel_backend("dask"):
-                model, seconds = fit(sentences, 0, n_shards=2)
+                model, seconds, rounds = fit(sentences, 0, n_shards=2)
             clustered.append(seconds)
     ours = n_words / statistics.median(clustered)
     theirs = n_words / statistics.median(forked)
@@ -115,7 +109,7 @@ def throughput(sentences, repeats):
         f"2-worker LocalCluster, 2 shards: {ours:,.0f} words/s; n_jobs=2 forked: "
         f"{theirs:,.0f} words/s; ratio {ours / theirs:.2f}"
     )
-    to_workers, back, n_rounds = per_round(model)
+    to_workers, back, n_rounds = per_round(rounds)
     weights = model.input_vectors_.nbytes + model.output_vectors_.nbytes
     print(
         f"per round ({n_rounds} rounds/epoch, 2 shards): driver -> workers "
@@ -168,7 +162,7 @@ def main():
     sentences = load_sentences()
     print(
         f"SOTU: {len(sentences):,} sentences, {sum(map(len, sentences)):,} tokens; "
-        f"skip-gram, {args.seeds} seed(s), {_distributed.SYNC_RULE} rule"
+        f"skip-gram, {args.seeds} seed(s), curvature rule"
     )
     if not args.no_quality:
         quality_table(sentences, args.shards, args.seeds)

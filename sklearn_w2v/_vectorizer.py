@@ -5,19 +5,20 @@ from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
-from joblib import cpu_count
 
 from ._base import _PoolingVectorizer
 from ._corpus.parts import cluster_size, corpus_parts, count_in_parts
-from ._corpus.spool import CorpusSpool, spool_directory, training_corpus
+from ._corpus.spool import CorpusSpool, spool_directory
 from ._corpus.text import build_analyzer
 from ._corpus.vocabulary import grow_vocabulary
-from ._engine.loop import train
-from ._engine.losses.softmax import MAX_SOFTMAX_WORDS
-from ._engine.sharded import train_sharded
-from ._engine.tables import huffman_tree, keep_probabilities, noise_table
-from ._engine.weights import copy_pretrained, extend_weights
-from ._fitting import PreviousFit, make_generator
+from ._fitting import (
+    PreviousFit,
+    check_output_layer,
+    engine_fit,
+    initial_weights,
+    make_generator,
+    training_settings,
+)
 from ._keyedvectors.keyed_vectors import KeyedVectors
 from ._sklearn_compat import (
     CallbackSupportMixin,
@@ -26,19 +27,6 @@ from ._sklearn_compat import (
     _fit_context,
     epoch_tasks,
 )
-
-
-def _training_jobs(n_jobs):
-    """Jobs of one fit on this machine: None is 1, -1 all cores, -2 all but one...
-
-    Not joblib's ``effective_n_jobs``, which reads the active backend and
-    configuration: under a Dask backend ``None`` would mean its worker count.
-    """
-    if n_jobs is None:
-        return 1
-    if n_jobs == 0:
-        raise ValueError("n_jobs=0 means no job: use 1 (or None), or -1 for all cores.")
-    return n_jobs if n_jobs > 0 else max(cpu_count() + 1 + n_jobs, 1)
 
 
 class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
@@ -475,55 +463,9 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         self : Word2VecVectorizer
             The updated vectorizer.
         """
-        previous = self._previous_fit() if hasattr(self, "wv_") else None
+        previous = PreviousFit.of(self) if hasattr(self, "wv_") else None
         with self._fitting(X, "partial_fit", previous=previous):
             return self
-
-    def _previous_fit(self):
-        """The fitted state that ``partial_fit`` goes on from."""
-        tree_outputs = len(self.output_vectors_) < len(self.wv_)
-        if self.loss == "hierarchical_softmax" or tree_outputs:
-            raise ValueError(
-                "partial_fit cannot go on training with hierarchical softmax: the "
-                "output vectors are the inner nodes of a Huffman tree built from "
-                "the word counts, which new documents change. Fit on all the "
-                "documents at once, or use loss='negative_sampling' or 'softmax'."
-            )
-        if self.n_components != self.wv_.vector_size:
-            raise ValueError(
-                f"n_components={self.n_components} but the fitted vectors have "
-                f"{self.wv_.vector_size} components; partial_fit cannot change it."
-            )
-        return PreviousFit(
-            index_to_key=self.wv_.index_to_key,
-            word_counts=self.word_counts_,
-            W_in=self.input_vectors_,
-            W_out=self.output_vectors_,
-            # A copy: a failed call must not move the generator on.
-            rng=copy.deepcopy(self._rng),
-            loss_curve=self.loss_curve_,
-            n_words_trained=self.n_words_trained_,
-            document_frequency=getattr(self, "_document_frequency", None),
-        )
-
-    def _check_output_layer(self, n_words):
-        """Validate ``loss`` and ``word_vectors`` against the vocabulary size."""
-        if self.loss == "softmax" and n_words > MAX_SOFTMAX_WORDS:
-            megabytes = self.batch_size * 2 * self.window * n_words * 4 / 2**20
-            raise ValueError(
-                f"loss='softmax' scores every word for every context: with "
-                f"{n_words:,} words that is a dense product of about "
-                f"{megabytes:,.0f} MiB per minibatch and an update of all output "
-                f"vectors at each step. It accepts at most {MAX_SOFTMAX_WORDS:,} "
-                "words: set max_features (or raise min_count), or use "
-                "loss='negative_sampling' or 'hierarchical_softmax'."
-            )
-        if self.loss == "hierarchical_softmax" and self.word_vectors != "input":
-            raise ValueError(
-                f"word_vectors={self.word_vectors!r} needs one output vector per "
-                "word; with loss='hierarchical_softmax' the output matrix holds "
-                "the Huffman tree's inner nodes. Use word_vectors='input'."
-            )
 
     @contextmanager
     def _fitting(self, X, method, *, previous):
@@ -544,14 +486,15 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
             )
         # Removed however the fit ends, SIGTERM included; after SIGKILL, by
         # the next fit.
+        shard_plan = self._shard_plan()
         with spool_directory() as directory:
-            spool = self._count(X, directory)
+            spool = self._count(X, directory, shard_plan)
             if spool.n_documents == 0:
                 raise ValueError(
                     f"{type(self).__name__}.{method} needs at least one "
                     "document; X is empty."
                 )
-            fitted, context = self._train_on(spool, X, previous)
+            fitted, context = self._train_on(spool, X, previous, shard_plan)
             vars(self).update(vars(fitted))
             context.call_on_fit_task_end(
                 estimator=self, X=X, reconstruction_attributes={}
@@ -565,9 +508,9 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
             return None, None
         return self.n_shards, cluster_size()
 
-    def _count(self, X, directory):
+    def _count(self, X, directory, shard_plan):
         """The counting pass: in parts, as tasks, when training on shards."""
-        n_shards, n_workers = self._shard_plan()
+        n_shards, n_workers = shard_plan
         parts = None
         # Pruning while counting is a sequential process: one pass.
         if n_shards is not None and self.max_vocab_size is None:
@@ -579,8 +522,56 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         analyzer = build_analyzer(self.get_params(deep=False))
         return count_in_parts(parts, analyzer, self.input, directory, n_workers)
 
-    def _train_on(self, spool, X, previous):
-        """Train from ``previous`` on the spool; a fitted copy, callback context."""
+    def _train_on(self, spool, X, previous, shard_plan):
+        """Train from ``previous`` on the spool; a fitted copy, callback context.
+
+        The steps: grow the vocabulary, make the initial weights, build the
+        engine's settings, fit the engine, make the fitted copy.
+        """
+        index_to_key, counts_in_X, word_counts = self._grow_vocabulary(spool, previous)
+        context = self._init_callback_context(max_subtasks=self.epochs)
+        context.call_on_fit_task_begin(estimator=self, X=X)
+        rng = previous.rng
+        W = initial_weights(previous, index_to_key, self.init_vectors)
+        settings = training_settings(
+            self.get_params(deep=False),
+            W,
+            rng,
+            counts_in_X=counts_in_X,
+            word_counts=word_counts,
+            longest_document=spool.longest_document,
+            sharded=shard_plan[0] is not None,
+            epoch_callback=epoch_tasks(context, self, X),
+        )
+        trained = engine_fit(
+            W, spool, int(counts_in_X.sum()), settings, rng, shard_plan
+        )
+        fitted = self._fitted_copy(previous, trained, W, index_to_key, word_counts)
+        # Pooling statistics come from the in-vocabulary tokens of X.
+        fitted._fit_pooling_blocks(spool.documents(), previous.document_frequency)
+        return fitted, context
+
+    def _fitted_copy(self, previous, trained, W, index_to_key, word_counts):
+        """A copy of the vectorizer with the fitted attributes of ``W``.
+
+        ``trained``: the loss curve and the centers trained of this call,
+        appended to those of ``previous``.
+        """
+        loss_curve, n_words_trained = trained
+        fitted = copy.copy(self)
+        fitted.loss_curve_ = np.concatenate([previous.loss_curve, loss_curve])
+        fitted.n_words_trained_ = previous.n_words_trained + n_words_trained
+        fitted._rng = previous.rng  # partial_fit goes on drawing from it
+        fitted.word_counts_ = word_counts
+        fitted._set_vectors(W, index_to_key)
+        return fitted
+
+    def _grow_vocabulary(self, spool, previous):
+        """Add the frequent new words of the spool; map its slots to their rows.
+
+        Returns the vocabulary, the counts of its words in ``X`` and their
+        counts over every call.
+        """
         index_to_key, rows, counts_in_X = grow_vocabulary(
             previous.index_to_key,
             list(spool.slots),
@@ -589,67 +580,10 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
             max_features=self.max_features,
         )
         spool.map_slots(rows)
-        n_old, n_words = len(previous.index_to_key), len(index_to_key)
         word_counts = counts_in_X.copy()
-        word_counts[:n_old] += previous.word_counts
-        self._check_output_layer(n_words)
-        huffman = None
-        if self.loss == "hierarchical_softmax":
-            huffman = huffman_tree(word_counts)
-
-        context = self._init_callback_context(max_subtasks=self.epochs)
-        context.call_on_fit_task_begin(estimator=self, X=X)
-        rng = previous.rng
-        W = extend_weights(previous.W_in, previous.W_out, n_words - n_old, rng)
-        if self.init_vectors is not None:
-            new = slice(n_old, n_words)
-            copy_pretrained(W[0, new], index_to_key[new], self.init_vectors)
-        corpus = training_corpus(spool, int(counts_in_X.sum()))
-        params = dict(
-            word_counts=counts_in_X,
-            keep_prob=keep_probabilities(word_counts, self.subsample),
-            noise_table=noise_table(word_counts, self.ns_exponent),
-            algorithm=self.algorithm,
-            window=self.window,
-            shrink_windows=self.shrink_windows,
-            longest_document=spool.longest_document,
-            n_negative=self.n_negative,
-            loss=self.loss,
-            huffman=huffman,
-            cbow_mean=self.cbow_mean,
-            learning_rate=self.learning_rate,
-            min_learning_rate=self.min_learning_rate,
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            n_jobs=_training_jobs(self.n_jobs),
-            rng=rng,
-            verbose=self.verbose,
-            epoch_callback=epoch_tasks(context, self, X),
-        )
-        n_shards, n_workers = self._shard_plan()
-        sync_stats = None
-        if n_shards is None:
-            loss_curve, n_words_trained = train(W, corpus, **params)
-        else:
-            loss_curve, n_words_trained, sync_stats = train_sharded(
-                W,
-                corpus,
-                n_shards=n_shards,
-                n_tokens=int(counts_in_X.sum()),
-                directory=spool.directory,
-                n_workers=n_workers,
-                **params,
-            )
-        fitted = copy.copy(self)
-        fitted.loss_curve_ = np.concatenate([previous.loss_curve, loss_curve])
-        fitted.n_words_trained_ = previous.n_words_trained + n_words_trained
-        fitted._rng = rng  # partial_fit goes on drawing from it
-        fitted._sync_stats = sync_stats  # rounds and bytes, for the benchmark
-        fitted.word_counts_ = word_counts
-        fitted._set_vectors(W, index_to_key)
-        # Pooling statistics come from the in-vocabulary tokens of X.
-        fitted._fit_pooling_blocks(spool.documents(), previous.document_frequency)
-        return fitted, context
+        word_counts[: len(previous.index_to_key)] += previous.word_counts
+        check_output_layer(self.get_params(deep=False), len(index_to_key))
+        return index_to_key, counts_in_X, word_counts
 
     def _set_vectors(self, W, index_to_key):
         n_words = len(index_to_key)

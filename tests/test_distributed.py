@@ -1,6 +1,7 @@
 """Data-parallel training over shards: combining, shards, rounds, clusters, faults."""
 
 import os
+import re
 from contextlib import contextmanager
 
 import joblib
@@ -12,13 +13,9 @@ from sklearn_w2v import Word2VecVectorizer
 from sklearn_w2v._corpus import parts as counting
 from sklearn_w2v._corpus.parts import cluster_size
 from sklearn_w2v._corpus.text import build_analyzer
+from sklearn_w2v._engine import hooks
 from sklearn_w2v._engine import sharded as _distributed
-from sklearn_w2v._engine.delta_combination import (
-    apply_averaged_deltas,
-    apply_round,
-    combine_adasum,
-    combine_by_curvature,
-)
+from sklearn_w2v._engine.delta_combination import apply_round, combine_by_curvature
 from sklearn_w2v._engine.sharded import (
     RoundTask,
     check_result,
@@ -29,6 +26,19 @@ from sklearn_w2v._engine.sharded import (
 PARAMS = dict(n_components=8, min_count=1, epochs=2, random_state=0, batch_size=64)
 
 
+@contextmanager
+def observed_rounds():
+    """The fields of every ``"round"`` event emitted while the context is open."""
+    rounds = []
+
+    def observer(event, fields):
+        if event == "round":
+            rounds.append(fields)
+
+    with hooks.observing(observer):
+        yield rounds
+
+
 def random_results(rng, n_rows=12, n_components=3, n_shards=3):
     results = []
     for _ in range(n_shards):
@@ -36,65 +46,6 @@ def random_results(rng, n_rows=12, n_components=3, n_shards=3):
         delta = rng.standard_normal((len(rows), n_components)).astype(np.float32)
         results.append((rows, delta))
     return results
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_averaged_deltas_match_a_loop_over_shards_and_rows(seed):
-    rng = np.random.default_rng(seed)
-    results = random_results(rng)
-    W = rng.standard_normal((12, 3)).astype(np.float32)
-    expected = W.astype(np.float64)
-    for row in range(len(W)):
-        touching = [
-            delta[list(rows).index(row)] for rows, delta in results if row in rows
-        ]
-        if touching:
-            expected[row] += np.sum(touching, axis=0) / len(touching)
-    touches = apply_averaged_deltas(W, results)
-    np.testing.assert_allclose(W, expected, rtol=1e-5, atol=1e-6)
-    assert touches.tolist() == [
-        sum(row in rows for rows, _ in results) for row in range(12)
-    ]
-
-
-def adasum_reference(a, b):
-    dot = float(a @ b)
-    na, nb = float(a @ a), float(b @ b)
-    if na == 0:
-        return b
-    if nb == 0:
-        return a
-    return a + b - dot / (2 * na) * a - dot / (2 * nb) * b
-
-
-@pytest.mark.parametrize("n_shards", [1, 2, 3, 5])
-def test_adasum_matches_a_pairwise_loop_over_rows(n_shards):
-    rng = np.random.default_rng(n_shards)
-    results = random_results(rng, n_shards=n_shards)
-    rows, delta = combine_adasum(results)
-    dense = []
-    for shard_rows, shard_delta in results:
-        full = np.zeros((12, 3))
-        full[shard_rows] = shard_delta
-        dense.append(full)
-    # The same tree: neighbours pair up, an odd one out waits a level.
-    while len(dense) > 1:
-        paired = [
-            np.array([adasum_reference(a[i], b[i]) for i in range(12)])
-            for a, b in zip(dense[::2], dense[1::2], strict=False)
-        ]
-        dense = paired + dense[len(dense) - len(dense) % 2 :]
-    expected_rows = np.unique(np.concatenate([r for r, _ in results]))
-    np.testing.assert_array_equal(rows, expected_rows)
-    np.testing.assert_allclose(delta, dense[0][expected_rows], rtol=1e-5, atol=1e-6)
-
-
-def test_adasum_sums_orthogonal_and_averages_equal_deltas():
-    row = np.array([0])
-    x = np.array([[1.0, 0.0]], dtype=np.float32)
-    y = np.array([[0.0, 1.0]], dtype=np.float32)
-    assert combine_adasum([(row, x), (row, y)])[1].tolist() == [[1.0, 1.0]]
-    assert combine_adasum([(row, x), (row, x)])[1].tolist() == [[1.0, 0.0]]
 
 
 @pytest.mark.parametrize("n_shards", [1, 2, 3, 5])
@@ -138,10 +89,21 @@ def test_curvature_rule_sums_rare_rows_and_averages_saturated_ones():
     assert combine_by_curvature([(row, x, zero)])[1].tolist() == x.tolist()
 
 
-def test_apply_round_names_an_unknown_rule():
-    W = np.zeros((2, 2), dtype=np.float32)
-    with pytest.raises(ValueError, match="rule must be one of"):
-        apply_round(W, [], "sum")
+def test_apply_round_adds_the_combined_deltas_once_per_row():
+    rng = np.random.default_rng(0)
+    results = [
+        (rows, delta, rng.random(len(rows)).astype(np.float32))
+        for rows, delta in random_results(rng)
+    ]
+    W = rng.standard_normal((12, 3)).astype(np.float32)
+    expected = W.copy()
+    rows, delta = combine_by_curvature(results)
+    expected[rows] += delta
+    apply_round(W, results)
+    np.testing.assert_array_equal(W, expected)
+    before = W.copy()
+    apply_round(W, [])
+    np.testing.assert_array_equal(W, before)
 
 
 @pytest.mark.parametrize("n_shards", [1, 2, 3, 7])
@@ -252,14 +214,22 @@ def test_bad_n_shards_is_named(topic_corpus, n_shards):
 
 def test_sharded_fit_is_reproducible_and_differs_by_shard_count(topic_corpus):
     documents, _ = topic_corpus
-    first = Word2VecVectorizer(**PARAMS, n_shards=3).fit(documents)
+    with observed_rounds() as rounds:
+        first = Word2VecVectorizer(**PARAMS, n_shards=3).fit(documents)
     second = Word2VecVectorizer(**PARAMS, n_shards=3).fit(documents)
     np.testing.assert_array_equal(first.wv_.vectors, second.wv_.vectors)
     other = Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
     assert not np.array_equal(first.wv_.vectors, other.wv_.vectors)
     assert first.loss_curve_.shape == (2,)
     assert first.n_words_trained_ > 0
-    assert first._sync_stats["n_rounds"] >= 1
+    # One event per round of each epoch; nothing goes to workers in-process.
+    n_rounds = rounds[0]["n_rounds"]
+    assert n_rounds >= 1
+    assert [(r["epoch"], r["round"]) for r in rounds] == [
+        (epoch, r) for epoch in range(2) for r in range(n_rounds)
+    ]
+    assert all(r["n_shards"] == 3 and r["bytes_to_workers"] == 0 for r in rounds)
+    assert all(r["bytes_from_workers"] > 0 for r in rounds)
 
 
 def topic_separation(model):
@@ -291,10 +261,10 @@ def test_sharded_training_learns_as_plain_training_does(n_shards):
 def test_n_jobs_keeps_its_meaning_without_a_cluster(topic_corpus):
     documents, _ = topic_corpus
     assert cluster_size() is None
-    with joblib.parallel_backend("threading", n_jobs=2):
+    with joblib.parallel_backend("threading", n_jobs=2), observed_rounds() as rounds:
         assert cluster_size() is None
         model = Word2VecVectorizer(**PARAMS, n_jobs=1).fit(documents)
-    assert model._sync_stats is None
+    assert rounds == []
     plain = Word2VecVectorizer(**PARAMS, n_jobs=1).fit(documents)
     np.testing.assert_array_equal(model.wv_.vectors, plain.wv_.vectors)
 
@@ -385,11 +355,11 @@ def test_a_local_cluster_trains_as_the_simulation_does():
     documents, _ = make_topic_corpus(200)
     simulated = Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
     runs = []
-    with local_cluster():
+    with local_cluster(), observed_rounds() as rounds:
         assert cluster_size() == 2
         for _ in range(2):
             runs.append(Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents))
-    assert runs[0]._sync_stats["bytes_to_workers"] > 0
+    assert all(r["bytes_to_workers"] > 0 for r in rounds)
     np.testing.assert_array_equal(runs[0].wv_.vectors, runs[1].wv_.vectors)
     np.testing.assert_allclose(
         runs[0].wv_.vectors, simulated.wv_.vectors, rtol=1e-5, atol=1e-6
@@ -493,10 +463,11 @@ def test_a_cluster_backend_alone_does_not_shard_a_fit(topic_corpus):
         ) as cluster,
         distributed.Client(cluster),
         joblib.parallel_config(backend="dask"),
+        observed_rounds() as rounds,
     ):
         assert cluster_size() == 2
         model = Word2VecVectorizer(**PARAMS).fit(documents)
-    assert model._sync_stats is None
+    assert rounds == []
     np.testing.assert_array_equal(model.wv_.vectors, local.wv_.vectors)
 
 
@@ -542,3 +513,31 @@ def test_a_grid_search_on_dask_scores_as_a_local_one(topic_corpus):
             remote.best_estimator_["w2v"].wv_.vectors,
             local.best_estimator_["w2v"].wv_.vectors,
         )
+
+
+def _line_kinds(text):
+    """The lines of ``text`` with their numbers blanked: what kind of line each is."""
+    return [re.sub(r"\d+(?:[.,]\d+)*", "#", line) for line in text.strip().splitlines()]
+
+
+@pytest.mark.parametrize("verbose", [1, 2])
+def test_sharded_and_local_fits_print_the_same_kinds_of_lines(verbose, capsys):
+    from conftest import make_topic_corpus
+
+    documents, _ = make_topic_corpus(400)
+    params = dict(PARAMS, subsample=0.0, verbose=verbose)
+    Word2VecVectorizer(**params).fit(documents)
+    local = _line_kinds(capsys.readouterr().err)
+    Word2VecVectorizer(**params, n_shards=3).fit(documents)
+    sharded = _line_kinds(capsys.readouterr().err)
+    epoch_line = "epoch #/#: loss #, # words/s, elapsed #s, ETA #s"
+    assert sharded.count(epoch_line) == local.count(epoch_line) == 2
+    if verbose == 1:
+        assert sharded == local
+    else:
+        # Tenths of each epoch, as the local fit prints them.
+        tenth_line = "epoch #/# #%: loss #, # words/s, elapsed #s, ETA #s"
+        assert sharded.count(tenth_line) >= 10
+        epoch_kinds = {epoch_line, tenth_line}
+        assert {kind for kind in local if kind.startswith("epoch")} == epoch_kinds
+        assert {kind for kind in sharded if kind.startswith("epoch")} == epoch_kinds

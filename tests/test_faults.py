@@ -18,10 +18,10 @@ from numpy.testing import assert_array_equal
 
 from sklearn_w2v import Word2VecVectorizer
 from sklearn_w2v._corpus import spool as spool_module
-from sklearn_w2v._engine.loop import _CAN_FORK, run_job_in_child
+from sklearn_w2v._engine.jobs import CAN_FORK, run_job_in_child
 from sklearn_w2v.datasets import load_sotu
 
-requires_fork = pytest.mark.skipif(not _CAN_FORK, reason="jobs fork on Linux only")
+requires_fork = pytest.mark.skipif(not CAN_FORK, reason="jobs fork on Linux only")
 
 FIT_SCRIPT = """
 import os, sys

@@ -7,7 +7,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 
-import sklearn_w2v._vectorizer as vectorizer_module
+import sklearn_w2v._fitting as fitting
 from sklearn_w2v import KeyedVectors, Word2VecVectorizer
 from sklearn_w2v._corpus.text import encode_known
 from sklearn_w2v._engine.tables import keep_probabilities, noise_table
@@ -239,12 +239,12 @@ def test_documents_without_known_or_frequent_words():
 def test_noise_and_subsampling_use_the_updated_counts(monkeypatch):
     recorded = []
 
-    def recording_train(W, corpus, **settings):
+    def recording_make_settings(W, rng, **settings):
         recorded.append(settings)
-        return train(W, corpus, **settings)
+        return make_settings(W, rng, **settings)
 
-    train = vectorizer_module.train
-    monkeypatch.setattr(vectorizer_module, "train", recording_train)
+    make_settings = fitting.make_settings
+    monkeypatch.setattr(fitting, "make_settings", recording_make_settings)
     params = dict(PARAMS, subsample=1e-2)
     vectorizer = Word2VecVectorizer(**params).partial_fit(_topic_documents(40, 0))
     birds = TOPICS + [[f"bird{i}" for i in range(4)]]

@@ -13,7 +13,7 @@ from conftest import make_topic_corpus
 from numpy.testing import assert_allclose, assert_array_equal
 
 import sklearn_w2v._corpus.spool as spool_module
-import sklearn_w2v._engine.loop as training
+import sklearn_w2v._engine.steps as steps
 from sklearn_w2v import LineCorpus, Word2VecVectorizer
 from sklearn_w2v._corpus.spool import CorpusSpool
 from sklearn_w2v._engine.sampling import stream_segments
@@ -204,7 +204,7 @@ def test_a_25000_token_document_is_trained_in_full(monkeypatch, chunk_tokens):
             segments.append(segment)
             yield segment
 
-    monkeypatch.setattr(training, "stream_segments", recording)
+    monkeypatch.setattr(steps, "stream_segments", recording)
     chunk_tokens(4096)  # the document is read in 7 chunks
     params = _params(subsample=0.0, epochs=3, batch_size=64, window=3)
     vectorizer = Word2VecVectorizer(**params).fit([document])
@@ -318,7 +318,7 @@ def test_training_segments_stay_chunk_sized(monkeypatch, chunk_tokens, documents
             sizes.append(len(segment[0]))
             yield segment
 
-    monkeypatch.setattr(training, "stream_segments", recording)
+    monkeypatch.setattr(steps, "stream_segments", recording)
     chunk_tokens(100)
     Word2VecVectorizer(**_params(subsample=0.0)).fit(documents)
     n_tokens = sum(len(document.split()) for document in documents)

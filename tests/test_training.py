@@ -38,7 +38,7 @@ def _initial_weights(n_words, n_components, rng):
 
 
 def _params(counts, algorithm, subsample, **params):
-    """Keyword arguments of train() and make_settings() on the topic corpus."""
+    """Keyword arguments of make_settings() on the topic corpus."""
     return dict(
         dict(
             word_counts=counts,
@@ -75,7 +75,8 @@ def _fit(
     rng = make_generator(random_state)
     W = _initial_weights(len(counts), n_components, rng)
     params = _params(counts, algorithm, subsample, **params)
-    loss_curve, n_words_trained = train(W, [(ids, doc_ids)], rng=rng, **params)
+    settings = make_settings(W, rng, **params)
+    loss_curve, n_words_trained = train(W, [(ids, doc_ids)], settings, rng)
     return W, loss_curve, n_words_trained
 
 
@@ -257,7 +258,7 @@ def test_two_jobs_train_to_finite_weights_with_decreasing_loss(
     algorithm, cbow_mean, can_fork, monkeypatch
 ):
     # Forked processes on Linux, threads where fork is unavailable.
-    monkeypatch.setattr(training, "_CAN_FORK", can_fork)
+    monkeypatch.setattr(training, "CAN_FORK", can_fork)
     W, curve, n_trained = _fit(algorithm, cbow_mean=cbow_mean, n_jobs=2)
     assert np.all(np.isfinite(W))
     assert n_trained == 5 * len(_topic_corpus()[0])
@@ -337,9 +338,9 @@ def test_overlapping_fits_in_threads_restore_the_blas_threads(
     documents, _ = topic_corpus
     inside = {"first": threading.Event(), "second": threading.Event()}
     first_done = threading.Event()
-    real_run_epochs = training._run_epochs
+    real_run_epochs = training.run_epochs
 
-    def run_epochs(*args):
+    def run_epochs(*args, **kwargs):
         # Runs inside the fit's BLAS limit. The first fit to limit is the
         # first to restore: it waits for the second to be inside its limit,
         # and the second waits for the first fit to return.
@@ -347,7 +348,7 @@ def test_overlapping_fits_in_threads_restore_the_blas_threads(
         inside[name].set()
         other = inside["second"] if name == "first" else first_done
         assert other.wait(timeout=30)
-        return real_run_epochs(*args)
+        return real_run_epochs(*args, **kwargs)
 
     errors = []
 
@@ -360,7 +361,7 @@ def test_overlapping_fits_in_threads_restore_the_blas_threads(
             if threading.current_thread().name == "first":
                 first_done.set()
 
-    monkeypatch.setattr(training, "_run_epochs", run_epochs)
+    monkeypatch.setattr(training, "run_epochs", run_epochs)
     # No limit set here: threadpoolctl lets only the thread that set OpenBLAS's
     # limit set it again until its block ends, so the fits' threads could not.
     before = _pool_threads()

@@ -11,6 +11,22 @@ A stage's time is exclusive: the time of the stages nested in it is counted
 for them, not for it, so the stages of a fit add up to its training time.
 Forked training jobs inherit the observers; an observer that must bring
 their events back to the parent writes them where the parent reads them.
+
+The events, with their fields:
+
+``"stage"``
+    ``name``, ``seconds``: the exclusive time of one timed stage. Of the
+    stages, the executors time ``"stream"``, the reading and subsampling of each
+    segment of an epoch's stream (:func:`timed_iteration` over
+    :func:`~sklearn_w2v._engine.steps.epoch_segments`), in every job and
+    every sharded task.
+``"round"``
+    ``epoch``, ``round``, ``n_rounds`` (rounds per epoch), ``n_shards``,
+    ``bytes_to_workers`` (the weights sent to the cluster's workers for the
+    round; 0 when the tasks run in this process) and ``bytes_from_workers``
+    (the changed rows, deltas and curvatures the tasks returned): emitted by
+    :class:`~sklearn_w2v._engine.sharded.ShardedExecutor` after each round
+    it applies.
 """
 
 import time

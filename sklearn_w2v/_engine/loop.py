@@ -1,43 +1,169 @@
-"""The training loop: epochs, runs of minibatches, learning-rate schedule, jobs.
+"""The training loop, and its local executor: one job, or parallel jobs.
 
 The engine is a matrix of algorithm x output layer.
 :mod:`~sklearn_w2v._engine.layout` says which rows meet (a run of the
 subsampled stream as typed batches), an output layer
 (:mod:`~sklearn_w2v._engine.losses.negative_sampling`,
 :mod:`~sklearn_w2v._engine.losses.hierarchical_softmax`,
-:mod:`~sklearn_w2v._engine.losses.softmax`) says what they compute, and this
-module runs the epochs over the minibatches of
-:mod:`~sklearn_w2v._engine.steps`, in one process or in parallel jobs.
+:mod:`~sklearn_w2v._engine.losses.softmax`) says what they compute, and
+:func:`run_epochs` runs the epochs: it owns the weight check, the loss,
+the callbacks and ``verbose``, and asks an executor to train each epoch's
+segment. The executors are :class:`LocalExecutor` here (one job, or each of
+the jobs of :func:`train`) and
+:class:`~sklearn_w2v._engine.sharded.ShardedExecutor` (synchronous rounds
+over shards); both train the minibatches of
+:mod:`~sklearn_w2v._engine.steps`.
+
+An executor answers ``train_epoch(W, epoch, progress)`` with the summed loss
+of the minibatches it trained and the centers of the whole epoch, and calls
+``progress.within_epoch`` (when ``progress`` is not None) as it goes.
 """
 
-import ctypes
-import mmap
-import os
-import pickle
-import signal
-import sys
-import time
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from . import hooks
 from .blas_threads import one_blas_thread
-from .steps import epoch_segments, make_settings, minibatches, train_batches
+from .jobs import CAN_FORK, run_forked
+from .progress import Progress
+from .steps import epoch_segments, minibatches, train_batches
 from .weights import check_weights
 
-# Forked processes share the weights without the interpreter lock; elsewhere
-# (Windows, macOS) threads do, with less speed-up.
-_CAN_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
-_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+
+def run_epochs(W, settings, executor, *, reports=True):
+    """Train every epoch with ``executor``, updating ``W`` in place.
+
+    After each epoch the weights are checked; then, if ``reports``, the
+    epoch's mean loss goes to ``settings.epoch_callback`` and, with
+    ``settings.verbose``, to stderr. Each of parallel jobs trains ``1 /
+    n_jobs`` of the minibatches, so its loss is scaled by ``n_jobs`` there.
+
+    Parameters
+    ----------
+    W : ndarray of shape (2, n_words + 1, n_components), float32
+        Input and output vectors, each with a zero padding row last.
+    settings : TrainingSettings
+    executor : object
+        With ``train_epoch(W, epoch, progress)`` returning ``(loss,
+        n_centers)``: the summed loss of the minibatches it trained, and the
+        centers of the epoch.
+    reports : bool, default=True
+        Whether this loop calls the callback and prints (the first of
+        parallel jobs only).
+
+    Returns
+    -------
+    losses : ndarray of shape (epochs,), float64
+        Summed loss of the minibatches trained in each epoch.
+    n_centers : ndarray of shape (epochs,), int64
+        Centers of each epoch.
+    """
+    losses = np.zeros(settings.epochs)
+    n_centers = np.zeros(settings.epochs, dtype=np.int64)
+    progress = Progress(settings) if reports and settings.verbose else None
+    for epoch in range(settings.epochs):
+        losses[epoch], n_centers[epoch] = executor.train_epoch(W, epoch, progress)
+        check_weights(W, settings.weight_limit, settings.learning_rate, settings.n_jobs)
+        if not reports:
+            continue
+        mean_loss = losses[epoch] * settings.n_jobs / max(n_centers[epoch], 1)
+        if settings.epoch_callback is not None:
+            settings.epoch_callback(epoch, mean_loss)
+        if progress is not None:
+            progress.epoch_end(epoch, n_centers[: epoch + 1].sum(), mean_loss)
+    return losses, n_centers
 
 
-def train(W, corpus, *, rng, **params):
-    """Train word2vec on an encoded corpus, updating the weights in place.
+def loss_curve(results):
+    """The loss curve and centers trained of the ``run_epochs`` results of a fit.
+
+    Parameters
+    ----------
+    results : list of (losses, n_centers)
+        What :func:`run_epochs` returned, for every job of the fit.
+
+    Returns
+    -------
+    loss_curve : ndarray of shape (epochs,), float64
+        Mean loss per trained center word of each epoch, over all jobs.
+    n_words_trained : int
+        Center words trained over all epochs, after subsampling.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._engine.loop import loss_curve
+    >>> job = (np.array([3.0, 1.0]), np.array([4, 4]))
+    >>> curve, n_words_trained = loss_curve([job, job])
+    >>> curve.tolist(), n_words_trained
+    ([1.5, 0.5], 8)
+    """
+    losses = np.sum([losses for losses, _ in results], axis=0)
+    n_centers = results[0][1]
+    return losses / np.maximum(n_centers, 1), int(n_centers.sum())
+
+
+class LocalExecutor:
+    """Trains one job's share of every epoch's minibatches, in this process.
+
+    Parallel jobs take turns over runs of ``settings.turn_length``
+    minibatches, so that the learning rate decays evenly and a job lays out
+    only its own runs; with one job, the job trains them all.
+
+    Parameters
+    ----------
+    corpus : iterable of (ids, doc_ids)
+        Re-iterable chunks of the encoded corpus, read once per epoch.
+    settings : TrainingSettings
+    job : int
+        Index of the job, below ``settings.n_jobs``.
+    rng : numpy.random.Generator
+        The job's source of noise draws.
+    """
+
+    def __init__(self, corpus, settings, job, rng):
+        self.corpus = corpus
+        self.settings = settings
+        self.job = job
+        self.rng = rng
+
+    def train_epoch(self, W, epoch, progress):
+        """Train this job's turns of ``epoch``: its summed loss, the epoch's centers."""
+        settings, batch_size = self.settings, self.settings.batch_size
+        loss, n_centers = 0.0, 0
+        segments = epoch_segments(self.corpus, settings, epoch)
+        for tokens, docs, spans, first_center in hooks.timed_iteration(
+            "stream", segments
+        ):
+            # Segments hold whole minibatches, so batch k is global.
+            starts = np.arange(0, len(spans), batch_size)
+            batch = first_center // batch_size + np.arange(len(starts))
+            turn = batch // settings.turn_length % settings.n_jobs
+            starts = starts[turn == self.job]
+            # Groups end at tenths of the epoch, where verbose=2 reports.
+            tenth = (first_center + starts) * 10 // settings.epoch_centers
+            for group in np.split(starts, np.flatnonzero(np.diff(tenth)) + 1):
+                batches = minibatches(
+                    tokens, docs, spans, group, first_center, epoch, settings, self.rng
+                )
+                loss += train_batches(W, batches, settings)
+                if progress is not None and len(group):
+                    done = first_center + min(group[-1] + batch_size, len(spans))
+                    progress.within_epoch(epoch, done, loss * settings.n_jobs)
+            n_centers = first_center + len(spans)
+        return loss, n_centers
+
+
+def train(W, corpus, settings, rng):
+    """Train word2vec on an encoded corpus in this process, updating ``W`` in place.
 
     The corpus is read once per epoch, chunk by chunk (see
-    :func:`~sklearn_w2v._engine.sampling.stream_segments`); memory holds one chunk,
-    never the corpus.
+    :func:`~sklearn_w2v._engine.sampling.stream_segments`); memory holds one
+    chunk, never the corpus. With ``settings.n_jobs > 1`` the jobs train on
+    shared weights (Hogwild): forked processes on Linux
+    (:func:`~sklearn_w2v._engine.jobs.run_forked`), threads elsewhere; each
+    runs :func:`run_epochs` over its own turns, and the first reports.
 
     Parameters
     ----------
@@ -48,38 +174,28 @@ def train(W, corpus, *, rng, **params):
         word ids (int32) and document indices (int32) of its in-vocabulary
         tokens, such as a :class:`~sklearn_w2v._corpus.spool.CorpusSpool` or
         ``[(ids, doc_ids)]``.
-    word_counts : ndarray of shape (n_words,)
-        Occurrences of each word in ``corpus``; with ``keep_prob`` they give
-        the expected length of an epoch, over which the learning rate decays
-        (an epoch's exact length is known only at its end).
-    keep_prob : ndarray of shape (n_words,)
-        Subsampling keep probability of each word.
-    noise_table : ndarray of shape (table_size,), unsigned int
-        Lookup table of the noise distribution.
-    algorithm : {'skipgram', 'cbow'}
-    loss : {'negative_sampling', 'hierarchical_softmax', 'softmax'}
-        Output layer.
-    huffman : tuple of ndarray, default=None
-        ``(points, codes, lengths)`` of
-        :func:`~sklearn_w2v._engine.tables.huffman_tree`, for hierarchical
-        softmax.
-    window, n_negative, epochs, batch_size, n_jobs : int
-    longest_document : int, default=None
-        Tokens of the longest document: spans are cut to one less, so that
-        a window wider than every document costs no more than the documents
-        (see :func:`~sklearn_w2v._engine.sampling.stream_segments`).
-    shrink_windows, cbow_mean : bool
-    learning_rate, min_learning_rate : float
+    settings : TrainingSettings
+        Of :func:`~sklearn_w2v._engine.steps.make_settings`, whose
+        parameters are: ``word_counts`` (occurrences of each word in
+        ``corpus``; with ``keep_prob`` they give the expected length of an
+        epoch, over which the learning rate decays), ``keep_prob`` (the
+        subsampling keep probability of each word), ``noise_table`` (lookup
+        table of the noise distribution), ``algorithm`` ('skipgram' or
+        'cbow'), ``loss`` (the output layer), ``huffman`` (``(points, codes,
+        lengths)`` of :func:`~sklearn_w2v._engine.tables.huffman_tree`, for
+        hierarchical softmax), ``window``, ``n_negative``, ``epochs``,
+        ``batch_size``, ``n_jobs``, ``longest_document`` (spans are cut to
+        one less, so that a window wider than every document costs no more
+        than the documents), ``shrink_windows``, ``cbow_mean``,
+        ``learning_rate``, ``min_learning_rate``, ``verbose`` (one line per
+        epoch on stderr from 1, and at every tenth of an epoch from 2) and
+        ``epoch_callback`` (called after each epoch as
+        ``epoch_callback(epoch, loss)`` with the mean loss of the epoch's
+        minibatches trained by the first job, all of them with one job).
     rng : numpy.random.Generator
-        Source of every draw; with ``n_jobs=1`` the result is a function of
-        its state alone, whatever the chunking of ``corpus``.
-    verbose : int
-        Print one line per epoch to stderr when positive, and lines at every
-        tenth of an epoch from 2 on.
-    epoch_callback : callable, default=None
-        Called after each epoch as ``epoch_callback(epoch, loss)`` with the
-        mean loss of the epoch's minibatches trained by this process (all of
-        them with ``n_jobs=1``).
+        Source of every draw of the minibatches; with ``n_jobs=1`` the result
+        is a function of its state and the settings alone, whatever the
+        chunking of ``corpus``.
 
     Returns
     -------
@@ -88,207 +204,21 @@ def train(W, corpus, *, rng, **params):
     n_words_trained : int
         Center words trained over all epochs, after subsampling.
     """
-    settings = make_settings(W, rng, **params)
-    job_rngs = rng.spawn(settings.n_jobs)
+    n_jobs = settings.n_jobs
+    job_rngs = rng.spawn(n_jobs)
 
     def work(weights, job):
-        return _run_epochs(weights, corpus, settings, job, job_rngs[job])
+        executor = LocalExecutor(corpus, settings, job, job_rngs[job])
+        return run_epochs(weights, settings, executor, reports=job == 0)
 
     # One BLAS thread per job: the parallelism is ours, across minibatches.
     # Overflows are not warned of: a diverging fit raises FloatingPointError.
     with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
-        if settings.n_jobs == 1:
+        if n_jobs == 1:
             results = [work(W, 0)]
-        elif _CAN_FORK:
-            results = _run_forked(W, settings.n_jobs, work)
+        elif CAN_FORK:
+            results = run_forked(W, n_jobs, work)
         else:
-            with ThreadPoolExecutor(max_workers=settings.n_jobs) as pool:
-                jobs = range(settings.n_jobs)
-                results = list(pool.map(work, [W] * settings.n_jobs, jobs))
-    losses = np.sum([loss for loss, _ in results], axis=0)
-    n_centers = results[0][1]
-    return losses / np.maximum(n_centers, 1), int(n_centers.sum())
-
-
-def _run_epochs(W, corpus, settings, job, rng):
-    """Train job ``job``'s share of the minibatches of every epoch.
-
-    Returns the summed loss of its minibatches and the number of center words
-    of each epoch.
-    """
-    epochs, n_jobs = settings.epochs, settings.n_jobs
-    batch_size = settings.batch_size
-    losses = np.zeros(epochs)
-    n_centers = np.zeros(epochs, dtype=np.int64)
-    report = _Report(settings) if job == 0 and settings.verbose else None
-    for epoch in range(epochs):
-        for tokens, docs, spans, first_center in epoch_segments(
-            corpus, settings, epoch
-        ):
-            # Jobs take turns over runs of minibatches, so the learning rate
-            # decays evenly and a job lays out only its own runs; segments
-            # hold whole minibatches, so batch k is global.
-            starts = np.arange(0, len(spans), batch_size)
-            batch = first_center // batch_size + np.arange(len(starts))
-            starts = starts[batch // settings.turn_length % n_jobs == job]
-            # Groups end at tenths of the epoch, where verbose=2 reports.
-            tenth = (first_center + starts) * 10 // settings.epoch_centers
-            for group in np.split(starts, np.flatnonzero(np.diff(tenth)) + 1):
-                batches = minibatches(
-                    tokens, docs, spans, group, first_center, epoch, settings, rng
-                )
-                losses[epoch] += train_batches(W, batches, settings)
-                if report is not None and len(group):
-                    done = first_center + min(group[-1] + batch_size, len(spans))
-                    report.progress(epoch, done, losses[epoch] * n_jobs)
-            n_centers[epoch] = first_center + len(spans)
-        check_weights(W, settings.weight_limit, settings.learning_rate, n_jobs)
-        if job != 0:
-            continue
-        mean_loss = losses[epoch] * n_jobs / max(n_centers[epoch], 1)
-        if settings.epoch_callback is not None:
-            settings.epoch_callback(epoch, mean_loss)
-        if report is not None:
-            report.epoch_end(epoch, n_centers[: epoch + 1].sum(), mean_loss)
-    return losses, n_centers
-
-
-class _Report:
-    """Progress lines on stderr: one per epoch, and per tenth from verbose=2."""
-
-    def __init__(self, settings):
-        self.epochs = settings.epochs
-        self.epoch_centers = settings.epoch_centers
-        self.periodic = settings.verbose >= 2
-        self.started = time.perf_counter()
-        self.done_before = 0  # centers of the finished epochs
-        self.tenth = 0
-
-    def _timing(self, done):
-        elapsed = time.perf_counter() - self.started
-        total = self.epochs * self.epoch_centers
-        speed = done / max(elapsed, 1e-9)
-        return elapsed, speed, max(total - done, 0.0) / max(speed, 1e-9)
-
-    def progress(self, epoch, done_in_epoch, loss_in_epoch):
-        tenth = int(done_in_epoch * 10 // self.epoch_centers)
-        if not self.periodic or tenth <= self.tenth or tenth >= 10:
-            return
-        self.tenth = tenth
-        elapsed, speed, eta = self._timing(self.done_before + done_in_epoch)
-        print(
-            f"epoch {epoch + 1}/{self.epochs} {10 * tenth}%: "
-            f"loss {loss_in_epoch / max(done_in_epoch, 1):.4f}, "
-            f"{speed:,.0f} words/s, elapsed {elapsed:.1f}s, ETA {eta:.1f}s",
-            file=sys.stderr,
-        )
-
-    def epoch_end(self, epoch, done, mean_loss):
-        elapsed = time.perf_counter() - self.started
-        self.done_before, self.tenth = done, 0
-        print(
-            f"epoch {epoch + 1}/{self.epochs}: loss {mean_loss:.4f}, "
-            f"{done / elapsed:,.0f} words/s, elapsed {elapsed:.1f}s, "
-            f"ETA {elapsed / (epoch + 1) * (self.epochs - epoch - 1):.1f}s",
-            file=sys.stderr,
-        )
-
-
-def _run_forked(W, n_jobs, work):
-    """Run ``work(W, job)`` for every job, jobs 1.. in forked processes.
-
-    The weights live in an anonymous shared mapping that the children
-    inherit, so every process updates the same matrices (Hogwild, as the C
-    tool's threads do) without the interpreter lock of threads in one
-    process. Each child sends back its result through a pipe.
-    """
-    shared = mmap.mmap(-1, W.nbytes)
-    W_shared = np.frombuffer(shared, dtype=W.dtype).reshape(W.shape)
-    W_shared[...] = W
-    children = []
-    parent = os.getpid()
-    try:
-        for job in range(1, n_jobs):
-            read_end, write_end = os.pipe()
-            with warnings.catch_warnings():
-                # Python >= 3.12 warns on fork with threads alive (BLAS pools);
-                # the child only runs NumPy code and leaves with os._exit.
-                warnings.simplefilter("ignore", DeprecationWarning)
-                pid = os.fork()
-            if pid == 0:  # pragma: no cover (child process)
-                os.close(read_end)
-                run_job_in_child(work, W_shared, job, write_end, parent)
-            os.close(write_end)
-            children.append((pid, read_end))
-        results = [work(W_shared, 0)]
-    except BaseException:
-        for pid, _ in children:
-            os.kill(pid, signal.SIGTERM)
-        raise
-    finally:
-        replies = []
-        for pid, read_end in children:
-            with os.fdopen(read_end, "rb") as pipe:
-                replies.append(pipe.read())
-            os.waitpid(pid, 0)
-    for reply in replies:
-        if not reply:
-            raise RuntimeError("A training process ended without a result.")
-        ok, result = pickle.loads(reply)
-        if not ok:
-            if result.startswith("FloatingPointError"):
-                raise FloatingPointError(result.split(": ", 1)[1])
-            raise RuntimeError(f"A training process failed: {result}")
-        results.append(result)
-    W[...] = W_shared
-    del W_shared
-    shared.close()
-    return results
-
-
-def run_job_in_child(work, W, job, write_end, parent):
-    """Run ``work(W, job)`` in a forked child, send its result, and exit.
-
-    Never returns: whatever happens (the job fails, the parent is gone and
-    the pipe is broken, a signal handler raises), the child leaves with
-    :func:`os._exit`, so that no exception climbs into the caller's code,
-    which the child shares with its parent. A child whose parent dies is
-    killed at once (``PR_SET_PDEATHSIG``), so that no orphan trains on.
-
-    Parameters
-    ----------
-    work : callable
-        ``work(W, job)`` trains and returns a picklable result.
-    W : ndarray
-        The shared weights.
-    job : int
-        Index of the job.
-    write_end : int
-        File descriptor of the pipe to the parent.
-    parent : int
-        Process id of the parent.
-    """
-    status = 1
-    try:
-        _die_with_parent(parent)
-        try:
-            payload = pickle.dumps((True, work(W, job)))
-        except BaseException as exc:
-            payload = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(payload)
-        status = 0
-    finally:
-        os._exit(status)
-
-
-def _die_with_parent(parent):
-    """Have the kernel kill this process when its parent dies (Linux)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # pragma: no cover (no prctl)
-        pass
-    # The parent may have died before the request: the child is then orphaned.
-    if os.getppid() != parent:
-        os._exit(1)
+            with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+                results = list(pool.map(work, [W] * n_jobs, range(n_jobs)))
+    return loss_curve(results)

@@ -2,10 +2,12 @@
 
 The encoded corpus is cut into stripes of whole documents, dealt in turn to
 ``n_shards`` shards written as ``.npy`` arrays in a directory that every
-worker can read (:func:`write_shards`). Each epoch is ``n_rounds``
-synchronous rounds: in a round, every shard's task copies the current
-weights, trains the round's segment of its shard with the engine of
-:mod:`~sklearn_w2v._engine.loop`, and returns only the rows it changed, their
+worker can read (:func:`write_shards`). The epochs are those of
+:func:`~sklearn_w2v._engine.loop.run_epochs`, the one training loop, and
+:class:`ShardedExecutor` trains each as ``n_rounds`` synchronous rounds: in a
+round, every shard's task copies the current weights, trains the round's
+segment of its shard with the minibatches of
+:mod:`~sklearn_w2v._engine.steps`, and returns only the rows it changed, their
 change and their summed curvature (:func:`train_round`). The driver checks
 every result and combines the deltas of each row
 (:mod:`~sklearn_w2v._engine.delta_combination`). A task is a pure function of the
@@ -20,28 +22,22 @@ of a Dask cluster under ``joblib.parallel_backend("dask")``.
 
 import dataclasses
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
 from joblib import Parallel, delayed
 
+from . import hooks
 from .blas_threads import one_blas_thread
 from .delta_combination import apply_round
-from .sampling import stream_segments
-from .steps import make_settings, minibatches, train_batches
-from .weights import check_weights
+from .loop import loss_curve, run_epochs
+from .steps import epoch_segments, minibatches, train_batches
 
 #: Minibatches' worth of centers that a round trains over all its shards, each
 #: shard its share: rounds cover the same stretch of corpus whatever the shard
 #: count (see docs/benchmarks.rst: 4 minibatches a shard lost 0.016
 #: WordSim-353 at 4 shards, 2 lost 0.010).
 ROUND_BATCHES = 8
-
-#: How the deltas of a round combine: "curvature", "adasum" or "average", see
-#: :func:`~sklearn_w2v._engine.delta_combination.apply_round`.
-SYNC_RULE = "curvature"
-
 
 #: Stripes of the corpus per shard: shards are dealt stripes in turn, so that
 #: a round's slices of all shards lie side by side in the corpus.
@@ -226,30 +222,19 @@ def train_round(W, settings, task):
     n_centers : int
         Centers trained.
     """
-    segment = _round_segment(task)
-    if task.noise_path is not None:
-        noise = np.load(task.noise_path, mmap_mode="r")
-        settings = dataclasses.replace(settings, noise_table=noise)
-    settings = dataclasses.replace(settings, epoch_centers=task.shard_centers)
     stream_seed, draw_seed = round_seed(
         task.base_seed, task.epoch, task.round, task.shard
     ).spawn(2)
+    settings = _task_settings(settings, task, stream_seed)
     rng = np.random.default_rng(draw_seed)
     # The learning rate decays with the position in the shard's epoch.
     offset = task.shard_centers * task.round / task.n_rounds
     trained = W.copy()
     row_curvature = np.zeros(W.shape[0] * W.shape[1])
     loss, n_centers = 0.0, 0
+    segments = epoch_segments([_round_segment(task)], settings, task.epoch)
     with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
-        for tokens, docs, spans, first in stream_segments(
-            [segment],
-            settings.keep_prob,
-            window=settings.drawn_window,
-            batch_size=settings.batch_size,
-            shrink_windows=settings.shrink_windows,
-            seed=stream_seed.generate_state(4).tolist(),
-            max_span=settings.window,
-        ):
+        for tokens, docs, spans, first in hooks.timed_iteration("stream", segments):
             starts = np.arange(0, len(spans), settings.batch_size)
             batches = minibatches(
                 tokens, docs, spans, starts, offset + first, task.epoch, settings, rng
@@ -262,6 +247,25 @@ def train_round(W, settings, task):
     return changed, delta, row_curvature[changed].astype(np.float32), loss, n_centers
 
 
+def _task_settings(settings, task, stream_seed):
+    """The settings a task trains with: its shard's noise table, length and stream.
+
+    The learning rate follows the position in the shard's epoch, and the
+    stream of the task's epoch is drawn from ``stream_seed``.
+    """
+    noise = settings.noise_table
+    if task.noise_path is not None:
+        noise = np.load(task.noise_path, mmap_mode="r")
+    epoch_seeds = np.zeros((settings.epochs, 4), dtype=np.uint32)
+    epoch_seeds[task.epoch] = stream_seed.generate_state(4)
+    return dataclasses.replace(
+        settings,
+        noise_table=noise,
+        epoch_centers=task.shard_centers,
+        epoch_seeds=epoch_seeds,
+    )
+
+
 def _round_segment(task):
     """The (ids, doc_ids) of the task's round: a contiguous slice of its shard."""
     ids = np.load(task.shard_paths[0], mmap_mode="r")
@@ -272,9 +276,12 @@ def _round_segment(task):
 
 
 def train_sharded(
-    W, corpus, *, rng, n_shards, n_tokens, directory, n_workers, **params
+    W, corpus, settings, rng, *, n_shards, n_tokens, directory, n_workers
 ):
     """Train word2vec data-parallel over ``n_shards`` shards, updating ``W`` in place.
+
+    Writes the shards, then runs :func:`~sklearn_w2v._engine.loop.run_epochs`
+    with a :class:`ShardedExecutor`.
 
     Parameters
     ----------
@@ -283,6 +290,8 @@ def train_sharded(
     corpus : iterable of (ids, doc_ids)
         Re-iterable chunks of the encoded corpus, read twice to write the
         shards, never again.
+    settings : TrainingSettings
+        Of the fit, with ``n_jobs=1``: every task trains on one core.
     rng : numpy.random.Generator
         Source of the seed of every task.
     n_shards : int
@@ -295,9 +304,6 @@ def train_sharded(
     n_workers : int or None
         Workers of the cluster the tasks run on (for the count of bytes
         sent), or None to run them in this process.
-    **params
-        The other parameters of :func:`~sklearn_w2v._engine.loop.train`
-        (``n_jobs`` is ignored: every task trains on one core).
 
     Returns
     -------
@@ -305,70 +311,114 @@ def train_sharded(
         Mean loss per trained center word of each epoch.
     n_words_trained : int
         Center words trained over all epochs, after subsampling.
-    stats : dict
-        ``n_rounds`` per epoch, ``bytes_to_workers`` and
-        ``bytes_from_workers`` summed over all rounds.
     """
-    params["n_jobs"] = 1
-    settings = make_settings(W, rng, **params)
     base_seed = int(rng.integers(np.iinfo(np.int64).max))
     directory = Path(directory)
     shards = write_shards(corpus, n_tokens, n_shards, directory)
-    shard_centers = [
-        float(settings.keep_prob[np.load(ids, mmap_mode="r")].sum())
-        for ids, _ in shards
-    ]
     noise_path = None
     if settings.noise_table is not None:
         noise_path = str(directory / "noise.npy")
         np.save(noise_path, settings.noise_table)
-    # What the tasks get: no noise table (a file) and no callback (local).
-    light = dataclasses.replace(settings, noise_table=None, epoch_callback=None)
-    round_share = ROUND_BATCHES * settings.batch_size / len(shards)
-    n_rounds = max(math.ceil(max(shard_centers) / round_share), 1)
-    losses = np.zeros(settings.epochs)
-    n_centers = np.zeros(settings.epochs, dtype=np.int64)
-    stats = {"n_rounds": n_rounds, "bytes_to_workers": 0, "bytes_from_workers": 0}
-    plan = (n_rounds, shards, shard_centers, base_seed, noise_path, n_workers)
-    with _Rounds(n_workers) as rounds:
-        for epoch in range(settings.epochs):
-            _train_epoch(W, epoch, rounds, light, plan, stats, losses, n_centers)
-            check_weights(W, settings.weight_limit, settings.learning_rate)
-            mean_loss = losses[epoch] / max(n_centers[epoch], 1)
-            if settings.epoch_callback is not None:
-                settings.epoch_callback(epoch, mean_loss)
-            if settings.verbose:
-                print(
-                    f"epoch {epoch + 1}/{settings.epochs}: loss {mean_loss:.4f}, "
-                    f"{n_rounds} rounds over {len(shards)} shards",
-                    file=sys.stderr,
-                )
-    return losses / np.maximum(n_centers, 1), int(n_centers.sum()), stats
+    with ShardedExecutor(settings, shards, base_seed, noise_path, n_workers) as rounds:
+        return loss_curve([run_epochs(W, settings, rounds)])
 
 
-def _train_epoch(W, epoch, rounds, settings, plan, stats, losses, n_centers):
-    """Run the rounds of one epoch, updating W, stats, losses and n_centers in place."""
-    n_rounds, shards, shard_centers, base_seed, noise_path, n_workers = plan
-    flat = W.reshape(-1, W.shape[-1])
-    for r in range(n_rounds):
-        tasks = [
-            RoundTask(epoch, r, n_rounds, s, base_seed, paths, centers, noise_path)
-            for s, (paths, centers) in enumerate(
-                zip(shards, shard_centers, strict=True)
+class ShardedExecutor:
+    """Trains each epoch as synchronous rounds over the shards, through joblib.
+
+    In a round every shard's task trains its next slice from the current
+    weights (:func:`train_round`); the driver checks each result
+    (:func:`check_result`) and adds the deltas combined by
+    :func:`~sklearn_w2v._engine.delta_combination.apply_round`. A round
+    trains ``ROUND_BATCHES`` minibatches' worth of centers over all shards.
+    After each round it emits the hook event ``"round"`` (see
+    :mod:`~sklearn_w2v._engine.hooks`) with the bytes the round moved.
+
+    Parameters
+    ----------
+    settings : TrainingSettings
+    shards : list of (str, str)
+        The shards' files, of :func:`write_shards`.
+    base_seed : int
+        Seed of the fit, see :func:`round_seed`.
+    noise_path : str or None
+        The noise table's file.
+    n_workers : int or None
+        Workers of the cluster, or None to run the tasks in this process.
+    """
+
+    def __init__(self, settings, shards, base_seed, noise_path, n_workers):
+        self.shard_centers = [
+            float(settings.keep_prob[np.load(ids, mmap_mode="r")].sum())
+            for ids, _ in shards
+        ]
+        round_share = ROUND_BATCHES * settings.batch_size / len(shards)
+        self.n_rounds = max(math.ceil(max(self.shard_centers) / round_share), 1)
+        # What the tasks get: no noise table (a file) and no callback (local).
+        self.settings = dataclasses.replace(
+            settings, noise_table=None, epoch_callback=None
+        )
+        self.shards, self.base_seed = shards, base_seed
+        self.noise_path, self.n_workers = noise_path, n_workers
+        self.rounds = _Rounds(n_workers)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.rounds.close()
+
+    def _tasks(self, epoch, round_):
+        """The tasks of a round: one per shard that has centers to train."""
+        return [
+            RoundTask(
+                epoch,
+                round_,
+                self.n_rounds,
+                shard,
+                self.base_seed,
+                paths,
+                centers,
+                self.noise_path,
+            )
+            for shard, (paths, centers) in enumerate(
+                zip(self.shards, self.shard_centers, strict=True)
             )
             if centers > 0
         ]
-        deltas = []
-        results = rounds.run(W, settings, tasks)
-        for task, result in zip(tasks, results, strict=True):
-            rows, delta, curvature, loss, centers = check_result(result, task, W.shape)
-            deltas.append((rows, delta, curvature))
-            losses[epoch] += loss
-            n_centers[epoch] += centers
-            stats["bytes_from_workers"] += rows.nbytes + delta.nbytes + curvature.nbytes
-        apply_round(flat, deltas, SYNC_RULE)
-        if n_workers is not None:
-            stats["bytes_to_workers"] += W.nbytes * min(len(tasks), n_workers)
+
+    def train_epoch(self, W, epoch, progress):
+        """Run the rounds of ``epoch``; their summed loss and centers."""
+        flat = W.reshape(-1, W.shape[-1])
+        loss, n_centers = 0.0, 0
+        for r in range(self.n_rounds):
+            tasks = self._tasks(epoch, r)
+            deltas, bytes_back = [], 0
+            results = self.rounds.run(W, self.settings, tasks)
+            for task, result in zip(tasks, results, strict=True):
+                rows, delta, curvature, task_loss, centers = check_result(
+                    result, task, W.shape
+                )
+                deltas.append((rows, delta, curvature))
+                loss += task_loss
+                n_centers += centers
+                bytes_back += rows.nbytes + delta.nbytes + curvature.nbytes
+            apply_round(flat, deltas)
+            bytes_out = 0
+            if self.n_workers is not None:
+                bytes_out = W.nbytes * min(len(tasks), self.n_workers)
+            hooks.emit(
+                "round",
+                epoch=epoch,
+                round=r,
+                n_rounds=self.n_rounds,
+                n_shards=len(self.shards),
+                bytes_to_workers=bytes_out,
+                bytes_from_workers=bytes_back,
+            )
+            if progress is not None:
+                progress.within_epoch(epoch, n_centers, loss)
+        return loss, n_centers
 
 
 #: Attempts at a round whose tasks a cluster lost (a worker died, data lost).
@@ -390,13 +440,8 @@ class _Rounds:
         self.n_jobs = 1 if n_workers is None else -1
         self.parallel = None
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self._close()
-
-    def _close(self):
+    def close(self):
+        """End the joblib Parallel, if one is open."""
         if self.parallel is not None:
             parallel, self.parallel = self.parallel, None
             parallel.__exit__(None, None, None)
@@ -416,7 +461,7 @@ class _Rounds:
                 if module not in ("distributed", "concurrent", "asyncio"):
                     raise
                 last = exc
-                self._close()
+                self.close()
         task = tasks[0]
         raise RuntimeError(
             f"Round {task.round + 1}/{task.n_rounds} of epoch {task.epoch + 1} "
