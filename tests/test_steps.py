@@ -148,7 +148,7 @@ def _observed_fit(algorithm, loss, observe):
             stages.add(fields["name"])
 
     with hooks.observing(observer) if observe else nullcontext():
-        train(W, [(ids, docs)], rng=rng, **params)
+        train(W, [(ids, docs)], make_settings(W, rng, **params), rng)
     return W, stages
 
 
