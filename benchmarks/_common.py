@@ -182,8 +182,9 @@ class StageTimes:
     (training jobs inherit it), each into its own file of ``directory``: a
     memory map, which a job leaving with ``os._exit`` leaves complete. It
     also keeps when the process's first training stage began and its last
-    one ended. Stages that are not in :data:`TRAINING_STAGES` or
-    ``"pooling"`` are summed as ``"unlisted"``.
+    one ended, on ``time.perf_counter`` (on Linux the system's monotonic
+    clock, the same in every process). Stages that are not in
+    :data:`TRAINING_STAGES` or ``"pooling"`` are summed as ``"unlisted"``.
     """
 
     def __init__(self, directory):
@@ -204,8 +205,9 @@ class StageTimes:
         self._table[slot] += seconds
         if name in TRAINING_STAGES:
             # Stages report on exit, nested ones first, with exclusive times:
-            # the first stage began when all the time reported so far had
-            # elapsed before its exit, and no stage began earlier.
+            # at the exit of the process's first (outermost) stage, the times
+            # reported so far add up to its whole time, so now - trained is
+            # its start; at any other exit, now - trained is no earlier.
             self._trained += seconds
             self._table[-2] = min(self._table[-2], now - self._trained)
             self._table[-1] = now
@@ -242,8 +244,8 @@ def fit_observed(model, X):
     training stage began), ``training`` (seconds from then to the end of the
     last training stage, in any process) and ``job_walls`` (that span per
     process, summed). When no training stage fires, the training time is
-    unknown: ``count`` is then the time before pooling, training included,
-    ``training`` is NaN and ``job_walls`` 0.
+    unknown: ``count`` is then the fit's time but pooling's, training
+    included, ``training`` is NaN and ``job_walls`` 0.
     """
     with tempfile.TemporaryDirectory() as directory:
         times = StageTimes(directory)
