@@ -12,7 +12,7 @@ quiet machine: another busy process halves every figure on 2 cores.
 
 Corpora: ``sotu`` is the bundled State of the Union corpus (1.8M tokens,
 ~12k words of count >= 5); ``large`` is the 10.9M-token corpus with 87,670
-words of count >= 5 that ``make_large_corpus.py`` builds from text packages
+words of count >= 5 that ``tools/make_large_corpus.py`` builds from text packages
 (built on first use); ``both`` runs the two, SOTU first.
 
 Usage: python benchmarks/bench_training.py [--corpus {sotu,large,both}]
@@ -23,37 +23,22 @@ Usage: python benchmarks/bench_training.py [--corpus {sotu,large,both}]
 
 import argparse
 import statistics
-import subprocess
-import sys
 from functools import partial
 
 from _common import (
     DEFAULTS,
     fit_gensim,
     fit_ours,
-    load_sentences,
+    load,
     peak_rss_mib,
     quality,
     timed,
 )
-from make_large_corpus import DEFAULT_OUT as LARGE
 
 BOTH = {
     "loss": ("negative_sampling", "hierarchical_softmax"),
     "algorithm": ("skipgram", "cbow"),
 }
-
-
-def load(corpus):
-    """Tokenised sentences of a corpus name or file path."""
-    if corpus == "sotu":
-        return load_sentences()
-    if corpus == "large":
-        if not LARGE.exists():
-            script = LARGE.parents[1] / "make_large_corpus.py"
-            subprocess.run([sys.executable, str(script)], check=True)
-        return load_sentences(LARGE)
-    return load_sentences(corpus)
 
 
 def bench(name, sentences, args):

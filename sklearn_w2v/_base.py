@@ -17,6 +17,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ._corpus.text import build_analyzer, encode_known, iter_analyzed, iter_batches
+from ._engine import hooks
 from ._engine.blas_threads import one_blas_thread
 from ._pooling import (
     POOLINGS,
@@ -44,7 +45,7 @@ class _PoolingVectorizer(
     :class:`~sklearn_w2v.KeyedVectors`), ``vocabulary_`` (its
     ``key_to_index``) and ``word_counts_`` (occurrences of each word, from
     which ``pooling='sif'`` estimates word probabilities), then calls
-    ``_fit_pooling`` on the known tokens of the fit documents.
+    ``_fit_pooling_blocks`` on the known tokens of the fit documents.
     """
 
     _parameter_constraints: dict = {
@@ -89,7 +90,7 @@ class _PoolingVectorizer(
         # One BLAS thread: these small products ran 10x slower on two threads
         # when another process kept the second core busy.
         first = FirstComponent(self.wv_.vector_size)
-        with one_blas_thread():
+        with hooks.timed("pooling"), one_blas_thread():
             for ids, offsets in blocks:
                 n_documents += len(offsets) - 1
                 frequency += document_frequency(ids, offsets, n_words)

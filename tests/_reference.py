@@ -1,7 +1,7 @@
 """Slow, obvious oracles for the training engine, in float64 with Python loops.
 
 Everything here is written pair by pair and window by window, straight from the
-definitions in DESIGN.md, so that it can be read and trusted at a glance. The
+definitions of the objectives, so that it can be read and trusted at a glance. The
 tests compare the vectorized package functions against these on the same
 arrays. Nothing here is fast, and nothing here should become fast.
 

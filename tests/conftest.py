@@ -1,5 +1,5 @@
 """Shared fixtures: a tiny two-topic corpus, one small fitted vectorizer, and
-the evaluation files that gensim ships."""
+the evaluation files that gensim ships; the options of test_identical.py."""
 
 import importlib.util
 from pathlib import Path
@@ -14,6 +14,21 @@ VEHICLES = ["car", "truck", "bus", "train", "plane", "boat", "bike", "tram"]
 FUNCTION_WORDS = ["the", "and", "with", "from"]
 
 FAST_PARAMS = dict(n_components=8, min_count=1, epochs=2, random_state=0)
+
+
+def pytest_addoption(parser):
+    """``--identical-save`` and ``--identical-compare`` of test_identical.py."""
+    group = parser.getgroup("identical", "bit identity of fits (test_identical.py)")
+    group.addoption(
+        "--identical-save",
+        metavar="PATH",
+        help="write the SHA-256 of each fit of test_identical.py to PATH (JSON)",
+    )
+    group.addoption(
+        "--identical-compare",
+        metavar="PATH",
+        help="fail test_identical.py's fits whose SHA-256 differs from PATH's",
+    )
 
 
 def make_topic_corpus(n_documents=60, seed=0):

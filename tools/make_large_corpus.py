@@ -26,7 +26,7 @@ source tags such as ``[1913 Webster]``) is removed. The output is plain UTF-8,
 one document per line; its SHA-256 is printed and compared with the one this
 script was written with, so a changed package shows.
 
-Usage: python benchmarks/make_large_corpus.py [--out FILE]
+Usage: python tools/make_large_corpus.py [--out FILE]
 (default FILE: benchmarks/data/large.txt, which git ignores)
 """
 
@@ -40,8 +40,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_OUT = HERE / "data" / "large.txt"
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "large.txt"
 DEBIAN = {
     "bible-kjv": "4.38",
     "bible-kjv-text": "4.38",
