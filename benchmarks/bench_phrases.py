@@ -1,6 +1,6 @@
 """Phrase detection: PhraseTransformer against gensim's Phrases + FrozenPhrases.
 
-On the large corpus (``python benchmarks/make_large_corpus.py`` builds it,
+On the large corpus (``python tools/make_large_corpus.py`` builds it,
 10.9M tokens), each library learns the phrases of the tokenised sentences
 (``_common.tokenize``, the same lists for both) and rewrites them, in a fresh
 child process: gensim with ``Phrases(...)``, ``freeze()`` and
@@ -104,7 +104,7 @@ def main():
         child(library, corpus, json.loads(child_params), result_path)
         return
     if not Path(args.corpus).exists():
-        sys.exit(f"{args.corpus} is missing: run benchmarks/make_large_corpus.py")
+        sys.exit(f"{args.corpus} is missing: run tools/make_large_corpus.py")
     reports = {}
     with tempfile.TemporaryDirectory() as directory:
         for library in ("gensim", "ours"):

@@ -32,36 +32,20 @@ import numpy as np
 from _common import DEFAULTS, load, make_gensim
 from threadpoolctl import threadpool_limits
 
-import sklearn_w2v._engine.losses.hierarchical_softmax as hierarchical_softmax
 from sklearn_w2v._engine.layout import cbow_windows, group_contexts
+from sklearn_w2v._engine.losses.hierarchical_softmax import (
+    HierarchicalSoftmax,
+    padded_paths,
+)
 from sklearn_w2v._engine.losses.logistic import sigmoid, skipgram_logits
 from sklearn_w2v._engine.losses.negative_sampling import (
-    cbow_update,
+    NegativeSampling,
+    center_and_noise,
     negative_sampling_layer,
-    skipgram_update,
 )
 from sklearn_w2v._engine.sampling import draw_negatives, draw_spans, subsample_stream
 from sklearn_w2v._engine.scatter import scatter_add, segment_sums
 from sklearn_w2v._engine.tables import huffman_tree, keep_probabilities, noise_table
-
-
-def _targets(centers, negatives):
-    """The output rows of each window: its center word, then its noise words."""
-    targets = np.empty((len(centers), negatives.shape[1] + 1), np.int32)
-    targets[:, 0] = centers
-    targets[:, 1:] = negatives
-    return targets
-
-
-def _padded_paths(tree, centers):
-    """The Huffman paths of ``centers`` padded to the longest: inner nodes,
-    signs ``1 - 2 * code`` (float32) and the mask of the entries on a path."""
-    points, codes, lengths = tree
-    path_lengths = lengths[centers]
-    depth = path_lengths.max(initial=0)
-    signs = (1.0 - 2.0 * codes[centers, :depth]).astype(np.float32)
-    on_path = np.arange(depth) < path_lengths[:, None]
-    return points[centers, :depth], signs, on_path
 
 
 def _floor_hidden(W, batch):
@@ -89,7 +73,7 @@ def floor_update(W, batch, negatives, learning_rate):
     """
     n_rows, n_components = W.shape[1:]
     n_windows = len(batch.centers)
-    targets = _targets(batch.centers, negatives)
+    targets = center_and_noise(batch.centers, negatives)
     grad, h, dh = _floor_hidden(W, batch)
     Z = np.take(W[1], targets, axis=0)
     g = np.vecdot(Z, h[:, None, :])
@@ -172,7 +156,7 @@ def floor_skipgram_logistic(W, batch, targets, signs, target_weight, learning_ra
 
 def floor_skipgram(W, batch, negatives, learning_rate):
     """The floor of skip-gram with negative sampling: see floor_skipgram_logistic."""
-    targets = _targets(batch.centers, negatives)
+    targets = center_and_noise(batch.centers, negatives)
     signs, weight = negative_sampling_layer(targets)
     floor_skipgram_logistic(W, batch, targets, signs, weight, learning_rate)
 
@@ -185,7 +169,7 @@ def floor_skipgram_hs(W, batch, tree, learning_rate):
     for part in (path_lengths <= split, path_lengths > split):
         if not part.any():
             continue
-        nodes, signs, on_path = _padded_paths(tree, batch.centers[part])
+        nodes, signs, on_path = padded_paths(tree, batch.centers[part])
         floor_skipgram_logistic(
             W,
             batch.select(part),
@@ -256,21 +240,22 @@ def _minibatches(algorithm, tokens, docs, word_counts, batch_size, rng):
 def _kernels(algorithm, loss, word_counts):
     """``{"ours": kernel, "floor": kernel}``, each ``kernel(W, batch, negatives)``."""
     if loss != "hierarchical_softmax":
+        # The noise words are drawn before timing: the loss's table is unused.
+        ours = NegativeSampling(noise_table=None, n_negative=DEFAULTS["n_negative"])
         if algorithm == "cbow":
             return {
-                "ours": lambda W, b, n: cbow_update(W, b, n, 0.025, True),
+                "ours": lambda W, b, n: ours.cbow_step(W, b, n, 0.025, cbow_mean=True),
                 "floor": lambda W, b, n: floor_update(W, b, n, 0.025),
             }
         return {
-            "ours": lambda W, b, n: skipgram_update(W, b, n, 0.025),
+            "ours": lambda W, b, n: ours.skipgram_step(W, b, n, 0.025),
             "floor": lambda W, b, n: floor_skipgram(W, b, n, 0.025),
         }
     tree = huffman_tree(word_counts)
+    ours = HierarchicalSoftmax(tree)
     if algorithm == "skipgram":
         return {
-            "ours": lambda W, b, n: hierarchical_softmax.skipgram_update(
-                W, b, tree, 0.025
-            ),
+            "ours": lambda W, b, n: ours.skipgram_step(W, b, None, 0.025),
             "floor": lambda W, b, n: floor_skipgram_hs(W, b, tree, 0.025),
         }
     points, codes, lengths = tree
@@ -279,9 +264,7 @@ def _kernels(algorithm, loss, word_counts):
     np.cumsum(lengths[:-1], out=starts[1:])
     flat = (points[on_path], (1.0 - 2.0 * codes[on_path]).astype(np.float32))
     return {
-        "ours": lambda W, b, n: hierarchical_softmax.cbow_update(
-            W, b, tree, 0.025, True
-        ),
+        "ours": lambda W, b, n: ours.cbow_step(W, b, None, 0.025, cbow_mean=True),
         "floor": lambda W, b, n: floor_update_hs(W, b, (*flat, starts, lengths), 0.025),
     }
 

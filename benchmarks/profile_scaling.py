@@ -11,8 +11,8 @@ A fit's training time is read through the engine's hook
 (``sklearn_w2v._engine.hooks``): from the start of its first training stage
 to the end of its last, in any of its processes, so counting and pooling are
 excluded. If the engine times no training stage, the fit's time but
-pooling's is used instead (counting included) and a note says so. gensim's time is that of
-its ``train`` (vocabulary excluded).
+pooling's is used instead (counting included) and a note says so. gensim's
+time is that of its ``train`` (vocabulary excluded).
 
 Usage: python benchmarks/profile_scaling.py [--corpus {sotu,large,both}]
     [--algorithm {cbow,skipgram}] [--epochs N] [--batch-size N]

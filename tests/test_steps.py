@@ -23,7 +23,7 @@ LOSSES = ["negative_sampling", "hierarchical_softmax", "softmax"]
 
 
 def _params(counts, algorithm, **params):
-    """Keyword arguments of train() and make_settings()."""
+    """Keyword arguments of make_settings()."""
     return dict(
         dict(
             word_counts=counts,
