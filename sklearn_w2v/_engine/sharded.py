@@ -225,14 +225,16 @@ def train_round(W, settings, task):
     stream_seed, draw_seed = round_seed(
         task.base_seed, task.epoch, task.round, task.shard
     ).spawn(2)
-    settings = _task_settings(settings, task, stream_seed)
+    settings = _task_settings(settings, task)
     rng = np.random.default_rng(draw_seed)
     # The learning rate decays with the position in the shard's epoch.
     offset = task.shard_centers * task.round / task.n_rounds
     trained = W.copy()
     row_curvature = np.zeros(W.shape[0] * W.shape[1])
     loss, n_centers = 0.0, 0
-    segments = epoch_segments([_round_segment(task)], settings, task.epoch)
+    segments = epoch_segments(
+        [_round_segment(task)], settings, task.epoch, stream_seed.generate_state(4)
+    )
     with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
         for tokens, docs, spans, first in hooks.timed_iteration("stream", segments):
             starts = np.arange(0, len(spans), settings.batch_size)
@@ -247,22 +249,16 @@ def train_round(W, settings, task):
     return changed, delta, row_curvature[changed].astype(np.float32), loss, n_centers
 
 
-def _task_settings(settings, task, stream_seed):
-    """The settings a task trains with: its shard's noise table, length and stream.
+def _task_settings(settings, task):
+    """The settings a task trains with: its shard's noise table and length.
 
-    The learning rate follows the position in the shard's epoch, and the
-    stream of the task's epoch is drawn from ``stream_seed``.
+    The learning rate follows the position in the shard's epoch.
     """
     noise = settings.noise_table
     if task.noise_path is not None:
         noise = np.load(task.noise_path, mmap_mode="r")
-    epoch_seeds = np.zeros((settings.epochs, 4), dtype=np.uint32)
-    epoch_seeds[task.epoch] = stream_seed.generate_state(4)
     return dataclasses.replace(
-        settings,
-        noise_table=noise,
-        epoch_centers=task.shard_centers,
-        epoch_seeds=epoch_seeds,
+        settings, noise_table=noise, epoch_centers=task.shard_centers
     )
 
 

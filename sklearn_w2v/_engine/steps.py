@@ -222,10 +222,12 @@ def turn_length(epoch_centers, batch_size, n_jobs):
     return int(min(max(n_batches // (16 * n_jobs), 1), _LAYOUT_BATCHES))
 
 
-def epoch_segments(corpus, settings, epoch):
+def epoch_segments(corpus, settings, epoch, seed=None):
     """The segments of the subsampled stream of ``epoch``.
 
     See :func:`~sklearn_w2v._engine.sampling.stream_segments`, which yields them.
+    The stream is drawn from ``seed`` if given (a sharded task's own), else
+    from ``settings.epoch_seeds[epoch]``.
     """
     return stream_segments(
         corpus,
@@ -233,7 +235,7 @@ def epoch_segments(corpus, settings, epoch):
         window=settings.drawn_window,
         batch_size=settings.batch_size,
         shrink_windows=settings.shrink_windows,
-        seed=settings.epoch_seeds[epoch],
+        seed=settings.epoch_seeds[epoch] if seed is None else seed,
         max_span=settings.window,
     )
 
