@@ -6,6 +6,7 @@ from contextlib import nullcontext
 import _reference as ref
 import numpy as np
 import pytest
+from _settings import settings_params
 from numpy.testing import assert_allclose, assert_array_equal
 
 from sklearn_w2v._engine import hooks
@@ -16,7 +17,7 @@ from sklearn_w2v._engine.losses.hierarchical_softmax import HierarchicalSoftmax
 from sklearn_w2v._engine.losses.negative_sampling import NegativeSampling
 from sklearn_w2v._engine.losses.softmax import Softmax
 from sklearn_w2v._engine.steps import make_settings
-from sklearn_w2v._engine.tables import huffman_tree, keep_probabilities, noise_table
+from sklearn_w2v._engine.tables import huffman_tree
 from sklearn_w2v._engine.weights import extend_weights
 
 LOSSES = ["negative_sampling", "hierarchical_softmax", "softmax"]
@@ -24,25 +25,7 @@ LOSSES = ["negative_sampling", "hierarchical_softmax", "softmax"]
 
 def _params(counts, algorithm, **params):
     """Keyword arguments of make_settings()."""
-    return dict(
-        dict(
-            word_counts=counts,
-            keep_prob=keep_probabilities(counts, 0.0),
-            noise_table=noise_table(counts, 0.75, table_size=1 << 16),
-            algorithm=algorithm,
-            window=3,
-            shrink_windows=True,
-            n_negative=5,
-            cbow_mean=True,
-            learning_rate=0.025,
-            min_learning_rate=0.0001,
-            epochs=2,
-            batch_size=64,
-            n_jobs=1,
-            verbose=0,
-        ),
-        **params,
-    )
+    return settings_params(counts, algorithm, epochs=2, **params)
 
 
 def _weights(n_words, seed=0):

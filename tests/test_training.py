@@ -4,6 +4,7 @@ import threading
 
 import numpy as np
 import pytest
+from _settings import settings_params
 from numpy.testing import assert_allclose, assert_array_equal
 from threadpoolctl import threadpool_info
 
@@ -16,7 +17,6 @@ from sklearn_w2v._engine.steps import (
     minibatches,
     turn_length,
 )
-from sklearn_w2v._engine.tables import keep_probabilities, noise_table
 from sklearn_w2v._engine.weights import extend_weights
 from sklearn_w2v._fitting import make_generator
 
@@ -39,25 +39,7 @@ def _initial_weights(n_words, n_components, rng):
 
 def _params(counts, algorithm, subsample, **params):
     """Keyword arguments of make_settings() on the topic corpus."""
-    return dict(
-        dict(
-            word_counts=counts,
-            keep_prob=keep_probabilities(counts, subsample),
-            noise_table=noise_table(counts, 0.75, table_size=1 << 16),
-            algorithm=algorithm,
-            window=3,
-            shrink_windows=True,
-            n_negative=5,
-            cbow_mean=True,
-            learning_rate=0.025,
-            min_learning_rate=0.0001,
-            epochs=5,
-            batch_size=64,
-            n_jobs=1,
-            verbose=0,
-        ),
-        **params,
-    )
+    return settings_params(counts, algorithm, subsample=subsample, **params)
 
 
 def _fit(
