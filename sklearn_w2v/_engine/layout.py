@@ -40,6 +40,10 @@ class SkipgramBatch:
     valid: np.ndarray
     group_sizes: np.ndarray
 
+    def input_rows(self):
+        """Rows of the input vectors that a step reads: the contexts."""
+        return self.contexts
+
     def spans(self):
         """Span of each window, shape (n_windows,)."""
         return np.repeat(np.arange(1, len(self.group_sizes) + 1), self.group_sizes)
@@ -129,6 +133,10 @@ class CbowBatch:
     centers: np.ndarray
     contexts: np.ndarray
     n_contexts: np.ndarray
+
+    def input_rows(self):
+        """Rows of the input vectors that a step reads: the contexts."""
+        return self.contexts
 
 
 def group_contexts(tokens, docs, spans, window):

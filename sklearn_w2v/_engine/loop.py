@@ -1,8 +1,10 @@
 """The training loop, and its local executor: one job, or parallel jobs.
 
-The engine is a matrix of algorithm x output layer.
+The engine is a matrix of algorithm x input x output layer.
 :mod:`~sklearn_w2v._engine.layout` says which rows meet (a run of the
-subsampled stream as typed batches), an output layer
+subsampled stream as typed batches), the input how a word's vector is built
+(its own row, or composed from subword rows:
+:mod:`~sklearn_w2v._engine.composition`), an output layer
 (:mod:`~sklearn_w2v._engine.losses.negative_sampling`,
 :mod:`~sklearn_w2v._engine.losses.hierarchical_softmax`,
 :mod:`~sklearn_w2v._engine.losses.softmax`) says what they compute, and
@@ -19,6 +21,7 @@ of the minibatches it trained and the centers of the whole epoch, and calls
 ``progress.within_epoch`` (when ``progress`` is not None) as it goes.
 """
 
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -165,6 +168,10 @@ def train(W, corpus, settings, rng):
     (:func:`~sklearn_w2v._engine.jobs.run_forked`), threads elsewhere; each
     runs :func:`run_epochs` over its own turns, and the first reports.
 
+    With ``settings.composed_input`` (a subword model), the jobs train its
+    parameters in place, sharing them as they share ``W``, and ``W[0]`` ends
+    holding the composed vector of every word.
+
     Parameters
     ----------
     W : ndarray of shape (2, n_words + 1, n_components), float32
@@ -206,6 +213,9 @@ def train(W, corpus, settings, rng):
     """
     n_jobs = settings.n_jobs
     job_rngs = rng.spawn(n_jobs)
+    composed = settings.composed_input
+    if composed is not None and n_jobs > 1 and CAN_FORK:
+        settings = dataclasses.replace(settings, composed_input=composed.shared())
 
     def work(weights, job):
         executor = LocalExecutor(corpus, settings, job, job_rngs[job])
@@ -221,4 +231,7 @@ def train(W, corpus, settings, rng):
         else:
             with ThreadPoolExecutor(max_workers=n_jobs) as pool:
                 results = list(pool.map(work, [W] * n_jobs, range(n_jobs)))
+    if composed is not None:
+        composed.parameters[...] = settings.composed_input.parameters
+        composed.compose(W[0])
     return loss_curve(results)

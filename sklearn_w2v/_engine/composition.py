@@ -1,0 +1,136 @@
+"""Composed input vectors: a word's vector built from several parameter rows.
+
+The input of subword models (fastText, Bojanowski et al., 2017): a word's
+input vector is the mean of its own row and the rows of its character
+n-grams. Over a vocabulary this is a sparse matrix product ``W_in = S @ P``,
+``S`` of shape (words x parameter rows) holding ``1 / n`` at the ``n`` rows of
+each word, ``P`` the parameters. The losses need not know of it
+(:meth:`ComposedInput.around_step`): before a minibatch step, the input rows
+that the minibatch reads are composed into ``W[0]``; the step updates them as
+any word vectors; then their change goes back to ``P`` through ``S.T``, the
+gradient of the composition: each row of a word receives the word's step
+divided by its number of rows, as in fastText and gensim.
+
+Parallel jobs share ``P`` as they share ``W`` (:meth:`ComposedInput.shared`).
+A job composes into the shared ``W[0]``, so another job's step on the same
+word between its composition and its push-back may be pushed back twice,
+scaled by ``1 / n``: a race of the kind Hogwild accepts.
+"""
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .hooks import timed
+from .jobs import shared_copy
+from .scatter import scatter_add, segment_sums
+
+
+@dataclass(frozen=True, eq=False)
+class ComposedInput:
+    """Input vectors ``W_in = S @ P``: a CSR matrix ``S`` and parameters ``P``.
+
+    Parameters
+    ----------
+    indptr : ndarray of shape (n_words + 1,), int32
+        Row boundaries of ``S``: word ``i`` is composed of the entries
+        ``indptr[i]:indptr[i + 1]``.
+    columns : ndarray of shape (n_entries,), int32
+        Parameter row of each entry.
+    weights : ndarray of shape (n_entries,), float32
+        Factor of each entry: ``1 / n`` for the mean of ``n`` rows.
+    parameters : ndarray of shape (n_parameters, n_components), float32
+        ``P``, C-contiguous; updated in place by training.
+
+    Examples
+    --------
+    Two words of two rows each, sharing row 2:
+
+    >>> import numpy as np
+    >>> from sklearn_w2v._engine.composition import ComposedInput
+    >>> composed = ComposedInput(
+    ...     np.array([0, 2, 4], dtype=np.int32),
+    ...     np.array([0, 2, 1, 2], dtype=np.int32),
+    ...     np.full(4, 0.5, dtype=np.float32),
+    ...     np.array([[2.0], [4.0], [6.0]], dtype=np.float32),
+    ... )
+    >>> W_in = np.zeros((3, 1), dtype=np.float32)  # the last row is padding
+    >>> composed.compose(W_in)
+    >>> W_in.ravel().tolist()
+    [4.0, 5.0, 0.0]
+    """
+
+    indptr: np.ndarray
+    columns: np.ndarray
+    weights: np.ndarray
+    parameters: np.ndarray
+
+    @property
+    def n_words(self):
+        """Rows of ``S``: the words."""
+        return len(self.indptr) - 1
+
+    def compose(self, W_in):
+        """Write in place the composed vector of every word into ``W_in``.
+
+        Parameters
+        ----------
+        W_in : ndarray of shape (n_words + 1, n_components), float32
+            Input vectors; the rows past ``n_words`` (padding) are left alone.
+        """
+        segment_sums(
+            self.indptr,
+            self.columns,
+            self.weights,
+            self.parameters,
+            out=W_in[: self.n_words],
+        )
+
+    def around_step(self, W_in, rows, step):
+        """Run ``step()`` on freshly composed ``rows``; push their change to ``P``.
+
+        Parameters
+        ----------
+        W_in : ndarray of shape (n_words + 1, n_components), float32
+            The input vectors that ``step`` reads and updates in place.
+        rows : ndarray of int
+            The rows of ``W_in`` that ``step`` reads (repeats and padding
+            rows allowed).
+        step : callable
+            ``step()`` trains a minibatch, updating ``W_in[rows]``.
+
+        Returns
+        -------
+        result
+            What ``step()`` returned.
+        """
+        with timed("compose"):
+            # The distinct words without sorting: a mark per row.
+            mark = np.zeros(len(W_in), dtype=bool)
+            mark[rows] = True
+            words = np.flatnonzero(mark[: self.n_words])
+            indptr, columns, weights = self._rows_of(words)
+            before = segment_sums(indptr, columns, weights, self.parameters)
+            W_in[words] = before
+        result = step()
+        with timed("compose"):
+            change = W_in[words]
+            change -= before
+        scatter_add(
+            self.parameters, columns, change, counts=np.diff(indptr), weights=weights
+        )
+        return result
+
+    def _rows_of(self, words):
+        """CSR arrays ``(indptr, columns, weights)`` of the rows ``words`` of ``S``."""
+        starts = self.indptr[words]
+        lengths = self.indptr[words + 1] - starts
+        indptr = np.zeros(len(words) + 1, dtype=np.int32)
+        np.cumsum(lengths, out=indptr[1:])
+        # Entry k of the selection is entry k + starts[j] - indptr[j] of S.
+        entries = np.arange(indptr[-1]) + np.repeat(starts - indptr[:-1], lengths)
+        return indptr, self.columns[entries], self.weights[entries]
+
+    def shared(self):
+        """A copy whose parameters live in memory that forked jobs share."""
+        return replace(self, parameters=shared_copy(self.parameters))
