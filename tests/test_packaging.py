@@ -126,14 +126,18 @@ def test_the_corpus_folder_never_imports_the_engine_or_the_estimators(path):
 
 
 @pytest.mark.parametrize("path", _modules("_keyedvectors"), ids=lambda p: p.name)
-def test_keyed_vectors_import_only_the_file_helpers(path):
+def test_keyed_vectors_import_only_the_file_helpers_and_the_ngram_hashing(path):
     for module, _, top_level in _imports(path):
         if not module.startswith("sklearn_w2v"):
             continue
         if module == "sklearn_w2v.evaluation" and not top_level:
             continue  # the evaluate_* methods call the public evaluation module
         assert module.startswith(
-            ("sklearn_w2v._keyedvectors", "sklearn_w2v._corpus.files")
+            (
+                "sklearn_w2v._keyedvectors",
+                "sklearn_w2v._corpus.files",
+                "sklearn_w2v._corpus.subwords",
+            )
         ), (path.name, module)
 
 
