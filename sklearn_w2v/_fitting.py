@@ -77,7 +77,7 @@ class PreviousFit:
                 f"have {vectorizer.wv_.vector_size} components; partial_fit "
                 "cannot change it."
             )
-        subwords = vectorizer.wv_.subwords
+        subwords = getattr(vectorizer.wv_, "subwords", None)
         return cls(
             index_to_key=vectorizer.wv_.index_to_key,
             word_counts=vectorizer.word_counts_,
@@ -155,6 +155,13 @@ def check_fit_params(params, previous):
             f"n_components={params['n_components']}; they must be equal."
         )
     check_subwords(params, previous)
+    if params["subwords"] and params["loss"] == "softmax" and params["n_jobs"] != 1:
+        if training_jobs(params["n_jobs"]) > 1:
+            # Each job composes in rows of its own, which the softmax would score.
+            raise ValueError(
+                "loss='softmax' with subwords trains in one job: set n_jobs=1, "
+                "or use loss='negative_sampling' or 'hierarchical_softmax'."
+            )
 
 
 def check_output_layer(params, n_words):

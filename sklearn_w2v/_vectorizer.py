@@ -20,7 +20,6 @@ from ._fitting import (
     training_settings,
 )
 from ._keyedvectors.keyed_vectors import KeyedVectors
-from ._subword_fitting import subword_fit
 from ._sklearn_compat import (
     CallbackSupportMixin,
     Interval,
@@ -28,6 +27,7 @@ from ._sklearn_compat import (
     _fit_context,
     epoch_tasks,
 )
+from ._subword_fitting import subword_fit
 
 
 class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):

@@ -11,10 +11,11 @@ any word vectors; then their change goes back to ``P`` through ``S.T``, the
 gradient of the composition: each row of a word receives the word's step
 divided by its number of rows, as in fastText and gensim.
 
-Parallel jobs share ``P`` as they share ``W`` (:meth:`ComposedInput.shared`).
-A job composes into the shared ``W[0]``, so another job's step on the same
-word between its composition and its push-back may be pushed back twice,
-scaled by ``1 / n``: a race of the kind Hogwild accepts.
+Parallel jobs share ``P`` as they share ``W`` (:meth:`ComposedInput.shared`),
+and add their pushes to it as Hogwild does. Each composes in input rows of
+its own (:func:`job_input_blocks`): in shared input rows, another job's
+step landing between a job's composition and its push-back would be pushed
+back twice.
 """
 
 from dataclasses import dataclass, replace
@@ -41,6 +42,9 @@ class ComposedInput:
         Factor of each entry: ``1 / n`` for the mean of ``n`` rows.
     parameters : ndarray of shape (n_parameters, n_components), float32
         ``P``, C-contiguous; updated in place by training.
+    first_row : int, default=0
+        Row of the input vectors that holds word 0's composed vector: a
+        parallel job's block (:func:`job_input_blocks`).
 
     Examples
     --------
@@ -64,6 +68,7 @@ class ComposedInput:
     columns: np.ndarray
     weights: np.ndarray
     parameters: np.ndarray
+    first_row: int = 0
 
     @property
     def n_words(self):
@@ -94,8 +99,8 @@ class ComposedInput:
         W_in : ndarray of shape (n_words + 1, n_components), float32
             The input vectors that ``step`` reads and updates in place.
         rows : ndarray of int
-            The rows of ``W_in`` that ``step`` reads (repeats and padding
-            rows allowed).
+            The rows of ``W_in`` that ``step`` reads, from ``first_row`` on
+            (repeats and padding rows allowed).
         step : callable
             ``step()`` trains a minibatch, updating ``W_in[rows]``.
 
@@ -108,13 +113,14 @@ class ComposedInput:
             # The distinct words without sorting: a mark per row.
             mark = np.zeros(len(W_in), dtype=bool)
             mark[rows] = True
-            words = np.flatnonzero(mark[: self.n_words])
+            first = self.first_row
+            words = np.flatnonzero(mark[first : first + self.n_words])
             indptr, columns, weights = self._rows_of(words)
             before = segment_sums(indptr, columns, weights, self.parameters)
-            W_in[words] = before
+            W_in[first + words] = before
         result = step()
         with timed("compose"):
-            change = W_in[words]
+            change = W_in[first + words]
             change -= before
         scatter_add(
             self.parameters, columns, change, counts=np.diff(indptr), weights=weights
@@ -134,3 +140,36 @@ class ComposedInput:
     def shared(self):
         """A copy whose parameters live in memory that forked jobs share."""
         return replace(self, parameters=shared_copy(self.parameters))
+
+
+def job_input_blocks(W, n_jobs):
+    """Weights with a block of input rows per job, the output rows of ``W``.
+
+    Job ``j`` composes its minibatches' input vectors in rows
+    ``j * n_rows : (j + 1) * n_rows`` of the input vectors (its batches'
+    input rows shifted by ``j * n_rows``, the padding row included), so that
+    the change it pushes back is its own step only. The output vectors keep
+    their rows; the rows past them are never read (but by the full softmax,
+    which scores every row: it refuses parallel jobs with subwords).
+
+    Parameters
+    ----------
+    W : ndarray of shape (2, n_rows, n_components), float32
+    n_jobs : int
+
+    Returns
+    -------
+    W_jobs : ndarray of shape (2, n_jobs * n_rows, n_components), float32
+        ``W`` in the first rows, zeros after.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._engine.composition import job_input_blocks
+    >>> job_input_blocks(np.ones((2, 3, 4), dtype=np.float32), 2).shape
+    (2, 6, 4)
+    """
+    n_rows = W.shape[1]
+    W_jobs = np.zeros((2, n_jobs * n_rows, W.shape[2]), dtype=W.dtype)
+    W_jobs[:, :n_rows] = W
+    return W_jobs

@@ -108,12 +108,12 @@ class TrainingSettings:
         """
         if self.composed_input is None:
             return self._loss_step(W, batch, draws, learning_rate, damping)
+        if self.composed_input.first_row:
+            batch = batch.shifted(self.composed_input.first_row)
         return self.composed_input.around_step(
             W[0],
             batch.input_rows(),
-            functools.partial(
-                self._loss_step, W, batch, draws, learning_rate, damping
-            ),
+            functools.partial(self._loss_step, W, batch, draws, learning_rate, damping),
         )
 
     def _loss_step(self, W, batch, draws, learning_rate, damping):
