@@ -3,6 +3,7 @@
 from ._corpus.line_corpus import LineCorpus
 from ._embedding import EmbeddingVectorizer
 from ._keyedvectors.keyed_vectors import KeyedVectors
+from ._keyedvectors.subwords import Subwords
 from ._phrases import PhraseTransformer
 from ._vectorizer import Word2VecVectorizer
 
@@ -13,6 +14,7 @@ __all__ = [
     "KeyedVectors",
     "LineCorpus",
     "PhraseTransformer",
+    "Subwords",
     "Word2VecVectorizer",
     "__version__",
 ]

@@ -5,6 +5,7 @@
 analyse text, learn what their pooling needs and pool with the code here.
 """
 
+from itertools import chain, compress
 from numbers import Real
 
 import numpy as np
@@ -14,6 +15,7 @@ from sklearn.base import (
     TransformerMixin,
 )
 from sklearn.exceptions import NotFittedError
+from sklearn.utils import Bunch
 from sklearn.utils.validation import check_is_fitted
 
 from ._corpus.text import build_analyzer, encode_known, iter_analyzed, iter_batches
@@ -115,8 +117,70 @@ class _PoolingVectorizer(
                 "transform, or set sif_remove_component=False."
             )
 
-    def _pool(self, ids, offsets):
-        vectors = self.wv_.vectors
+    def _encode(self, batch, first_index):
+        """Ids of the tokens of `batch` that have a vector, and unseen vectors.
+
+        Tokens of the vocabulary get their rows. With ``wv_.subwords``, each
+        distinct unseen token that has a composed vector gets id
+        ``len(wv_) + j``, row ``j`` of ``unseen``, composed once per batch;
+        a document's ids are then its vocabulary tokens, then its unseen
+        ones (pooling ignores the order). Without subwords, ``unseen`` is
+        None and the ids are those of ``encode_known``.
+
+        Returns
+        -------
+        ids : ndarray of shape (n_tokens_with_a_vector,), int64
+        offsets : ndarray of shape (len(batch) + 1,), int64
+        unseen : ndarray of shape (n_unseen, vector_size) or None
+        """
+        ids, offsets = encode_known(batch, self.vocabulary_, first_index)
+        subwords = self.wv_.subwords
+        if subwords is None:
+            return ids, offsets, None
+        # Sorted, so that the ids of a batch never depend on the hash seed.
+        words = sorted(set(chain.from_iterable(batch)).difference(self.vocabulary_))
+        vectors, found = subwords.vectors_of(words)
+        n_words = len(self.wv_)
+        rows = {word: n_words + j for j, word in enumerate(compress(words, found))}
+        unseen_ids, unseen_offsets = encode_known(batch, rows, first_index)
+        documents = np.repeat(
+            np.tile(np.arange(len(batch)), 2),
+            np.concatenate([np.diff(offsets), np.diff(unseen_offsets)]),
+        )
+        order = np.argsort(documents, kind="stable")
+        ids = np.concatenate([ids, unseen_ids])[order]
+        return (
+            ids,
+            offsets + unseen_offsets,
+            vectors[found].astype(self.wv_.vectors.dtype),
+        )
+
+    def _encoded_batches(self, X):
+        """``(batch, first_index, ids, offsets, unseen)`` of each batch of X."""
+        # Batches of documents bound the memory to the output's; encode_known
+        # checks the token types of pre-tokenised documents.
+        analyzer = build_analyzer(self.get_params(deep=False))
+        documents = iter_analyzed(X, analyzer, self.input, check_tokens=False)
+        first_index = 0
+        for batch in iter_batches(documents, TRANSFORM_BATCH_TOKENS):
+            yield (batch, first_index, *self._encode(batch, first_index))
+            first_index += len(batch)
+
+    def _pool(self, ids, offsets, unseen=None):
+        vectors, weights, unseen_weight = self.wv_.vectors, None, None
+        if self.pooling == "tfidf":
+            # An unseen word is in no document counted by fit: df = 0.
+            weights, unseen_weight = (
+                self.idf_,
+                idf_from_frequency(0, self._document_frequency[0]),
+            )
+        elif self.pooling == "sif":
+            # An unseen word has p(w) = 0: weight a / (a + 0) = 1.
+            weights, unseen_weight = sif_weights(self.word_counts_, self.sif_alpha), 1.0
+        if unseen is not None and len(unseen):
+            ids, vectors, weights = _with_unseen_rows(
+                ids, vectors, unseen, weights, unseen_weight
+            )
         if self.pooling == "max":
             return max_pool_documents(ids, offsets, vectors)
         if self.pooling == "sum":
@@ -125,14 +189,20 @@ class _PoolingVectorizer(
             return pool_documents(ids, offsets, vectors, normalize="count")
         if self.pooling == "tfidf":
             return pool_documents(
-                ids, offsets, vectors, word_weights=self.idf_, normalize="weight"
+                ids, offsets, vectors, word_weights=weights, normalize="weight"
             )
-        weights = sif_weights(self.word_counts_, self.sif_alpha)
         component = self.sif_component_ if self.sif_remove_component else None
         return sif_pool(ids, offsets, vectors, weights, component)
 
     def transform(self, X):
-        """Map each document to the pooled vectors of its known words.
+        """Map each document to the pooled vectors of its words.
+
+        Words of the vocabulary are pooled with their vectors; when ``wv_``
+        has ``subwords``, unseen words with the vectors composed from their
+        character n-grams, weighed as words never met in ``fit`` (the
+        largest idf, SIF weight 1). Other words are skipped: see
+        :meth:`vocabulary_coverage` for how many tokens were out of
+        vocabulary and which documents pooled to zeros.
 
         Parameters
         ----------
@@ -143,21 +213,70 @@ class _PoolingVectorizer(
         -------
         X_new : ndarray of shape (n_documents, vector_size), float32
             Pooled vectors, ``wv_.vector_size`` of them per document; a
-            document without any known word gets a zero row.
+            document without any word that has a vector gets a zero row.
         """
         check_is_fitted(self, "wv_")
         self._check_pooling_fitted()
-        # Batches of documents bound the memory to the output's; encode_known
-        # checks the token types of pre-tokenised documents.
-        analyzer = build_analyzer(self.get_params(deep=False))
-        documents = iter_analyzed(X, analyzer, self.input, check_tokens=False)
-        pooled, first_index = [], 0
-        for batch in iter_batches(documents, TRANSFORM_BATCH_TOKENS):
-            pooled.append(
-                self._pool(*encode_known(batch, self.vocabulary_, first_index))
-            )
-            first_index += len(batch)
-        return np.concatenate(pooled)
+        return np.concatenate(
+            [
+                self._pool(ids, offsets, unseen)
+                for _, _, ids, offsets, unseen in self._encoded_batches(X)
+            ]
+        )
+
+    def vocabulary_coverage(self, X):
+        """Share of the tokens of X out of vocabulary; documents pooled to zeros.
+
+        ``transform`` sets no attribute (a scikit-learn estimator's state is
+        what ``fit`` learned), so its out-of-vocabulary share is reported
+        here: the documents are analysed as ``transform`` analyses them, and
+        their tokens counted, without pooling.
+
+        Parameters
+        ----------
+        X : iterable of str or of list of str
+            Raw or pre-tokenised documents, as in ``transform``.
+
+        Returns
+        -------
+        Bunch
+            ``n_documents`` and ``n_tokens``; ``n_in_vocabulary``, the tokens
+            of the vocabulary; ``n_subword``, the unseen tokens pooled through
+            their n-grams (always 0 without ``wv_.subwords``); ``n_skipped``,
+            the tokens without a vector; ``oov_fraction``, the share of tokens
+            out of the vocabulary (``(n_subword + n_skipped) / n_tokens``, 0.0
+            without tokens); ``empty_documents``, the indices of the documents
+            that ``transform`` maps to a zero row.
+
+        Examples
+        --------
+        >>> from sklearn_w2v import EmbeddingVectorizer, KeyedVectors
+        >>> kv = KeyedVectors(["cat", "dog"], [[1.0, 0.0], [0.0, 1.0]])
+        >>> vectorizer = EmbeddingVectorizer(kv).fit(["cat dog", "dog"])
+        >>> coverage = vectorizer.vocabulary_coverage(["cat sat", "the mat"])
+        >>> coverage.oov_fraction, coverage.empty_documents.tolist()
+        (0.75, [1])
+        """
+        check_is_fitted(self, "wv_")
+        n_words, counts, empty = len(self.wv_), np.zeros(3, np.int64), []
+        n_documents = 0
+        for batch, first_index, ids, offsets, _ in self._encoded_batches(X):
+            n_tokens = sum(map(len, batch))
+            n_known = int(np.count_nonzero(ids < n_words))
+            counts += [n_known, len(ids) - n_known, n_tokens - len(ids)]
+            empty.append(np.flatnonzero(np.diff(offsets) == 0) + first_index)
+            n_documents += len(batch)
+        n_in_vocabulary, n_subword, n_skipped = counts.tolist()
+        n_tokens = int(counts.sum())
+        return Bunch(
+            n_documents=n_documents,
+            n_tokens=n_tokens,
+            n_in_vocabulary=n_in_vocabulary,
+            n_subword=n_subword,
+            n_skipped=n_skipped,
+            oov_fraction=(n_subword + n_skipped) / n_tokens if n_tokens else 0.0,
+            empty_documents=np.concatenate(empty),
+        )
 
     @property
     def _n_features_out(self):
@@ -169,3 +288,29 @@ class _PoolingVectorizer(
         tags.input_tags.string = True
         tags.input_tags.two_d_array = False
         return tags
+
+
+def _with_unseen_rows(ids, vectors, unseen, weights=None, unseen_weight=None):
+    """The rows used by `ids`, the unseen ones appended, and `ids` renumbered.
+
+    Ids from ``len(vectors)`` on are rows of `unseen`. Only the rows used
+    are gathered, so the vocabulary's matrix is never copied whole.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._base import _with_unseen_rows
+    >>> ids, rows, weights = _with_unseen_rows(
+    ...     np.array([2, 0, 2]), np.eye(2), np.array([[5.0, 5.0]]), np.ones(2), 3.0
+    ... )
+    >>> ids.tolist(), rows.tolist(), weights.tolist()
+    ([1, 0, 1], [[1.0, 0.0], [5.0, 5.0]], [1.0, 3.0])
+    """
+    used, ids = np.unique(ids, return_inverse=True)
+    known = used[used < len(vectors)]
+    rows = np.concatenate([vectors[known], unseen[used[len(known) :] - len(vectors)]])
+    if weights is not None:
+        weights = np.concatenate(
+            [weights[known], np.full(len(used) - len(known), unseen_weight)]
+        )
+    return ids.astype(np.int64), rows, weights

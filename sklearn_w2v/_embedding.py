@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 
 from ._base import TRANSFORM_BATCH_TOKENS, _PoolingVectorizer
-from ._corpus.text import encode_known, iter_batches
+from ._corpus.text import iter_batches
 from ._engine.weights import first_non_finite_row
 from ._keyedvectors.keyed_vectors import KeyedVectors
 from ._sklearn_compat import _fit_context
@@ -86,12 +86,17 @@ class EmbeddingVectorizer(_PoolingVectorizer):
     --------
     Word2VecVectorizer : Learns the word vectors, then pools them the same way.
     KeyedVectors.load_word2vec_format : Reads word2vec, GloVe or fastText files.
+    KeyedVectors.load_facebook_vectors : Reads fastText models, subwords included.
     sklearn.feature_extraction.text.CountVectorizer : The text analysis used here.
 
     Notes
     -----
     Words missing from ``vectors`` are skipped; a document without any
-    known word gets a zero row.
+    known word gets a zero row. Vectors with subwords, such as those of
+    :meth:`KeyedVectors.load_facebook_vectors`, give unseen (rare,
+    misspelled) words the vectors of their character n-grams, pooled with
+    the vocabulary's; :meth:`vocabulary_coverage` counts the tokens out of
+    vocabulary and lists the documents that pool to zeros.
 
     ``pooling='sif'`` weighs word ``w`` by :math:`a / (a + p(w))`. Counts a
     :class:`KeyedVectors` may carry come from another corpus, so ``p(w)`` is
@@ -206,12 +211,14 @@ class EmbeddingVectorizer(_PoolingVectorizer):
             Pooled document vectors.
         """
         blocks = self._fit_documents(X)
-        return np.concatenate([self._pool(ids, offsets) for ids, offsets in blocks])
+        return np.concatenate([self._pool(*block) for block in blocks])
 
     def _fit_documents(self, X):
         """Encode X batch by batch and learn the pooling; return the batches.
 
-        Only the word ids of the known tokens are kept, never the documents.
+        Only the ids of the tokens that have a vector (and the vectors of the
+        unseen ones, with subwords) are kept, never the documents: the
+        ``(ids, offsets, unseen)`` of ``_encode``.
         """
         if len(self.vectors) == 0:
             raise ValueError("vectors holds no word; there is nothing to pool.")
@@ -226,14 +233,16 @@ class EmbeddingVectorizer(_PoolingVectorizer):
         self.vocabulary_ = self.vectors.key_to_index
         blocks, n_documents, n_tokens = [], 0, 0
         for batch in iter_batches(self._iter_analyzed(X), TRANSFORM_BATCH_TOKENS):
-            blocks.append(encode_known(batch, self.vocabulary_, n_documents))
+            blocks.append(self._encode(batch, n_documents))
             n_documents += len(batch)
             n_tokens += sum(map(len, batch))
         if n_documents == 0:
             raise ValueError(
                 f"{type(self).__name__}.fit needs at least one document; X is empty."
             )
-        if not any(len(ids) for ids, _ in blocks):
+        # The statistics of the pooling are those of the vocabulary's words.
+        known = [_vocabulary_tokens(*block, len(self.wv_)) for block in blocks]
+        if not any(len(ids) for ids, _ in known):
             message = (
                 f"None of the {n_tokens} tokens of X is in "
                 "vectors; check that the analysis (lowercase, token_pattern, "
@@ -243,15 +252,36 @@ class EmbeddingVectorizer(_PoolingVectorizer):
                 raise ValueError(
                     message + " pooling='sif' needs them to estimate p(w)."
                 )
+            if any(len(ids) for ids, _, _ in blocks):
+                message += " Only the vectors of their subwords are pooled."
+            else:
+                message += " Every document of X pools to zeros."
             # Level 4: the caller of fit, past _fit_context's wrapper.
-            warnings.warn(
-                message + " Every document of X pools to zeros.",
-                UserWarning,
-                stacklevel=4,
-            )
+            warnings.warn(message, UserWarning, stacklevel=4)
         counts = np.zeros(len(self.wv_), dtype=np.int64)
-        for ids, _ in blocks:
+        for ids, _ in known:
             counts += np.bincount(ids, minlength=len(self.wv_))
         self.word_counts_ = counts
-        self._fit_pooling_blocks(blocks)
+        self._fit_pooling_blocks(known)
         return blocks
+
+
+def _vocabulary_tokens(ids, offsets, unseen, n_words):
+    """The ``(ids, offsets)`` of the vocabulary's tokens among those of ``_encode``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._embedding import _vocabulary_tokens
+    >>> ids, offsets = _vocabulary_tokens(
+    ...     np.array([0, 5, 1, 6]), np.array([0, 2, 4]), np.zeros((2, 3)), 5
+    ... )
+    >>> ids.tolist(), offsets.tolist()
+    ([0, 1], [0, 1, 2])
+    """
+    if unseen is None:
+        return ids, offsets
+    known = ids < n_words
+    before = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(known, out=before[1:])
+    return ids[known], before[offsets]

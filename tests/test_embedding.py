@@ -18,6 +18,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import InvalidParameterError  # not public
 
 from sklearn_w2v import EmbeddingVectorizer, KeyedVectors, Word2VecVectorizer
+from sklearn_w2v._corpus.text import build_analyzer, encode_known
+from sklearn_w2v._keyedvectors.subwords import Subwords
 from sklearn_w2v._pooling import POOLINGS
 
 DATA = Path(__file__).parent / "data"
@@ -337,3 +339,125 @@ def test_tables_of_several_columns_raise(topic_vectors, topic_corpus):
         EmbeddingVectorizer(topic_vectors).fit_transform(frame),
         fitted.transform(documents),
     )
+
+
+# Unseen words pooled through their subwords
+
+
+def _with_subwords(kv, every=1):
+    """`kv` with subwords whose rows are every `every`-th bucket of 64."""
+    rng = np.random.default_rng(3)
+    buckets = np.arange(0, 64, every)
+    subwords = Subwords(3, 5, 64, buckets, rng.standard_normal((len(buckets), 3)))
+    return KeyedVectors(kv.index_to_key, kv.vectors, subwords=subwords)
+
+
+def _old_transform(vectorizer, documents):
+    """transform as it was before subwords: the vocabulary's tokens only."""
+    analyzer = build_analyzer(vectorizer.get_params(deep=False))
+    ids, offsets = encode_known(
+        [analyzer(document) for document in documents], vectorizer.vocabulary_
+    )
+    return vectorizer._pool(ids, offsets)
+
+
+@pytest.mark.parametrize("pooling", POOLINGS)
+def test_without_subwords_transform_is_unchanged(topic_vectors, topic_corpus, pooling):
+    documents, _ = topic_corpus
+    vectorizer = EmbeddingVectorizer(topic_vectors, pooling=pooling).fit(documents)
+    for X in (documents, QUERY_DOCUMENTS):
+        assert_array_equal(vectorizer.transform(X), _old_transform(vectorizer, X))
+
+
+@pytest.mark.parametrize("pooling", POOLINGS)
+def test_unseen_words_pool_with_their_subword_vectors(topic_vectors, pooling):
+    kv = _with_subwords(topic_vectors)
+    fit_documents = ["cat dog the", "truck bus the", "dog and cat"]
+    vectorizer = EmbeddingVectorizer(kv, pooling=pooling).fit(fit_documents)
+    documents = ["cat zebra zebra", "zebra unicorn", "", "bus"]
+    X = vectorizer.transform(documents)
+    # The unseen words as words of the vocabulary never met in fit.
+    extended = KeyedVectors(
+        [*kv.index_to_key, "zebra", "unicorn"],
+        np.vstack([kv.vectors, kv[["zebra", "unicorn"]]]),
+    )
+    reference = EmbeddingVectorizer(extended, pooling=pooling).fit(fit_documents)
+    assert_allclose(X, reference.transform(documents), rtol=1e-5, atol=1e-6)
+    assert np.any(X[1] != 0) and not np.any(X[2])
+    if pooling == "mean":
+        assert_allclose(X[0], (kv["cat"] + 2 * kv["zebra"]) / 3, rtol=1e-6)
+
+
+def test_fit_transform_equals_fit_then_transform_with_subwords(topic_vectors):
+    kv = _with_subwords(topic_vectors)
+    documents = ["cat zebra", "unicorn the", "bus"]
+    for pooling in POOLINGS:
+        vectorizer = EmbeddingVectorizer(kv, pooling=pooling)
+        assert_allclose(
+            vectorizer.fit_transform(documents),
+            clone(vectorizer).fit(documents).transform(documents),
+            rtol=1e-6,
+        )
+    # The statistics are the vocabulary's: unseen words are not counted.
+    assert vectorizer.word_counts_.sum() == 3
+
+
+def test_unseen_tokens_are_composed_once_per_batch(topic_vectors, monkeypatch):
+    kv = _with_subwords(topic_vectors)
+    vectorizer = EmbeddingVectorizer(kv).fit(["cat dog"])
+    calls = []
+    vectors_of = Subwords.vectors_of
+    monkeypatch.setattr(
+        Subwords,
+        "vectors_of",
+        lambda self, words: calls.append(words) or vectors_of(self, words),
+    )
+    vectorizer.transform(["zebra cat zebra", "unicorn zebra", "dog"])
+    assert calls == [["unicorn", "zebra"]]
+
+
+def test_vocabulary_coverage_counts_tokens_and_empty_documents(topic_vectors):
+    documents = ["cat zebra zebra", "qq", "", "bus the"]
+    plain = EmbeddingVectorizer(topic_vectors).fit(["cat dog"])
+    coverage = plain.vocabulary_coverage(documents)
+    assert (coverage.n_documents, coverage.n_tokens) == (4, 6)
+    assert (coverage.n_in_vocabulary, coverage.n_subword) == (3, 0)
+    assert coverage.n_skipped == 3 and coverage.oov_fraction == 0.5
+    assert coverage.empty_documents.tolist() == [1, 2]
+
+    subword = EmbeddingVectorizer(_with_subwords(topic_vectors)).fit(["cat dog"])
+    coverage = subword.vocabulary_coverage(documents)
+    assert (coverage.n_in_vocabulary, coverage.n_subword, coverage.n_skipped) == (
+        3,
+        3,
+        0,
+    )
+    assert coverage.oov_fraction == 0.5
+    assert coverage.empty_documents.tolist() == [2]
+    assert_array_equal(
+        np.flatnonzero(~subword.transform(documents).any(axis=1)),
+        coverage.empty_documents,
+    )
+
+
+def test_words_sharing_no_ngram_with_the_model_are_skipped(topic_vectors):
+    kv = _with_subwords(topic_vectors, every=64)  # bucket 0 only
+    no_vector = next(w for w in ("zz", "qq", "xy", "jj", "vv") if w not in kv)
+    vectorizer = EmbeddingVectorizer(kv).fit(["cat"])
+    assert not vectorizer.transform([no_vector]).any()
+    assert vectorizer.vocabulary_coverage([f"cat {no_vector}"]).n_skipped == 1
+
+
+def test_transform_sets_no_attribute(topic_vectors):
+    vectorizer = EmbeddingVectorizer(_with_subwords(topic_vectors)).fit(["cat"])
+    before = set(vars(vectorizer))
+    vectorizer.transform(["zebra"])
+    vectorizer.vocabulary_coverage(["zebra"])
+    assert set(vars(vectorizer)) == before
+
+
+def test_fit_warns_when_only_subwords_give_vectors(topic_vectors):
+    vectorizer = EmbeddingVectorizer(_with_subwords(topic_vectors))
+    with pytest.warns(UserWarning, match="Only the vectors of their subwords"):
+        X = vectorizer.fit_transform(["zebra unicorn"])
+    assert X.any()

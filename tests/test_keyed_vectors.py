@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 
 from sklearn_w2v import KeyedVectors
+from sklearn_w2v._corpus.subwords import fasttext_hash, word_ngrams
+from sklearn_w2v._keyedvectors.subwords import Subwords
 
 DATA = Path(__file__).parent / "data"
 TINY_KEYS = ["the", "of", "café", "and"]
@@ -666,3 +668,211 @@ def test_save_gives_new_files_the_umask_mode_and_keeps_an_old_files_mode(tmp_pat
     with pytest.raises(FileNotFoundError, match=r"no/such/folder/new\.kv"):
         kv.save(tmp_path / "no" / "such" / "folder" / "new.kv")
     assert KeyedVectors.load(old).index_to_key == TINY_KEYS
+
+
+# subwords: vectors for unseen words through their character n-grams
+
+
+def _subwords(n_buckets=40, vector_size=5, every=2):
+    """Subwords whose rows are those of every `every`-th bucket, others missing."""
+    rng = np.random.default_rng(1)
+    buckets = np.arange(0, n_buckets, every)
+    vectors = rng.standard_normal((len(buckets), vector_size))
+    return Subwords(3, 4, n_buckets, buckets, vectors)
+
+
+def _reference_vector(subwords, word):
+    """Mean of the rows of the word's n-grams that have one, one n-gram at a time."""
+    rows = dict(zip(subwords.buckets.tolist(), subwords.vectors, strict=True))
+    hashes = fasttext_hash(word_ngrams(word, subwords.min_n, subwords.max_n))
+    present = [rows[b] for b in (hashes % subwords.n_buckets).tolist() if b in rows]
+    return np.mean(present, axis=0) if present else None
+
+
+def _no_vector_word(subwords):
+    """A short word none of whose n-grams has a row."""
+    candidates = ("q", "zz", "xq", "qj", "jx", "vq", "kz", "zq")
+    return next(w for w in candidates if _reference_vector(subwords, w) is None)
+
+
+@pytest.fixture(scope="module")
+def subword_kv():
+    subwords = _subwords()
+    keys = ["cat", "dog", "cats", "car", "bus"]
+    own = np.random.default_rng(2).standard_normal((len(keys), 5)).astype(np.float32)
+    return KeyedVectors(keys, subwords.compose(keys, own), subwords=subwords)
+
+
+def test_subwords_vectors_of_average_the_present_ngram_rows_repeats_counted():
+    subwords = _subwords()
+    words = ["catz", "aaaaaa", "dogs", "x", ""]
+    vectors, found = subwords.vectors_of(words)
+    assert vectors.dtype == np.float32 and found.dtype == bool
+    for word, vector, ok in zip(words, vectors, found, strict=True):
+        expected = _reference_vector(subwords, word)
+        assert ok == (expected is not None), word
+        if ok:
+            np.testing.assert_allclose(vector, expected, rtol=1e-6)
+        else:
+            np.testing.assert_array_equal(vector, 0.0)
+    # "<aaaaaa>" has "aaa" four times: the mean weighs it four times.
+    assert word_ngrams("aaaaaa", 3, 4).count("aaa") == 4
+
+
+def test_subwords_without_a_row_find_nothing():
+    subwords = Subwords(3, 6, 100, np.zeros(0, np.int64), np.zeros((0, 2)))
+    vectors, found = subwords.vectors_of(["cat", "dog"])
+    assert not found.any() and vectors.shape == (2, 2)
+
+
+def test_subwords_compose_averages_own_row_and_ngram_rows():
+    subwords = _subwords()
+    own = np.arange(10, dtype=np.float32).reshape(2, 5)
+    composed = subwords.compose(["cat", "dogs"], own.copy())
+    for i, word in enumerate(["cat", "dogs"]):
+        rows = dict(zip(subwords.buckets.tolist(), subwords.vectors, strict=True))
+        hashes = fasttext_hash(word_ngrams(word, 3, 4)) % 40
+        present = [rows[b] for b in hashes.tolist() if b in rows]
+        expected = (own[i] + np.sum(present, axis=0)) / (1 + len(present))
+        np.testing.assert_allclose(composed[i], expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        ((3, 4, 0, [], np.zeros((0, 2))), "n_buckets"),
+        ((-1, 4, 10, [], np.zeros((0, 2))), "min_n"),
+        ((3, 4, 10, [2, 1], np.zeros((2, 2))), "sorted"),
+        ((3, 4, 10, [1, 10], np.zeros((2, 2))), "sorted"),
+        ((3, 4, 10, [1, 2], np.zeros((3, 2))), "one row per bucket"),
+    ],
+)
+def test_subwords_reject_invalid_input(args, match):
+    with pytest.raises(ValueError, match=match):
+        Subwords(*args)
+
+
+def test_keyed_vectors_reject_subwords_of_another_size():
+    with pytest.raises(ValueError, match="size 5"):
+        KeyedVectors(["a"], [[1.0, 2.0]], subwords=_subwords())
+    with pytest.raises(TypeError, match="Subwords"):
+        KeyedVectors(["a"], [[1.0, 2.0]], subwords=(3, 6))
+
+
+def test_unseen_words_get_their_ngram_vectors(subword_kv):
+    kv = subword_kv
+    expected = _reference_vector(kv.subwords, "catz")
+    np.testing.assert_allclose(kv["catz"], expected, rtol=1e-6)
+    np.testing.assert_allclose(kv.get_vector("catz"), expected, rtol=1e-6)
+    np.testing.assert_allclose(
+        kv.get_vector("catz", norm=True), _unit(expected), rtol=1e-6
+    )
+    matrix = kv[["dog", "catz", "cat"]]
+    np.testing.assert_array_equal(matrix[[0, 2]], kv.vectors[[1, 0]])
+    np.testing.assert_allclose(matrix[1], expected, rtol=1e-6)
+    assert not kv.get_vector("catz").flags.writeable
+
+
+def test_in_means_has_a_vector_and_has_index_for_means_in_the_vocabulary(subword_kv):
+    kv = subword_kv
+    no_vector = _no_vector_word(kv.subwords)
+    assert "cat" in kv and kv.has_index_for("cat")
+    assert "catz" in kv and not kv.has_index_for("catz")
+    assert no_vector not in kv and 3 not in kv
+    for call in (kv.__getitem__, kv.get_vector, lambda w: kv[[w]]):
+        with pytest.raises(KeyError, match=f"{no_vector}.*none of its character"):
+            call(no_vector)
+
+
+def test_without_subwords_unseen_words_still_raise(kv):
+    assert kv.subwords is None and "catz" not in kv
+    with pytest.raises(KeyError, match="not present"):
+        kv["catz"]
+
+
+def test_queries_accept_unseen_words_without_returning_them(subword_kv):
+    kv = subword_kv
+    vector = kv.get_vector("catz", norm=True)
+    result = kv.most_similar("catz", topn=None)
+    np.testing.assert_allclose(result, kv.most_similar([vector], topn=None), rtol=1e-6)
+    assert "catz" not in [w for w, _ in kv.most_similar("catz")]
+    assert len(kv.most_similar("catz")) == len(kv)  # no key of the query excluded
+    weighted = kv.most_similar([("catz", 2.0), "dog"], negative=["busz"], topn=None)
+    expected = kv.most_similar(
+        [(vector, 2.0), "dog"], negative=[kv.get_vector("busz", norm=True)], topn=None
+    )
+    np.testing.assert_allclose(weighted, expected, rtol=1e-6)
+    assert kv.most_similar_cosmul("catz", topn=1)[0][0] in kv.index_to_key
+    assert kv.similarity("catz", "cat") == pytest.approx(
+        float(_unit(kv["catz"].astype(float)) @ _unit(kv["cat"].astype(float)))
+    )
+    assert kv.n_similarity(["catz"], ["cat"]) == pytest.approx(
+        kv.similarity("catz", "cat")
+    )
+    assert kv.distances("catz", ["cat"])[0] == pytest.approx(kv.distance("catz", "cat"))
+
+
+def test_doesnt_match_uses_unseen_words_and_warns_only_for_those_without_vector(
+    subword_kv,
+):
+    kv = subword_kv
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kv.doesnt_match(["cat", "catz", "dog"]) in ("cat", "catz", "dog")
+    no_vector = _no_vector_word(kv.subwords)
+    with pytest.warns(UserWarning, match=f"ignores .*{no_vector}"):
+        kv.doesnt_match(["cat", "dog", no_vector])
+
+
+def test_vectors_for_all_infers_unseen_words(subword_kv):
+    kv = subword_kv
+    no_vector = _no_vector_word(kv.subwords)
+    subset = kv.vectors_for_all(["catz", "dog", no_vector, "catz"], copy_vecattrs=True)
+    assert subset.index_to_key == ["catz", "dog"] and subset.subwords is None
+    np.testing.assert_array_equal(subset["catz"], kv["catz"])
+    plain = kv.vectors_for_all(["catz", "dog"], allow_inference=False)
+    assert plain.index_to_key == ["dog"]
+
+
+def test_subwords_survive_pickle_and_save_load(subword_kv, tmp_path):
+    kv = subword_kv
+    for loaded in (
+        pickle.loads(pickle.dumps(kv)),
+        _saved_and_loaded(kv, tmp_path / "subwords.kv"),
+    ):
+        subwords = loaded.subwords
+        assert (subwords.min_n, subwords.max_n, subwords.n_buckets) == (3, 4, 40)
+        np.testing.assert_array_equal(subwords.buckets, kv.subwords.buckets)
+        np.testing.assert_array_equal(subwords.vectors, kv.subwords.vectors)
+        np.testing.assert_array_equal(loaded["catz"], kv["catz"])
+    with np.load(tmp_path / "subwords.kv", allow_pickle=False) as archive:
+        assert {"subword_buckets", "subword_vectors"} <= set(archive.files)
+
+
+def _saved_and_loaded(kv, path):
+    kv.save(path)
+    return KeyedVectors.load(path)
+
+
+def test_files_without_subwords_keep_version_1(tmp_path):
+    KeyedVectors(["a"], [[1.0, 2.0]]).save(tmp_path / "plain.kv")
+    with np.load(tmp_path / "plain.kv", allow_pickle=False) as archive:
+        header = archive["header"].tobytes().decode("ascii")
+    assert '"version": 1' in header and "subword" not in header
+    assert KeyedVectors.load(tmp_path / "plain.kv").subwords is None
+
+
+def test_pickles_made_before_subwords_load_without_them(kv):
+    state = kv.__getstate__()
+    del state["subwords"]
+    old = KeyedVectors.__new__(KeyedVectors)
+    old.__setstate__(state)
+    assert old.subwords is None and "catz" not in old
+
+
+def test_save_word2vec_format_writes_the_vocabulary_only(subword_kv, tmp_path):
+    subword_kv.save_word2vec_format(tmp_path / "vectors.txt")
+    loaded = KeyedVectors.load_word2vec_format(tmp_path / "vectors.txt")
+    assert loaded.index_to_key == subword_kv.index_to_key
+    np.testing.assert_allclose(loaded.vectors, subword_kv.vectors)
+    assert "catz" not in loaded

@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from .fasttext_format import FastTextFormatMixin
 from .npz_format import NpzFormatMixin
 from .pairwise import PairwiseMixin
 from .similarity import (
@@ -20,11 +21,19 @@ from .similarity import (
     top_candidates,
     unit_rows,
 )
+from .subwords import SubwordsMixin
 from .vector_store import VectorStore
 from .word2vec_files import Word2VecFormatMixin
 
 
-class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, NpzFormatMixin, VectorStore):
+class KeyedVectors(
+    SubwordsMixin,
+    PairwiseMixin,
+    Word2VecFormatMixin,
+    FastTextFormatMixin,
+    NpzFormatMixin,
+    VectorStore,
+):
     """Vectors keyed by string, with cosine-similarity queries and file formats.
 
     The storage, query and evaluation interface of gensim's ``KeyedVectors``:
@@ -46,6 +55,9 @@ class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, NpzFormatMixin, VectorSto
         :meth:`get_vecattr`, written to vocabulary files.
     dtype : {np.float16, np.float32, np.float64}, default=np.float32
         Dtype of ``vectors``.
+    subwords : Subwords or None, default=None
+        The character n-gram vectors of a subword (fastText) model; with
+        them, words outside the vocabulary get vectors (see Notes).
 
     Attributes
     ----------
@@ -58,6 +70,8 @@ class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, NpzFormatMixin, VectorSto
         vectors used by the queries.
     vector_size : int
         Number of columns of ``vectors``.
+    subwords : Subwords or None
+        The given `subwords`.
 
     See Also
     --------
@@ -83,6 +97,18 @@ class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, NpzFormatMixin, VectorSto
     an ``.npz`` archive, not a pickle, and :meth:`load` reads only those; the
     evaluation methods return the result objects of
     :mod:`sklearn_w2v.evaluation` rather than gensim's tuples.
+
+    With `subwords`, as gensim's ``FastTextKeyedVectors``: ``vectors`` holds
+    the full vectors of the vocabulary (each word's own row averaged with its
+    n-grams'), and an unseen word gets the mean of the vectors of its
+    n-grams in ``kv[word]``, :meth:`get_vector`, the queries and pairwise
+    measures. ``word in kv`` is true when ``kv[word]`` has a vector, that is
+    for a word of the vocabulary or one sharing an n-gram with the model;
+    :meth:`has_index_for` tells the vocabulary. A word none of whose n-grams
+    has a vector raises ``KeyError``, never a zero vector (gensim returns
+    zeros when a word has no n-gram at all). Unseen words are never among
+    the results of a query, and ``save_word2vec_format`` writes the
+    vocabulary's vectors only.
 
     Examples
     --------
@@ -126,9 +152,9 @@ class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, NpzFormatMixin, VectorSto
         'car'
         """
         words = as_terms(words)
-        known = [word for word in words if word in self.key_to_index]
+        known = [word for word in words if word in self]
         if len(known) < len(words):
-            unknown = [word for word in words if word not in self.key_to_index]
+            unknown = [word for word in words if word not in self]
             warnings.warn(
                 f"doesnt_match ignores the keys not in the vocabulary: {unknown}.",
                 UserWarning,
@@ -138,7 +164,7 @@ class KeyedVectors(PairwiseMixin, Word2VecFormatMixin, NpzFormatMixin, VectorSto
             raise ValueError(
                 f"doesnt_match needs at least one key of the vocabulary, got {words!r}."
             )
-        rows = self.get_normed_vectors()[[self.key_to_index[word] for word in known]]
+        rows = unit_rows(self[known])
         return known[int(np.argmin(rows @ unit_rows(rows.mean(axis=0))))]
 
     def most_similar(self, positive=None, negative=None, topn=10, restrict_vocab=None):
@@ -532,8 +558,9 @@ default='most_similar'
     def _query(self, positives, negatives, method, topn, restrict_vocab):
         searched = self.get_normed_vectors()[: n_searched(restrict_vocab, len(self))]
         check_topn(topn)
-        positives = list(positives)
+        positives = self._inferred_terms(list(positives))
         negatives = [None] * len(positives) if negatives is None else list(negatives)
+        negatives = self._inferred_terms(negatives)
         if len(negatives) != len(positives):
             raise ValueError(
                 f"Got {len(positives)} positive and {len(negatives)} negative "

@@ -2,9 +2,11 @@
 
 ``save`` writes the vectors, the numeric per-key attributes and a JSON header
 (format, version, keys, attribute names) as the arrays of an uncompressed
-``.npz`` archive; ``load`` reads it with ``np.load(..., allow_pickle=False)``,
-so that a file from an untrusted source cannot run code, unlike the pickles of
-gensim's ``KeyedVectors.save``.
+``.npz`` archive, and with subword vectors their buckets and rows (version 2,
+so that a reader of version 1 refuses them rather than dropping them);
+``load`` reads it with ``np.load(..., allow_pickle=False)``, so that a file
+from an untrusted source cannot run code, unlike the pickles of gensim's
+``KeyedVectors.save``.
 """
 
 import json
@@ -14,13 +16,16 @@ import zipfile
 import numpy as np
 
 from .._corpus.files import open_output
+from .subwords import Subwords
 from .word2vec_format import DTYPES
 
 FORMAT = "sklearn-w2v KeyedVectors"
 VERSION = 1
+#: The version of files holding subword vectors.
+SUBWORDS_VERSION = 2
 
 
-def _archive_arrays(keys, vectors, vecattrs):
+def _archive_arrays(keys, vectors, vecattrs, subwords=None):
     """The named arrays of the archive; only numbers, so no pickle is needed."""
     names = sorted(vecattrs)
     bad = next((name for name in names if vecattrs[name].dtype == object), None)
@@ -30,16 +35,26 @@ def _archive_arrays(keys, vectors, vecattrs):
             "format stores numbers only (it never pickles)."
         )
     header = {"format": FORMAT, "version": VERSION, "keys": keys, "attrs": names}
+    if subwords is not None:
+        header["version"] = SUBWORDS_VERSION
+        header["subwords"] = {
+            "min_n": subwords.min_n,
+            "max_n": subwords.max_n,
+            "n_buckets": subwords.n_buckets,
+        }
     arrays = {
         "header": np.frombuffer(json.dumps(header).encode("ascii"), dtype=np.uint8),
         "vectors": vectors,
     }
+    if subwords is not None:
+        arrays["subword_buckets"] = subwords.buckets
+        arrays["subword_vectors"] = subwords.vectors
     arrays.update((f"attr{i}", vecattrs[name]) for i, name in enumerate(names))
     return arrays
 
 
 def _read_archive(path):
-    """Keys, vectors and per-key attributes of a file written by ``save``."""
+    """Keys, vectors, per-key attributes and subwords of a file written by ``save``."""
     with open(path, "rb") as fin:  # a missing file: FileNotFoundError, as open's
         is_archive = zipfile.is_zipfile(fin)
     if not is_archive:
@@ -53,13 +68,21 @@ def _read_archive(path):
                 "an .npz archive, but not one written by KeyedVectors.save."
             )
         header = json.loads(archive["header"].tobytes().decode("ascii"))
-        if header.get("format") != FORMAT or header.get("version") != VERSION:
+        version = header.get("version")
+        if header.get("format") != FORMAT or version not in (VERSION, SUBWORDS_VERSION):
             raise ValueError(
-                f"format {header.get('format')!r} version {header.get('version')!r}; "
-                f"expected {FORMAT!r} version {VERSION}."
+                f"format {header.get('format')!r} version {version!r}; "
+                f"expected {FORMAT!r} version {VERSION} or {SUBWORDS_VERSION}."
             )
         vectors = archive["vectors"]
         attrs = {name: archive[f"attr{i}"] for i, name in enumerate(header["attrs"])}
+        subwords = None
+        if version == SUBWORDS_VERSION:
+            subwords = Subwords(
+                **header["subwords"],
+                buckets=archive["subword_buckets"],
+                vectors=archive["subword_vectors"],
+            )
     if vectors.dtype not in DTYPES:
         raise ValueError(f"vectors of dtype {vectors.dtype}; expected floats.")
     bad = next((n for n, v in attrs.items() if v.shape != (len(header["keys"]),)), None)
@@ -68,20 +91,21 @@ def _read_archive(path):
             f"attribute {bad!r} has shape {attrs[bad].shape}; expected one value "
             f"per key ({len(header['keys'])})."
         )
-    return header["keys"], vectors, attrs
+    return header["keys"], vectors, attrs, subwords
 
 
 class NpzFormatMixin:
     """The ``save`` and ``load`` methods of :class:`~sklearn_w2v.KeyedVectors`."""
 
     def save(self, fname):
-        """Write the vectors, keys and numeric per-key attributes to `fname`.
+        """Write the vectors, keys, numeric per-key attributes and subwords to `fname`.
 
         An uncompressed ``.npz`` archive of the vectors (in their dtype), the
-        numeric attributes (such as ``'count'``) and a JSON header holding the
-        keys, written to exactly `fname` (no suffix is added). The file is
-        written beside `fname` under a temporary name and renamed once
-        complete, so that a failed save leaves an existing `fname` as it was.
+        numeric attributes (such as ``'count'``), the buckets and rows of
+        ``subwords`` if any, and a JSON header holding the keys, written to
+        exactly `fname` (no suffix is added). The file is written beside
+        `fname` under a temporary name and renamed once complete, so that a
+        failed save leaves an existing `fname` as it was.
 
         Unlike gensim's ``save``, nothing is pickled, so :meth:`load` can read
         files from untrusted sources; the two formats do not read each other
@@ -114,7 +138,9 @@ class NpzFormatMixin:
         >>> loaded.index_to_key, loaded.get_vecattr("dog", "count")
         (['cat', 'dog'], 8)
         """
-        arrays = _archive_arrays(self.index_to_key, self._vectors, self._vecattrs)
+        arrays = _archive_arrays(
+            self.index_to_key, self._vectors, self._vecattrs, self.subwords
+        )
         with open_output(fname, "wb") as fout:
             np.savez(fout, **arrays)
 
@@ -136,7 +162,8 @@ class NpzFormatMixin:
         Returns
         -------
         KeyedVectors
-            The vectors, in their saved dtype, with their attributes.
+            The vectors, in their saved dtype, with their attributes and
+            subwords.
 
         Raises
         ------
@@ -156,8 +183,8 @@ class NpzFormatMixin:
         ([-2.0, 0.25], dtype('float32'))
         """
         try:
-            keys, vectors, attrs = _read_archive(fname)
-            kv = cls(keys, vectors, dtype=vectors.dtype)
+            keys, vectors, attrs, subwords = _read_archive(fname)
+            kv = cls(keys, vectors, dtype=vectors.dtype, subwords=subwords)
         except (
             ValueError,
             TypeError,

@@ -136,13 +136,12 @@ class PairwiseMixin:
                 f"weights must have one value per key ({len(keys)}), got shape "
                 f"{weights.shape}."
             )
-        source = self.get_normed_vectors() if pre_normalize else self._vectors
         rows, used = [], []
         for i, key in enumerate(keys):
             if isinstance(key, str):
-                if key not in self.key_to_index and ignore_missing:
+                if key not in self and ignore_missing:
                     continue
-                rows.append(source[self.get_index(key)])
+                rows.append(self.get_vector(key, norm=pre_normalize))
             else:
                 rows.append(np.asarray(key))
             used.append(i)

@@ -103,7 +103,7 @@ class Subwords:
         rows = np.searchsorted(self.buckets, buckets)
         present = rows < len(self.buckets)
         present[present] = self.buckets[rows[present]] == buckets[present]
-        counted = np.zeros(len(indptr), dtype=np.int64)
+        counted = np.zeros(len(buckets) + 1, dtype=np.int64)
         np.cumsum(present, out=counted[1:])
         indptr = counted[indptr]
         matrix = sparse.csr_matrix(

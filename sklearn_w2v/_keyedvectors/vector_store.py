@@ -8,6 +8,7 @@ import numbers
 import numpy as np
 
 from .similarity import unit_rows
+from .subwords import check_subwords
 from .word2vec_format import DTYPES
 
 
@@ -17,7 +18,7 @@ class VectorStore:
     The storage half of :class:`~sklearn_w2v.KeyedVectors`, documented there.
     """
 
-    def __init__(self, keys, vectors, counts=None, dtype=np.float32):
+    def __init__(self, keys, vectors, counts=None, dtype=np.float32, subwords=None):
         keys = list(keys)
         if not all(isinstance(key, str) for key in keys):
             bad = next(key for key in keys if not isinstance(key, str))
@@ -40,6 +41,7 @@ class VectorStore:
         self.vectors = vectors
         if counts is not None:
             self._vecattrs["count"] = _check_counts(counts, len(keys))
+        self.subwords = check_subwords(subwords, self.vector_size)
 
     @property
     def vectors(self):
@@ -82,12 +84,14 @@ class VectorStore:
         Parameters
         ----------
         keys : str or sequence of str
-            One key or several.
+            One key or several: keys of the vocabulary, or with ``subwords``
+            any word one of whose n-grams has a vector.
 
         Returns
         -------
         ndarray of shape (vector_size,) or (n, vector_size)
-            A read-only view for one key, a new array for a list of keys.
+            A read-only view for one key of the vocabulary, a new array for
+            a list of keys or an unseen word.
 
         Examples
         --------
@@ -128,6 +132,10 @@ class VectorStore:
         state["_normed"] = None  # recomputed on demand; pickles stay small
         return state
 
+    def __setstate__(self, state):
+        # Pickles made before subword vectors existed have no "subwords".
+        self.__dict__.update({"subwords": None, **state})
+
     def __sklearn_clone__(self):
         # As an estimator parameter (EmbeddingVectorizer(vectors),
         # init_vectors) the vectors are data, possibly gigabytes, that the
@@ -165,7 +173,10 @@ class VectorStore:
             raise KeyError(f"Key {key!r} not present in vocabulary") from None
 
     def has_index_for(self, key):
-        """Whether `key` has a row of its own, the same as ``key in kv``.
+        """Whether `key` is in the vocabulary (has a row of its own).
+
+        Without ``subwords`` the same as ``key in kv``; with them, ``key in
+        kv`` is also true of an unseen word that has a composed vector.
 
         Parameters
         ----------
@@ -192,14 +203,20 @@ class VectorStore:
         Parameters
         ----------
         key : str
-            A key of the vocabulary.
+            A key of the vocabulary, or with ``subwords`` any word one of
+            whose n-grams has a vector (the mean of those vectors).
         norm : bool, default=False
             Return the unit-normalised vector (a zero vector stays zero).
 
         Returns
         -------
         ndarray of shape (vector_size,)
-            A read-only view.
+            A read-only array.
+
+        Raises
+        ------
+        KeyError
+            If `key` has no vector.
 
         Examples
         --------
@@ -461,17 +478,19 @@ class VectorStore:
         Parameters
         ----------
         keys : iterable of str
-            Keys; unknown ones and repeats are dropped.
+            Keys; repeats and keys without a vector are dropped.
         allow_inference : bool, default=True
-            Ignored: there is no inference of vectors for unknown keys (gensim
-            uses it for fastText).
+            With ``subwords``, keep the unseen keys one of whose n-grams has
+            a vector, with their composed vectors (as gensim's fastText
+            vectors do); without ``subwords`` there is nothing to infer.
         copy_vecattrs : bool, default=False
-            Copy the per-key attributes (such as counts) too.
+            Copy the per-key attributes (such as counts) too; inferred keys
+            get 0.
 
         Returns
         -------
         KeyedVectors
-            The vectors of the known keys.
+            The vectors of the kept keys, without ``subwords``.
 
         Examples
         --------

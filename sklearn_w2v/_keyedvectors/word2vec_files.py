@@ -91,6 +91,11 @@ class Word2VecFormatMixin:
         replaced and is written through; its write errors (a full device, a
         reader gone) are raised.
 
+        Only the vectors of the vocabulary are written, the full (composed)
+        vectors when there are ``subwords``: the format has no place for
+        n-gram vectors, so unseen words get no vector from the file, as
+        from fastText's ``.vec`` files. :meth:`save` keeps the subwords.
+
         Examples
         --------
         >>> import tempfile, pathlib
