@@ -59,9 +59,8 @@ SPANS = np.array([1, 1, 1, 1, 1, 1])
 NOISE = np.array([[4, 3], [0, 4], [4, 1], [3, 0], [4, 2], [1, 4]])
 
 
-def _reference_loss(P, W_out, batch, targets):
-    """Skip-gram negative-sampling loss, pair by pair, in float64."""
-    X = _reference_vectors(P)
+def _reference_loss(X, W_out, batch, targets):
+    """Skip-gram negative-sampling loss of word vectors X, pair by pair, in float64."""
     loss = 0.0
     windows = batch.window_of_positions()
     for position, (word, valid) in enumerate(
@@ -79,7 +78,18 @@ def _reference_loss(P, W_out, batch, targets):
     return loss
 
 
-def test_a_step_moves_an_ngram_row_down_the_loss_gradient():
+def _gradient(loss, x):
+    """Central finite differences of ``loss`` at ``x``, a float64 array."""
+    gradient = np.empty_like(x)
+    for index in np.ndindex(x.shape):
+        shifted = [x.copy(), x.copy()]
+        shifted[0][index] += 1e-6
+        shifted[1][index] -= 1e-6
+        gradient[index] = (loss(shifted[0]) - loss(shifted[1])) / 2e-6
+    return gradient
+
+
+def test_each_row_of_a_word_takes_the_words_whole_step():
     rng = np.random.default_rng(0)
     composed = _composed(rng)
     W = np.zeros((2, 6, 4), dtype=np.float32)
@@ -90,24 +100,32 @@ def test_a_step_moves_an_ngram_row_down_the_loss_gradient():
     loss = NegativeSampling(noise_table(np.ones(5), 0.75), n_negative=2)
     targets = np.column_stack([batch.centers, NOISE])
     P, W_out = composed.parameters.astype(np.float64), W[1].copy()
-    reference = _reference_loss(P, W_out, batch, targets)
+    X = _reference_vectors(P)
+    word_loss = functools.partial(
+        _reference_loss, W_out=W_out, batch=batch, targets=targets
+    )
     learning_rate = 1e-3
     step = functools.partial(loss.skipgram_step, W, batch, NOISE, learning_rate)
     value = composed.around_step(W[0], batch.input_rows(), step)
-    assert value == pytest.approx(reference, rel=1e-4)
-    # Row 5 (shared by two words) and row 6 (twice in one word).
-    for row in (5, 6, 1):
-        gradient = np.empty(4)
-        for k in range(4):
-            shifted = [P.copy(), P.copy()]
-            shifted[0][row, k] += 1e-6
-            shifted[1][row, k] -= 1e-6
-            up, down = (_reference_loss(p, W_out, batch, targets) for p in shifted)
-            gradient[k] = (up - down) / 2e-6
-        change = composed.parameters[row] - P[row]
-        assert_allclose(change, -learning_rate * gradient, rtol=1e-3, atol=1e-7)
+    assert value == pytest.approx(word_loss(X), rel=1e-4)
+    # The word's step is -learning_rate times its gradient (no damping this
+    # small); each of its rows takes it whole, once per occurrence, as in
+    # fastText and gensim: row 5 the steps of words 1 and 2, row 6 twice
+    # that of word 3.
+    word_step = -learning_rate * _gradient(word_loss, X)
+    occurrences = [[word, *rows] for word, rows in enumerate(NGRAMS)]
+    expected = np.zeros_like(P)
+    for word, rows in enumerate(occurrences):
+        np.add.at(expected, rows, word_step[word])
+    change = composed.parameters - P
+    assert_allclose(change, expected, rtol=1e-3, atol=1e-7)
+    assert np.abs(change[[5, 6]]).min() > 1e-5
+    # Through the mean, an n-gram row's gradient is 1 / n of its words':
+    # row 6, of word 3's 3 rows, moves by 3 times its own gradient.
+    row_gradient = _gradient(lambda p: word_loss(_reference_vectors(p)), P)[6]
+    assert_allclose(change[6], -learning_rate * 3 * row_gradient, rtol=1e-3)
     # Word 4 was no input of the minibatch (a noise word only): its row stays.
-    assert_array_equal(composed.parameters[4], P[4].astype(np.float32))
+    assert_array_equal(change[4], 0.0)
 
 
 CORPUS = [
