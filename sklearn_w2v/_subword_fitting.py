@@ -39,12 +39,15 @@ def check_subwords(params, previous):
     ValueError: subwords=(5, 3) must be (min_n, max_n) with 1 <= min_n <= max_n.
     """
     subwords, fitted = params["subwords"], getattr(previous, "subwords", None)
+    if getattr(previous, "index_to_key", None) and (subwords is None) != (
+        fitted is None
+    ):
+        kept = "None" if fitted is None else f"({fitted.min_n}, {fitted.max_n})"
+        raise ValueError(
+            "partial_fit cannot add or drop subwords: the model was fitted "
+            f"with subwords={kept}."
+        )
     if subwords is None:
-        if fitted is not None:
-            raise ValueError(
-                "partial_fit cannot drop the subwords of the fitted model: keep "
-                f"subwords=({fitted.min_n}, {fitted.max_n})."
-            )
         return
     ok = len(subwords) == 2 and all(isinstance(n, Integral) for n in subwords)
     if not ok or not 1 <= subwords[0] <= subwords[1]:
@@ -142,12 +145,11 @@ def subword_fit(params, previous, index_to_key, W, rng):
     present = np.union1d(old_buckets, buckets)
     n_components = W.shape[2]
     P = np.empty((n_words + len(present), n_components), dtype=np.float32)
-    word_rows = previous.word_rows if old is not None else previous.W_in
-    P[:n_old] = word_rows
     P[n_old:n_words] = W[0, n_old:n_words]
     # Both sorted: the old buckets fill their places in order.
     is_old = np.isin(present, old_buckets, assume_unique=True)
     if old is not None:
+        P[:n_old] = previous.word_rows
         P[n_words:][is_old] = old.vectors
     new = n_words + np.flatnonzero(~is_old)
     P[new] = (rng.random((len(new), n_components), dtype=np.float32) - 0.5) * (

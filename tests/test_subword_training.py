@@ -182,6 +182,20 @@ def test_an_unseen_inflection_is_near_the_seen_ones(fitted):
     assert near > far
 
 
+@pytest.mark.parametrize(
+    "algorithm, loss",
+    [("cbow", "negative_sampling"), ("cbow", "hierarchical_softmax"),
+     ("skipgram", "softmax")],
+)  # fmt: skip
+def test_every_algorithm_and_output_layer_trains_subwords(algorithm, loss):
+    params = dict(PARAMS, algorithm=algorithm, loss=loss, epochs=5, subsample=0)
+    vectorizer = Word2VecVectorizer(**params).fit(CORPUS)
+    assert vectorizer.loss_curve_[-1] < vectorizer.loss_curve_[0]
+    kv = vectorizer.wv_
+    assert np.isfinite(kv.vectors).all()
+    assert kv.similarity("walking", "walked") > kv.similarity("walking", "cheese")
+
+
 def test_a_fixed_random_state_repeats_the_fit(fitted):
     again = Word2VecVectorizer(**PARAMS).fit(CORPUS)
     assert_array_equal(again.wv_.vectors, fitted.wv_.vectors)
@@ -255,8 +269,11 @@ def test_partial_fit_cannot_change_the_subwords(fitted):
     vectorizer = pickle.loads(pickle.dumps(fitted))
     with pytest.raises(ValueError, match="cannot change subwords"):
         vectorizer.set_params(subwords=(2, 4)).partial_fit(CORPUS[:2])
-    with pytest.raises(ValueError, match="cannot drop the subwords"):
+    with pytest.raises(ValueError, match="cannot add or drop subwords"):
         vectorizer.set_params(subwords=None).partial_fit(CORPUS[:2])
+    plain = Word2VecVectorizer(**dict(PARAMS, subwords=None)).fit(CORPUS[:4])
+    with pytest.raises(ValueError, match="cannot add or drop subwords"):
+        plain.set_params(subwords=(3, 5)).partial_fit(CORPUS[:2])
 
 
 def test_cli_subwords_train_the_vectors_of_the_estimator(tmp_path):
