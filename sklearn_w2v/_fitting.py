@@ -14,12 +14,14 @@ from joblib import cpu_count
 from sklearn.utils import check_random_state
 
 from ._corpus.spool import training_corpus
+from ._corpus.vocabulary import grow_vocabulary
 from ._engine.loop import train
 from ._engine.losses.softmax import MAX_SOFTMAX_WORDS
 from ._engine.sharded import train_sharded
 from ._engine.steps import make_settings
 from ._engine.tables import huffman_tree, keep_probabilities, noise_table
 from ._engine.weights import copy_pretrained, extend_weights
+from ._subword_fitting import check_subwords
 
 
 @dataclass(frozen=True)
@@ -27,8 +29,9 @@ class PreviousFit:
     """The fitted state that a fit goes on from: empty for ``fit``.
 
     ``partial_fit`` passes the vectorizer's fitted vocabulary, counts,
-    weights, generator, loss curve and document frequencies, so that ``fit``
-    and ``partial_fit`` take one path.
+    weights, generator, loss curve and document frequencies (and a subword
+    model's word and n-gram rows), so that ``fit`` and ``partial_fit`` take
+    one path.
     """
 
     index_to_key: list
@@ -39,6 +42,8 @@ class PreviousFit:
     loss_curve: np.ndarray
     n_words_trained: int
     document_frequency: tuple | None
+    word_rows: np.ndarray | None = None
+    subwords: object = None
 
     @classmethod
     def empty(cls, n_components, rng):
@@ -72,6 +77,7 @@ class PreviousFit:
                 f"have {vectorizer.wv_.vector_size} components; partial_fit "
                 "cannot change it."
             )
+        subwords = getattr(vectorizer.wv_, "subwords", None)
         return cls(
             index_to_key=vectorizer.wv_.index_to_key,
             word_counts=vectorizer.word_counts_,
@@ -82,6 +88,9 @@ class PreviousFit:
             loss_curve=vectorizer.loss_curve_,
             n_words_trained=vectorizer.n_words_trained_,
             document_frequency=getattr(vectorizer, "_document_frequency", None),
+            # A subword model's n-gram rows, and its words' own rows.
+            subwords=subwords,
+            word_rows=None if subwords is None else vectorizer._word_rows,
         )
 
 
@@ -126,6 +135,35 @@ def training_jobs(n_jobs):
     return n_jobs if n_jobs > 0 else max(cpu_count() + 1 + n_jobs, 1)
 
 
+def check_fit_params(params, previous):
+    """Check what needs no data before the corpus is read; ``previous`` may go on.
+
+    Examples
+    --------
+    >>> from sklearn_w2v import KeyedVectors
+    >>> from sklearn_w2v._fitting import check_fit_params
+    >>> params = dict(init_vectors=KeyedVectors(["a"], [[1.0, 2.0]]), n_components=3)
+    >>> check_fit_params(params, None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    ValueError: init_vectors has vector_size=2 but n_components=3; ...
+    """
+    size = getattr(params["init_vectors"], "vector_size", params["n_components"])
+    if size != params["n_components"]:
+        raise ValueError(
+            f"init_vectors has vector_size={size} but "
+            f"n_components={params['n_components']}; they must be equal."
+        )
+    check_subwords(params, previous)
+    if params["subwords"] and params["loss"] == "softmax" and params["n_jobs"] != 1:
+        if training_jobs(params["n_jobs"]) > 1:
+            # Each job composes in rows of its own, which the softmax would score.
+            raise ValueError(
+                "loss='softmax' with subwords trains in one job: set n_jobs=1, "
+                "or use loss='negative_sampling' or 'hierarchical_softmax'."
+            )
+
+
 def check_output_layer(params, n_words):
     """Validate ``loss`` and ``word_vectors`` of ``params`` against the vocabulary size.
 
@@ -156,6 +194,32 @@ def check_output_layer(params, n_words):
             "word; with loss='hierarchical_softmax' the output matrix holds "
             "the Huffman tree's inner nodes. Use word_vectors='input'."
         )
+
+
+def grow_spool_vocabulary(spool, previous, params):
+    """Add the frequent new words of the spool; map its slots to their rows.
+
+    Returns
+    -------
+    index_to_key : list of str
+        The vocabulary, the words of ``previous`` first.
+    counts_in_X : ndarray of shape (n_words,), int64
+        Occurrences of each word in the spool's documents.
+    word_counts : ndarray of shape (n_words,), int64
+        Occurrences over every call.
+    """
+    index_to_key, rows, counts_in_X = grow_vocabulary(
+        previous.index_to_key,
+        list(spool.slots),
+        spool.counts,
+        min_count=params["min_count"],
+        max_features=params["max_features"],
+    )
+    spool.map_slots(rows)
+    word_counts = counts_in_X.copy()
+    word_counts[: len(previous.index_to_key)] += previous.word_counts
+    check_output_layer(params, len(index_to_key))
+    return index_to_key, counts_in_X, word_counts
 
 
 def initial_weights(previous, index_to_key, init_vectors):

@@ -10,11 +10,11 @@ from ._base import _PoolingVectorizer
 from ._corpus.parts import cluster_size, corpus_parts, count_in_parts
 from ._corpus.spool import CorpusSpool, spool_directory
 from ._corpus.text import build_analyzer
-from ._corpus.vocabulary import grow_vocabulary
 from ._fitting import (
     PreviousFit,
-    check_output_layer,
+    check_fit_params,
     engine_fit,
+    grow_spool_vocabulary,
     initial_weights,
     make_generator,
     training_settings,
@@ -27,6 +27,7 @@ from ._sklearn_compat import (
     _fit_context,
     epoch_tasks,
 )
+from ._subword_fitting import subword_fit
 
 
 class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
@@ -177,6 +178,15 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         of machines). With a fixed ``random_state`` and shard count the vectors
         do not depend on which worker ran what; ``partial_fit`` trains
         sharded too.
+    subwords : tuple of (int, int), default=None
+        ``(min_n, max_n)`` (gensim ``min_n``, ``max_n``; fastText's 3, 6)
+        also learns vectors of the character n-grams of ``"<" + word + ">"``
+        of ``min_n`` to ``max_n`` characters (Bojanowski et al., 2017): a
+        word's vector is the mean of its own row and its n-grams' rows, and an
+        unseen word gets the mean of its known n-grams' (:ref:`subwords`).
+    n_buckets : int, default=2_000_000
+        Hash buckets of the n-grams (gensim ``bucket``); only the buckets of
+        the vocabulary's n-grams get a row.
     random_state : int, RandomState instance or None, default=None
         Seeds the initial vectors, subsampling, windows and negative draws.
     verbose : int, default=0
@@ -312,6 +322,8 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         "init_vectors": [KeyedVectors, None],
         "n_jobs": [Integral, None],
         "n_shards": [Interval(Integral, 1, None, closed="left"), None],
+        "subwords": [tuple, None],
+        "n_buckets": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -352,6 +364,8 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         analyzer="word",
         n_jobs=None,
         n_shards=None,
+        subwords=None,
+        n_buckets=2_000_000,
         random_state=None,
         verbose=0,
     ):
@@ -388,6 +402,8 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         self.analyzer = analyzer
         self.n_jobs = n_jobs
         self.n_shards = n_shards
+        self.subwords = subwords
+        self.n_buckets = n_buckets
         self.random_state = random_state
         self.verbose = verbose
 
@@ -474,16 +490,11 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         ``previous``: the fitted state to go on from, or None. The fitted
         attributes are built on a copy and set at once, so that after any
         failure the previous model is whole and usable."""
-        size = getattr(self.init_vectors, "vector_size", self.n_components)
-        if size != self.n_components:
-            raise ValueError(
-                f"init_vectors has vector_size={size} but "
-                f"n_components={self.n_components}; they must be equal."
-            )
         if previous is None:
             previous = PreviousFit.empty(
                 self.n_components, make_generator(self.random_state)
             )
+        check_fit_params(self.get_params(deep=False), previous)
         # Removed however the fit ends, SIGTERM included; after SIGKILL, by
         # the next fit.
         shard_plan = self._shard_plan()
@@ -528,13 +539,17 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         The steps: grow the vocabulary, make the initial weights, build the
         engine's settings, fit the engine, make the fitted copy.
         """
-        index_to_key, counts_in_X, word_counts = self._grow_vocabulary(spool, previous)
+        params = self.get_params(deep=False)
+        index_to_key, counts_in_X, word_counts = grow_spool_vocabulary(
+            spool, previous, params
+        )
         context = self._init_callback_context(max_subtasks=self.epochs)
         context.call_on_fit_task_begin(estimator=self, X=X)
         rng = previous.rng
         W = initial_weights(previous, index_to_key, self.init_vectors)
+        subwords = subword_fit(params, previous, index_to_key, W, rng)
         settings = training_settings(
-            self.get_params(deep=False),
+            params,
             W,
             rng,
             counts_in_X=counts_in_X,
@@ -542,11 +557,13 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
             longest_document=spool.longest_document,
             sharded=shard_plan[0] is not None,
             epoch_callback=epoch_tasks(context, self, X),
+            composed_input=subwords.composed,
         )
         trained = engine_fit(
             W, spool, int(counts_in_X.sum()), settings, rng, shard_plan
         )
         fitted = self._fitted_copy(previous, trained, W, index_to_key, word_counts)
+        subwords.set_vectors(fitted)
         # Pooling statistics come from the in-vocabulary tokens of X.
         fitted._fit_pooling_blocks(spool.documents(), previous.document_frequency)
         return fitted, context
@@ -565,25 +582,6 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         fitted.word_counts_ = word_counts
         fitted._set_vectors(W, index_to_key)
         return fitted
-
-    def _grow_vocabulary(self, spool, previous):
-        """Add the frequent new words of the spool; map its slots to their rows.
-
-        Returns the vocabulary, the counts of its words in ``X`` and their
-        counts over every call.
-        """
-        index_to_key, rows, counts_in_X = grow_vocabulary(
-            previous.index_to_key,
-            list(spool.slots),
-            spool.counts,
-            min_count=self.min_count,
-            max_features=self.max_features,
-        )
-        spool.map_slots(rows)
-        word_counts = counts_in_X.copy()
-        word_counts[: len(previous.index_to_key)] += previous.word_counts
-        check_output_layer(self.get_params(deep=False), len(index_to_key))
-        return index_to_key, counts_in_X, word_counts
 
     def _set_vectors(self, W, index_to_key):
         n_words = len(index_to_key)

@@ -213,6 +213,8 @@ def _estimator_params(args):
         lowercase=args.lowercase,
         decode_error=args.decode_error,
     )
+    if args.subwords is not None:
+        params["subwords"] = tuple(args.subwords)
     if args.split:
         # Whitespace tokens, as the word2vec C tool and gensim's LineSentence.
         params.update(tokenizer=str.split, token_pattern=None)

@@ -90,6 +90,8 @@ _MODEL_OPTIONS = [
     (("--min-learning-rate",), "min_learning_rate", float, "RATE",
      "final learning rate"),
     (("--batch-size",), "batch_size", int, "N", "center words per minibatch"),
+    (("--buckets", "--bucket"), "n_buckets", int, "N",
+     "hash buckets of the character n-grams of --subwords"),
     (("--max-vocab-size",), "max_vocab_size", int, "N",
      "prune the rarest words while counting whenever more than N are held"),
     (("--n-jobs", "--threads"), "n_jobs", _n_jobs, "N",
@@ -103,6 +105,7 @@ FLAGS.update(
     algorithm="--algorithm",
     loss="--loss",
     word_vectors="--word-vectors",
+    subwords="--subwords",
     token_pattern="--token-pattern",
     verbose="--verbose",
 )
@@ -265,6 +268,14 @@ def _add_model_options(group, defaults):
         group, "--word-vectors", "word_vectors", ["input", "output", "sum"],
         defaults["word_vectors"], "which learned vectors to write",
     )  # fmt: skip
+    group.add_argument(
+        "--subwords",
+        nargs=2,
+        type=_POSITIVE_INT,
+        metavar=("MIN", "MAX"),
+        help="also learn vectors of the character n-grams of MIN to MAX "
+        "characters, as fastText does (3 6); unknown words then get vectors too",
+    )
     group.add_argument(
         "--init-vectors",
         metavar="PATH",

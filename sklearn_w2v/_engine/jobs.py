@@ -74,6 +74,26 @@ def run_forked(W, n_jobs, work):
     return results
 
 
+def shared_copy(array):
+    """A copy of ``array`` in an anonymous shared mapping, which forked jobs share.
+
+    The mapping lives as long as the copy. Jobs forked after the call update
+    the very same memory.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._engine.jobs import shared_copy
+    >>> float(shared_copy(np.ones((2, 3), dtype=np.float32)).sum())
+    6.0
+    """
+    shared = mmap.mmap(-1, max(array.nbytes, 1))
+    copy = np.frombuffer(shared, dtype=array.dtype, count=array.size)
+    copy = copy.reshape(array.shape)
+    copy[...] = array
+    return copy
+
+
 def run_job_in_child(work, W, job, write_end, parent):
     """Run ``work(W, job)`` in a forked child, send its result, and exit.
 

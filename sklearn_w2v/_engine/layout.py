@@ -8,7 +8,7 @@ take; it knows nothing of what the output layers compute.
 """
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -39,6 +39,14 @@ class SkipgramBatch:
     contexts: np.ndarray
     valid: np.ndarray
     group_sizes: np.ndarray
+
+    def input_rows(self):
+        """Rows of the input vectors that a step reads: the contexts."""
+        return self.contexts
+
+    def shifted(self, first_row):
+        """The batch with its input rows moved on by ``first_row``."""
+        return replace(self, contexts=self.contexts + first_row)
 
     def spans(self):
         """Span of each window, shape (n_windows,)."""
@@ -129,6 +137,14 @@ class CbowBatch:
     centers: np.ndarray
     contexts: np.ndarray
     n_contexts: np.ndarray
+
+    def input_rows(self):
+        """Rows of the input vectors that a step reads: the contexts."""
+        return self.contexts
+
+    def shifted(self, first_row):
+        """The batch with its input rows moved on by ``first_row``."""
+        return replace(self, contexts=self.contexts + first_row)
 
 
 def group_contexts(tokens, docs, spans, window):

@@ -1,8 +1,10 @@
 """The training loop, and its local executor: one job, or parallel jobs.
 
-The engine is a matrix of algorithm x output layer.
+The engine is a matrix of algorithm x input x output layer.
 :mod:`~sklearn_w2v._engine.layout` says which rows meet (a run of the
-subsampled stream as typed batches), an output layer
+subsampled stream as typed batches), the input how a word's vector is built
+(its own row, or composed from subword rows:
+:mod:`~sklearn_w2v._engine.composition`), an output layer
 (:mod:`~sklearn_w2v._engine.losses.negative_sampling`,
 :mod:`~sklearn_w2v._engine.losses.hierarchical_softmax`,
 :mod:`~sklearn_w2v._engine.losses.softmax`) says what they compute, and
@@ -19,12 +21,14 @@ of the minibatches it trained and the centers of the whole epoch, and calls
 ``progress.within_epoch`` (when ``progress`` is not None) as it goes.
 """
 
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from . import hooks
 from .blas_threads import one_blas_thread
+from .composition import job_input_blocks
 from .jobs import CAN_FORK, run_forked
 from .progress import Progress
 from .steps import epoch_segments, minibatches, train_batches
@@ -165,6 +169,12 @@ def train(W, corpus, settings, rng):
     (:func:`~sklearn_w2v._engine.jobs.run_forked`), threads elsewhere; each
     runs :func:`run_epochs` over its own turns, and the first reports.
 
+    With ``settings.composed_input`` (a subword model), the jobs train its
+    parameters in place, sharing them as they share ``W`` (each composing
+    in input rows of its own,
+    :func:`~sklearn_w2v._engine.composition.job_input_blocks`), and ``W[0]``
+    ends holding the composed vector of every word.
+
     Parameters
     ----------
     W : ndarray of shape (2, n_words + 1, n_components), float32
@@ -206,10 +216,20 @@ def train(W, corpus, settings, rng):
     """
     n_jobs = settings.n_jobs
     job_rngs = rng.spawn(n_jobs)
+    composed, W_jobs = settings.composed_input, W
+    if composed is not None and n_jobs > 1:
+        W_jobs = job_input_blocks(W, n_jobs)
+        if CAN_FORK:
+            composed = composed.shared()
 
     def work(weights, job):
-        executor = LocalExecutor(corpus, settings, job, job_rngs[job])
-        return run_epochs(weights, settings, executor, reports=job == 0)
+        job_settings = settings
+        if composed is not None:
+            first_row = job * W.shape[1]
+            job_input = dataclasses.replace(composed, first_row=first_row)
+            job_settings = dataclasses.replace(settings, composed_input=job_input)
+        executor = LocalExecutor(corpus, job_settings, job, job_rngs[job])
+        return run_epochs(weights, job_settings, executor, reports=job == 0)
 
     # One BLAS thread per job: the parallelism is ours, across minibatches.
     # Overflows are not warned of: a diverging fit raises FloatingPointError.
@@ -217,8 +237,12 @@ def train(W, corpus, settings, rng):
         if n_jobs == 1:
             results = [work(W, 0)]
         elif CAN_FORK:
-            results = run_forked(W, n_jobs, work)
+            results = run_forked(W_jobs, n_jobs, work)
         else:
             with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-                results = list(pool.map(work, [W] * n_jobs, range(n_jobs)))
+                results = list(pool.map(work, [W_jobs] * n_jobs, range(n_jobs)))
+    if composed is not None:
+        W[1] = W_jobs[1, : W.shape[1]]
+        settings.composed_input.parameters[...] = composed.parameters
+        settings.composed_input.compose(W[0])
     return loss_curve(results)

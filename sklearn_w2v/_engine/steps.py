@@ -8,12 +8,14 @@ them. The executors (one process, forked jobs, shards) all train through these.
 """
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from .composition import ComposedInput
 from .hooks import timed, timed_iteration
 from .layout import lay_out_run
 from .losses.base import Damping, Loss
@@ -56,6 +58,9 @@ class TrainingSettings:
         See :func:`weight_limit`.
     epoch_seeds : ndarray of shape (epochs,), int64
         Seed of each epoch's stream: every job draws the same one.
+    composed_input : ComposedInput or None
+        Input vectors composed from parameter rows (subword models), or
+        ``None`` for word vectors of their own.
     loss : Loss
         Built from ``loss_name``, ``noise_table``, ``n_negative`` and
         ``huffman`` whenever settings are made, copies included.
@@ -83,6 +88,7 @@ class TrainingSettings:
     epoch_seeds: np.ndarray
     verbose: int
     epoch_callback: Callable | None
+    composed_input: ComposedInput | None
     loss: Loss = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -95,7 +101,22 @@ class TrainingSettings:
         object.__setattr__(self, "loss", loss)
 
     def step(self, W, batch, draws, learning_rate, damping):
-        """Train the loss's step of ``algorithm`` on one minibatch; return its loss."""
+        """Train the loss's step of ``algorithm`` on one minibatch; return its loss.
+
+        With ``composed_input``, the step trains the composed vectors of the
+        minibatch's input rows (:meth:`ComposedInput.around_step`).
+        """
+        if self.composed_input is None:
+            return self._loss_step(W, batch, draws, learning_rate, damping)
+        if self.composed_input.first_row:
+            batch = batch.shifted(self.composed_input.first_row)
+        return self.composed_input.around_step(
+            W[0],
+            batch.input_rows(),
+            functools.partial(self._loss_step, W, batch, draws, learning_rate, damping),
+        )
+
+    def _loss_step(self, W, batch, draws, learning_rate, damping):
         if self.algorithm == "cbow":
             return self.loss.cbow_step(
                 W, batch, draws, learning_rate, damping, cbow_mean=self.cbow_mean
@@ -138,6 +159,7 @@ def make_settings(
     n_jobs,
     verbose,
     epoch_callback=None,
+    composed_input=None,
 ):
     """The settings of a fit; draws the seeds of its epochs from ``rng``.
 
@@ -183,6 +205,7 @@ def make_settings(
         epoch_seeds=rng.integers(np.iinfo(np.int64).max, size=epochs),
         verbose=verbose,
         epoch_callback=epoch_callback,
+        composed_input=composed_input,
     )
 
 
