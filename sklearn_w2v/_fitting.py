@@ -13,7 +13,9 @@ import numpy as np
 from joblib import cpu_count
 from sklearn.utils import check_random_state
 
-from ._corpus.spool import training_corpus
+from ._corpus.parts import cluster_size, corpus_parts, count_in_parts
+from ._corpus.spool import CorpusSpool, training_corpus
+from ._corpus.text import build_analyzer
 from ._corpus.vocabulary import grow_vocabulary
 from ._engine.loop import train
 from ._engine.losses.softmax import MAX_SOFTMAX_WORDS
@@ -194,6 +196,32 @@ def check_output_layer(params, n_words):
             "word; with loss='hierarchical_softmax' the output matrix holds "
             "the Huffman tree's inner nodes. Use word_vectors='input'."
         )
+
+
+def shard_plan_of(n_shards):
+    """(shards, workers): shards None trains locally; workers None runs here."""
+    # Only n_shards shards: a backend must not change what a fit computes.
+    if n_shards is None:
+        return None, None
+    return n_shards, cluster_size()
+
+
+def count_corpus(X, directory, shard_plan, params, iter_analyzed):
+    """The counting pass into a spool in ``directory``: in parts, as tasks, on shards.
+
+    ``iter_analyzed(X)`` yields the analysed documents when counting here.
+    """
+    n_shards, n_workers = shard_plan
+    parts = None
+    # Pruning while counting is a sequential process: one pass.
+    if n_shards is not None and params["max_vocab_size"] is None:
+        parts = corpus_parts(X, n_shards)
+    if parts is None:
+        spool = CorpusSpool(directory, params["max_vocab_size"])
+        spool.write(iter_analyzed(X), verbose=params["verbose"])
+        return spool
+    analyzer = build_analyzer(params)
+    return count_in_parts(parts, analyzer, params["input"], directory, n_workers)
 
 
 def grow_spool_vocabulary(spool, previous, params):

@@ -7,16 +7,16 @@ from numbers import Integral, Real
 import numpy as np
 
 from ._base import _PoolingVectorizer
-from ._corpus.parts import cluster_size, corpus_parts, count_in_parts
-from ._corpus.spool import CorpusSpool, spool_directory
-from ._corpus.text import build_analyzer
+from ._corpus.spool import spool_directory
 from ._fitting import (
     PreviousFit,
     check_fit_params,
+    count_corpus,
     engine_fit,
     grow_spool_vocabulary,
     initial_weights,
     make_generator,
+    shard_plan_of,
     training_settings,
 )
 from ._keyedvectors.keyed_vectors import KeyedVectors
@@ -28,6 +28,12 @@ from ._sklearn_compat import (
     epoch_tasks,
 )
 from ._subword_fitting import subword_fit
+
+_READ_TWICE = (
+    "fit_transform with subwords reads X twice (fit, then transform, which pools "
+    "unseen words through their n-grams), but X is a one-pass iterator: pass a "
+    "list or a LineCorpus, or call fit and transform yourself."
+)
 
 
 class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
@@ -438,7 +444,10 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         Equivalent to ``fit(X).transform(X)`` with the same ``random_state``
         (see ``max_vocab_size`` for the one exception), but the documents are
         read and analysed once: the pooling reads the encoded copy of the
-        corpus made for training, so a generator works here too.
+        corpus made for training, so a generator works here too. With
+        ``subwords`` it is ``fit(X).transform(X)``, which reads ``X`` twice
+        (words under ``min_count`` are pooled through their n-grams), so
+        ``X`` cannot be a one-pass iterator.
 
         Parameters
         ----------
@@ -452,6 +461,11 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         X_new : ndarray of shape (n_documents, n_components), float32
             Pooled document vectors.
         """
+        if self.subwords is not None:
+            # The spool keeps no strings to compose unseen words from.
+            if iter(X) is X:
+                raise ValueError(_READ_TWICE)
+            return self.fit(X).transform(X)
         with self._fitting(X, "fit_transform", previous=None) as spool:
             return np.concatenate(
                 [self._pool(ids, offsets) for ids, offsets in spool.documents()]
@@ -495,11 +509,17 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
                 self.n_components, make_generator(self.random_state)
             )
         check_fit_params(self.get_params(deep=False), previous)
+        shard_plan = shard_plan_of(self.n_shards)
         # Removed however the fit ends, SIGTERM included; after SIGKILL, by
         # the next fit.
-        shard_plan = self._shard_plan()
         with spool_directory() as directory:
-            spool = self._count(X, directory, shard_plan)
+            spool = count_corpus(
+                X,
+                directory,
+                shard_plan,
+                self.get_params(deep=False),
+                self._iter_analyzed,
+            )
             if spool.n_documents == 0:
                 raise ValueError(
                     f"{type(self).__name__}.{method} needs at least one "
@@ -511,27 +531,6 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
                 estimator=self, X=X, reconstruction_attributes={}
             )
             yield spool
-
-    def _shard_plan(self):
-        """(shards, workers): shards None trains locally; workers None runs here."""
-        # Only n_shards shards: a backend must not change what a fit computes.
-        if self.n_shards is None:
-            return None, None
-        return self.n_shards, cluster_size()
-
-    def _count(self, X, directory, shard_plan):
-        """The counting pass: in parts, as tasks, when training on shards."""
-        n_shards, n_workers = shard_plan
-        parts = None
-        # Pruning while counting is a sequential process: one pass.
-        if n_shards is not None and self.max_vocab_size is None:
-            parts = corpus_parts(X, n_shards)
-        if parts is None:
-            spool = CorpusSpool(directory, self.max_vocab_size)
-            spool.write(self._iter_analyzed(X), verbose=self.verbose)
-            return spool
-        analyzer = build_analyzer(self.get_params(deep=False))
-        return count_in_parts(parts, analyzer, self.input, directory, n_workers)
 
     def _train_on(self, spool, X, previous, shard_plan):
         """Train from ``previous`` on the spool; a fitted copy, callback context.

@@ -289,3 +289,14 @@ def test_cli_subwords_train_the_vectors_of_the_estimator(tmp_path):
     expected = Word2VecVectorizer(**PARAMS).fit(CORPUS).wv_
     vector = np.array(words["walked"].split(), dtype=np.float32)
     assert_allclose(vector, expected["walked"], atol=1e-5)
+
+
+def test_fit_transform_pools_unseen_words_as_fit_then_transform():
+    # Words under min_count have no row of their own but n-grams: fit_transform
+    # pools them through their n-grams, as fit(X).transform(X) does.
+    params = dict(PARAMS, min_count=3)
+    rare = [*CORPUS, "walkable cats walking"]
+    expected = Word2VecVectorizer(**params).fit(rare).transform(rare)
+    assert_array_equal(Word2VecVectorizer(**params).fit_transform(rare), expected)
+    with pytest.raises(ValueError, match="one-pass iterator"):
+        Word2VecVectorizer(**params).fit_transform(iter(rare))
