@@ -77,7 +77,11 @@ def svd_vectors(ppmi, n_components, eigenvalue_weighting, random_state):
     """
     n_words = ppmi.shape[0]
     rank = min(n_components, n_words)
-    U, S, Vt = randomized_svd(ppmi, rank, n_iter=5, random_state=random_state)
+    # float32 products cost less. On the large benchmark corpus, 3 power
+    # iterations lost 0.003 WordSim-353 (and no analogy accuracy) against 5,
+    # in half the time; 1 lost 0.045.
+    ppmi = ppmi.astype(np.float32)
+    U, S, Vt = randomized_svd(ppmi, rank, n_iter=3, random_state=random_state)
     weights = S**eigenvalue_weighting
     W = np.zeros((2, n_words, n_components), dtype=np.float32)
     W[0, :, :rank] = U * weights

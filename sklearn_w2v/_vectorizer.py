@@ -110,7 +110,7 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         for skip-gram with negative sampling, without ``init_vectors`` or
         ``partial_fit``, ignoring ``learning_rate``, ``min_learning_rate``,
         ``epochs``, ``batch_size``, ``n_jobs`` (:ref:`matrix_factorisation`).
-    eigenvalue_weighting : float, default=0.5
+    eigenvalue_weighting : float, default=0.0
         ``p`` of the word vectors ``U * S**p`` of ``solver='svd'`` (contexts
         ``V * S**p``); Levy et al. recommend 0.5 or 0.
     shift_pmi : bool, default=False
@@ -351,7 +351,7 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         shrink_windows=True,
         batch_size=512,
         solver="sgd",
-        eigenvalue_weighting=0.5,
+        eigenvalue_weighting=0.0,
         shift_pmi=False,
         pooling="mean",
         sif_alpha=1e-3,

@@ -90,6 +90,8 @@ _MODEL_OPTIONS = [
     (("--min-learning-rate",), "min_learning_rate", float, "RATE",
      "final learning rate"),
     (("--batch-size",), "batch_size", int, "N", "center words per minibatch"),
+    (("--eigenvalue-weighting",), "eigenvalue_weighting", float, "P",
+     "--solver svd: word vectors U * S**P"),
     (("--max-vocab-size",), "max_vocab_size", int, "N",
      "prune the rarest words while counting whenever more than N are held"),
     (("--n-jobs", "--threads"), "n_jobs", _n_jobs, "N",
@@ -102,6 +104,7 @@ FLAGS = {name: flags[0] for flags, name, *_ in _MODEL_OPTIONS}
 FLAGS.update(
     algorithm="--algorithm",
     loss="--loss",
+    solver="--solver",
     word_vectors="--word-vectors",
     token_pattern="--token-pattern",
     verbose="--verbose",
@@ -253,6 +256,15 @@ def _add_model_options(group, defaults):
         ["negative_sampling", "hierarchical_softmax", "softmax"],
         defaults["loss"], "output layer",
     )  # fmt: skip
+    _add_choice(
+        group, "--solver", "solver", ["sgd", "svd"], defaults["solver"],
+        "train by gradient descent, or factorise the PPMI of the counts",
+    )  # fmt: skip
+    group.add_argument(
+        "--shift-pmi",
+        action="store_true",
+        help="--solver svd: subtract log(negative) from the PMI",
+    )
     _add_switch(
         group, "--cbow-sum", "cbow_mean", defaults["cbow_mean"],
         "CBOW sums the context vectors instead of averaging them",
