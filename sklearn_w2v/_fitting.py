@@ -23,6 +23,7 @@ from ._engine.sharded import train_sharded
 from ._engine.steps import make_settings
 from ._engine.tables import huffman_tree, keep_probabilities, noise_table
 from ._engine.weights import copy_pretrained, extend_weights
+from ._ppmi_svd import check_svd_params, svd_fit
 from ._subword_fitting import check_subwords
 
 
@@ -73,6 +74,12 @@ class PreviousFit:
                 "the word counts, which new documents change. Fit on all the "
                 "documents at once, or use loss='negative_sampling' or 'softmax'."
             )
+        if vectorizer.solver == "svd":
+            raise ValueError(
+                "partial_fit cannot go on with solver='svd': its vectors "
+                "factorise the counts of all the documents at once. Fit on all "
+                "of them, or set solver='sgd' to go on training from these vectors."
+            )
         if vectorizer.n_components != vectorizer.wv_.vector_size:
             raise ValueError(
                 f"n_components={vectorizer.n_components} but the fitted vectors "
@@ -118,6 +125,22 @@ def make_generator(random_state):
     return np.random.default_rng(seed)
 
 
+def fitted_copy(vectorizer, previous, trained, W, index_to_key, word_counts):
+    """A copy of ``vectorizer`` with the fitted attributes of ``W``.
+
+    ``trained``: the loss curve and the centers trained of this call,
+    appended to those of ``previous``.
+    """
+    loss_curve, n_words_trained = trained
+    fitted = copy.copy(vectorizer)
+    fitted.loss_curve_ = np.concatenate([previous.loss_curve, loss_curve])
+    fitted.n_words_trained_ = previous.n_words_trained + n_words_trained
+    fitted._rng = previous.rng  # partial_fit goes on drawing from it
+    fitted.word_counts_ = word_counts
+    fitted._set_vectors(W, index_to_key)
+    return fitted
+
+
 def training_jobs(n_jobs):
     """Jobs of one fit on this machine: None is 1, -1 all cores, -2 all but one...
 
@@ -157,6 +180,8 @@ def check_fit_params(params, previous):
             f"n_components={params['n_components']}; they must be equal."
         )
     check_subwords(params, previous)
+    if params["solver"] == "svd":
+        check_svd_params(params)
     if params["subwords"] and params["loss"] == "softmax" and params["n_jobs"] != 1:
         if training_jobs(params["n_jobs"]) > 1:
             # Each job composes in rows of its own, which the softmax would score.
@@ -310,6 +335,45 @@ def training_settings(params, W, rng, *, counts_in_X, word_counts, sharded, **fi
         **{name: params[name] for name in names},
         **fit,
     )
+
+
+def fit_weights(W, spool, params, rng, shard_plan, *, counts_in_X, word_counts, **fit):
+    """Fit ``W`` in place with the solver of ``params``: train it, or factorise counts.
+
+    Parameters
+    ----------
+    W : ndarray of shape (2, n_words + 1, n_components), float32
+    spool : CorpusSpool
+        The encoded corpus, with its words mapped to rows of ``W``.
+    params : dict
+        The vectorizer's parameters.
+    rng : numpy.random.Generator
+    shard_plan : (int or None, int or None)
+        Shards and cluster workers: no shards fits in this process.
+    counts_in_X, word_counts : ndarray of shape (n_words,)
+        See :func:`training_settings`.
+    **fit
+        ``epoch_callback`` of :func:`training_settings` (``solver='sgd'``).
+
+    Returns
+    -------
+    loss_curve : ndarray of shape (epochs,) or (0,) with ``solver='svd'``, float64
+    n_words_trained : int
+        Centers trained (``solver='svd'``: counted).
+    """
+    if params["solver"] == "svd":
+        return svd_fit(W, spool, params, rng, shard_plan, word_counts=word_counts)
+    settings = training_settings(
+        params,
+        W,
+        rng,
+        counts_in_X=counts_in_X,
+        word_counts=word_counts,
+        longest_document=spool.longest_document,
+        sharded=shard_plan[0] is not None,
+        **fit,
+    )
+    return engine_fit(W, spool, int(counts_in_X.sum()), settings, rng, shard_plan)
 
 
 def engine_fit(W, spool, n_tokens, settings, rng, shard_plan):

@@ -1,6 +1,5 @@
 """Word2VecVectorizer: word2vec as a scikit-learn transformer."""
 
-import copy
 from contextlib import contextmanager
 from numbers import Integral, Real
 
@@ -12,12 +11,12 @@ from ._fitting import (
     PreviousFit,
     check_fit_params,
     count_corpus,
-    engine_fit,
+    fit_weights,
+    fitted_copy,
     grow_spool_vocabulary,
     initial_weights,
     make_generator,
     shard_plan_of,
-    training_settings,
 )
 from ._keyedvectors.keyed_vectors import KeyedVectors
 from ._sklearn_compat import (
@@ -111,6 +110,19 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         computed from the same weights and summed; a few hundred words is as
         accurate as word-by-word updates and much faster, while several
         thousand can make frequent words' summed updates overshoot.
+    solver : {'sgd', 'svd'}, default='sgd'
+        'sgd' trains the loss by gradient descent; 'svd' counts the (word,
+        context) pairs of the same subsampled, shrunk windows once and
+        factorises their positive PMI (contexts smoothed by ``ns_exponent``),
+        for skip-gram with negative sampling, without ``init_vectors`` or
+        ``partial_fit``, ignoring ``learning_rate``, ``min_learning_rate``,
+        ``epochs``, ``batch_size``, ``n_jobs`` (:ref:`matrix_factorisation`).
+    eigenvalue_weighting : float, default=0.0
+        ``p`` of the word vectors ``U * S**p`` of ``solver='svd'`` (contexts
+        ``V * S**p``); Levy et al. recommend 0.5 or 0.
+    shift_pmi : bool, default=False
+        ``solver='svd'`` only: subtract ``log(n_negative)`` from the PMI
+        before clipping, the shift that negative sampling implies.
     pooling : {'mean', 'sum', 'max', 'tfidf', 'sif'}, default='mean'
         How ``transform`` combines the vectors of a document's words: their
         mean, sum, element-wise maximum, idf-weighted mean (idf learned in
@@ -324,6 +336,9 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "shrink_windows": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "solver": [StrOptions({"sgd", "svd"})],
+        "eigenvalue_weighting": [Interval(Real, 0, None, closed="left")],
+        "shift_pmi": ["boolean"],
         "word_vectors": [StrOptions({"input", "output", "sum"})],
         "init_vectors": [KeyedVectors, None],
         "n_jobs": [Integral, None],
@@ -353,6 +368,9 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         epochs=5,
         shrink_windows=True,
         batch_size=512,
+        solver="sgd",
+        eigenvalue_weighting=0.0,
+        shift_pmi=False,
         pooling="mean",
         sif_alpha=1e-3,
         sif_remove_component=True,
@@ -391,6 +409,9 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         self.epochs = epochs
         self.shrink_windows = shrink_windows
         self.batch_size = batch_size
+        self.solver = solver
+        self.eigenvalue_weighting = eigenvalue_weighting
+        self.shift_pmi = shift_pmi
         self.pooling = pooling
         self.sif_alpha = sif_alpha
         self.sif_remove_component = sif_remove_component
@@ -535,8 +556,8 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
     def _train_on(self, spool, X, previous, shard_plan):
         """Train from ``previous`` on the spool; a fitted copy, callback context.
 
-        The steps: grow the vocabulary, make the initial weights, build the
-        engine's settings, fit the engine, make the fitted copy.
+        The steps: grow the vocabulary, make the initial weights, fit them
+        (train them, or factorise counts), make the fitted copy.
         """
         params = self.get_params(deep=False)
         index_to_key, counts_in_X, word_counts = grow_spool_vocabulary(
@@ -547,40 +568,22 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         rng = previous.rng
         W = initial_weights(previous, index_to_key, self.init_vectors)
         subwords = subword_fit(params, previous, index_to_key, W, rng)
-        settings = training_settings(
-            params,
+        trained = fit_weights(
             W,
+            spool,
+            params,
             rng,
+            shard_plan,
             counts_in_X=counts_in_X,
             word_counts=word_counts,
-            longest_document=spool.longest_document,
-            sharded=shard_plan[0] is not None,
             epoch_callback=epoch_tasks(context, self, X),
             composed_input=subwords.composed,
         )
-        trained = engine_fit(
-            W, spool, int(counts_in_X.sum()), settings, rng, shard_plan
-        )
-        fitted = self._fitted_copy(previous, trained, W, index_to_key, word_counts)
+        fitted = fitted_copy(self, previous, trained, W, index_to_key, word_counts)
         subwords.set_vectors(fitted)
         # Pooling statistics come from the in-vocabulary tokens of X.
         fitted._fit_pooling_blocks(spool.documents(), previous.document_frequency)
         return fitted, context
-
-    def _fitted_copy(self, previous, trained, W, index_to_key, word_counts):
-        """A copy of the vectorizer with the fitted attributes of ``W``.
-
-        ``trained``: the loss curve and the centers trained of this call,
-        appended to those of ``previous``.
-        """
-        loss_curve, n_words_trained = trained
-        fitted = copy.copy(self)
-        fitted.loss_curve_ = np.concatenate([previous.loss_curve, loss_curve])
-        fitted.n_words_trained_ = previous.n_words_trained + n_words_trained
-        fitted._rng = previous.rng  # partial_fit goes on drawing from it
-        fitted.word_counts_ = word_counts
-        fitted._set_vectors(W, index_to_key)
-        return fitted
 
     def _set_vectors(self, W, index_to_key):
         n_words = len(index_to_key)

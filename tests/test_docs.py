@@ -46,6 +46,7 @@ PAGES = [
     "user_guide/hyperparameters.html",
     "user_guide/gensim.html",
     "user_guide/phrases.html",
+    "user_guide/matrix_factorisation.html",
     "generated/sklearn_w2v.PhraseTransformer.html",
     "generated/sklearn_w2v.Word2VecVectorizer.html",
     "generated/sklearn_w2v.KeyedVectors.html",
@@ -56,6 +57,7 @@ PAGES = [
     "auto_examples/plot_pooling_comparison.html",
     "auto_examples/plot_few_labels.html",
     "auto_examples/plot_phrases.html",
+    "auto_examples/plot_matrix_factorisation.html",
 ]
 
 

@@ -210,6 +210,7 @@ def _estimator_params(args):
     params.update(
         cbow_mean=args.cbow_mean,
         shrink_windows=args.shrink_windows,
+        shift_pmi=args.shift_pmi,
         lowercase=args.lowercase,
         decode_error=args.decode_error,
     )

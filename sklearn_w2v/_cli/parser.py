@@ -92,6 +92,8 @@ _MODEL_OPTIONS = [
     (("--batch-size",), "batch_size", int, "N", "center words per minibatch"),
     (("--buckets", "--bucket"), "n_buckets", int, "N",
      "hash buckets of the character n-grams of --subwords"),
+    (("--eigenvalue-weighting",), "eigenvalue_weighting", float, "P",
+     "--solver svd: word vectors U * S**P"),
     (("--max-vocab-size",), "max_vocab_size", int, "N",
      "prune the rarest words while counting whenever more than N are held"),
     (("--n-jobs", "--threads"), "n_jobs", _n_jobs, "N",
@@ -104,6 +106,7 @@ FLAGS = {name: flags[0] for flags, name, *_ in _MODEL_OPTIONS}
 FLAGS.update(
     algorithm="--algorithm",
     loss="--loss",
+    solver="--solver",
     word_vectors="--word-vectors",
     subwords="--subwords",
     token_pattern="--token-pattern",
@@ -256,6 +259,15 @@ def _add_model_options(group, defaults):
         ["negative_sampling", "hierarchical_softmax", "softmax"],
         defaults["loss"], "output layer",
     )  # fmt: skip
+    _add_choice(
+        group, "--solver", "solver", ["sgd", "svd"], defaults["solver"],
+        "train by gradient descent, or factorise the PPMI of the counts",
+    )  # fmt: skip
+    group.add_argument(
+        "--shift-pmi",
+        action="store_true",
+        help="--solver svd: subtract log(negative) from the PMI",
+    )
     _add_switch(
         group, "--cbow-sum", "cbow_mean", defaults["cbow_mean"],
         "CBOW sums the context vectors instead of averaging them",

@@ -27,6 +27,11 @@ The events, with their fields:
     (the changed rows, deltas and curvatures the tasks returned): emitted by
     :class:`~sklearn_w2v._engine.sharded.ShardedExecutor` after each round
     it applies.
+``"count"``
+    ``n_shards`` and ``bytes_from_workers`` (the bytes of each shard's sparse
+    counts): emitted by
+    :func:`~sklearn_w2v._engine.cooccurrence.count_sharded` once its tasks
+    returned.
 """
 
 import time

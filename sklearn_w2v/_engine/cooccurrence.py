@@ -1,0 +1,303 @@
+"""Counts of (word, context) pairs in the windows of a corpus, and their positive PMI.
+
+Skip-gram with negative sampling factorises, implicitly, the matrix of
+pointwise mutual information of words and contexts shifted by
+``log(n_negative)`` (Levy and Goldberg, 2014). The count-based solver builds
+that matrix: it reads the corpus once, counts the pairs that training would
+meet in the same stream (the same subsampling, the same shrunk windows, see
+:func:`~sklearn_w2v._engine.sampling.stream_segments`) into a sparse matrix,
+and keeps the positive part of its PMI (:func:`positive_pmi`), with the
+contexts' law smoothed by the noise law's exponent. Counting is a sum of
+sparse matrices, so shards of the corpus count apart, on the workers of a
+cluster, and their counts add up (:func:`count_sharded`).
+"""
+
+import numpy as np
+import scipy.sparse as sp
+from joblib import Parallel, delayed
+
+from . import hooks
+from .sampling import stream_segments
+from .sharded import write_shards
+
+#: Pairs collected before they are summed into the sparse counts: bounds the
+#: memory of counting to about 16 bytes a pair (row, column, weight).
+PAIRS_PER_SUM = 1 << 23
+
+#: Tokens of a shard read at a time.
+SHARD_CHUNK = 1 << 20
+
+
+def window_pairs(tokens, docs, spans, window):
+    """The (word, context) pairs of a padded segment's windows, one offset at a time.
+
+    Parameters
+    ----------
+    tokens, docs : ndarray of shape (n_centers + 2 * window,), int32
+        A segment of the padded stream (see
+        :func:`~sklearn_w2v._engine.sampling.stream_segments`).
+    spans : ndarray of shape (n_centers,)
+        Half-width of each center's window.
+    window : int
+        The segment's padding.
+
+    Yields
+    ------
+    words, contexts : ndarray of shape (n_pairs,), int32
+        Center word and context word of the pairs at one offset, on one side.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._engine.cooccurrence import window_pairs
+    >>> tokens = np.array([9, 0, 1, 2, 9], dtype=np.int32)
+    >>> docs = np.array([-1, 0, 0, 1, -1], dtype=np.int32)
+    >>> for words, contexts in window_pairs(tokens, docs, np.ones(3, int), 1):
+    ...     print(words.tolist(), contexts.tolist())
+    [0] [1]
+    [1] [0]
+    """
+    n_centers = len(spans)
+    centers = slice(window, window + n_centers)
+    words, word_docs = tokens[centers], docs[centers]
+    for offset in range(1, window + 1):
+        for shift in (offset, -offset):
+            around = slice(window + shift, window + shift + n_centers)
+            # Padding has document -1, never a center's: no pair leaves a document.
+            meets = (spans >= offset) & (docs[around] == word_docs)
+            yield words[meets], tokens[around][meets]
+
+
+def count_cooccurrences(
+    chunks, keep_prob, *, window, shrink_windows, seed, max_span=None
+):
+    """Count the (word, context) pairs of the subsampled stream of a corpus.
+
+    Parameters
+    ----------
+    chunks : iterable of (ids, doc_ids)
+        Consecutive pieces of the corpus: word ids (int32) and document
+        indices (int32) of its in-vocabulary tokens.
+    keep_prob : ndarray of shape (n_words,)
+        Probability of keeping an occurrence of each word.
+    window : int
+        Maximum distance between a word and a context.
+    shrink_windows : bool
+        Draw each center's half-width uniformly in ``[1, window]``.
+    seed : int or array of int
+        Seed of the keep and span draws, as an epoch's stream.
+    max_span : int, default=None
+        Cut the spans to this (the longest document's length minus one).
+
+    Returns
+    -------
+    counts : scipy.sparse.csr_matrix of shape (n_words, n_words), float64
+        ``counts[w, c]``: times the context ``c`` fell in a window of the
+        word ``w``; integers.
+    n_centers : int
+        Kept tokens (centers) counted.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._engine.cooccurrence import count_cooccurrences
+    >>> chunks = [(np.array([0, 1, 0, 1], dtype=np.int32), np.zeros(4, np.int32))]
+    >>> counts, n_centers = count_cooccurrences(
+    ...     chunks, np.ones(2), window=2, shrink_windows=False, seed=0)
+    >>> counts.toarray().tolist(), n_centers
+    ([[2.0, 3.0], [3.0, 2.0]], 4)
+    """
+    n_words = len(keep_prob)
+    counts = sp.csr_matrix((n_words, n_words), dtype=np.float64)
+    pending, n_pending, n_centers = [], 0, 0
+    segments = stream_segments(
+        chunks,
+        keep_prob,
+        window=window,
+        batch_size=1,
+        shrink_windows=shrink_windows,
+        seed=seed,
+        max_span=max_span,
+    )
+    for tokens, docs, spans, _ in hooks.timed_iteration("stream", segments):
+        n_centers += len(spans)
+        padding = (len(tokens) - len(spans)) // 2
+        for pairs in window_pairs(tokens, docs, spans, padding):
+            pending.append(pairs)
+            n_pending += len(pairs[0])
+            if n_pending >= PAIRS_PER_SUM:
+                counts += _pair_counts(pending, n_words)
+                pending, n_pending = [], 0
+    return counts + _pair_counts(pending, n_words), n_centers
+
+
+def _pair_counts(pairs, n_words):
+    """The sparse counts of a list of (words, contexts) pairs."""
+    with hooks.timed("count"):
+        words = np.concatenate([w for w, _ in pairs] or [np.empty(0, np.int32)])
+        contexts = np.concatenate([c for _, c in pairs] or [np.empty(0, np.int32)])
+        ones = np.ones(len(words), dtype=np.float64)
+        # Converting to CSR sums the repeated pairs.
+        return sp.csr_matrix((ones, (words, contexts)), shape=(n_words, n_words))
+
+
+def count_shard(shard_paths, keep_prob, seed, **stream):
+    """Count the pairs of one shard (its .npy files); a task of :func:`count_sharded`.
+
+    Parameters
+    ----------
+    shard_paths : (str, str)
+        The shard's word ids and document ids.
+    keep_prob : ndarray of shape (n_words,)
+    seed : ndarray of uint32
+        The shard's own seed.
+    **stream
+        ``window``, ``shrink_windows`` and ``max_span`` of
+        :func:`count_cooccurrences`.
+
+    Returns
+    -------
+    counts : scipy.sparse.csr_matrix of shape (n_words, n_words), float64
+    n_centers : int
+    """
+    ids, doc_ids = (np.load(path, mmap_mode="r") for path in shard_paths)
+    # Read in chunks, as a spool is: the counts do not depend on the chunking.
+    chunks = (
+        (ids[start : start + SHARD_CHUNK], doc_ids[start : start + SHARD_CHUNK])
+        for start in range(0, len(ids), SHARD_CHUNK)
+    )
+    return count_cooccurrences(chunks, keep_prob, seed=seed, **stream)
+
+
+def count_sharded(
+    corpus, n_tokens, keep_prob, *, n_shards, directory, n_workers, seed, **stream
+):
+    """Count the pairs of a corpus in shards, as joblib tasks; sum their counts.
+
+    The corpus is dealt to ``n_shards`` shards of whole documents written in
+    ``directory`` (:func:`~sklearn_w2v._engine.sharded.write_shards`); each
+    task counts one shard's stream, drawn from the shard's own seed, and the
+    counts are summed pairwise, in a tree. The result depends on the seed and
+    the shard count only, not on where the tasks ran. Emits one ``"count"``
+    event (see :mod:`~sklearn_w2v._engine.hooks`).
+
+    Parameters
+    ----------
+    corpus : iterable of (ids, doc_ids)
+        Re-iterable chunks of the encoded corpus.
+    n_tokens : int
+        Its tokens.
+    keep_prob : ndarray of shape (n_words,)
+    n_shards : int
+    directory : path-like
+        Where the shards are written; every worker must read it.
+    n_workers : int or None
+        Workers of the active cluster backend, or None to count here.
+    seed : int
+        Seed of the count: shard ``s`` draws from the state of
+        ``SeedSequence(seed, spawn_key=(s,))``.
+    **stream
+        ``window``, ``shrink_windows`` and ``max_span`` of
+        :func:`count_cooccurrences`.
+
+    Returns
+    -------
+    counts : scipy.sparse.csr_matrix of shape (n_words, n_words), float64
+    n_centers : int
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from sklearn_w2v._engine.cooccurrence import count_sharded
+    >>> chunks = [(np.array([0, 1, 0, 1], dtype=np.int32),
+    ...            np.array([0, 0, 1, 1], dtype=np.int32))]
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     counts, n_centers = count_sharded(
+    ...         chunks, 4, np.ones(2), n_shards=2, directory=directory,
+    ...         n_workers=None, seed=0, window=1, shrink_windows=False)
+    >>> counts.toarray().tolist(), n_centers
+    ([[0.0, 2.0], [2.0, 0.0]], 4)
+    """
+    paths = write_shards(corpus, n_tokens, n_shards, directory)
+    tasks = (
+        delayed(count_shard)(
+            shard_paths,
+            keep_prob,
+            np.random.SeedSequence(seed, spawn_key=(s,)).generate_state(4),
+            **stream,
+        )
+        for s, shard_paths in enumerate(paths)
+    )
+    results = Parallel(n_jobs=1 if n_workers is None else -1)(tasks)
+    matrices = [counts for counts, _ in results]
+    hooks.emit(
+        "count",
+        n_shards=n_shards,
+        bytes_from_workers=[
+            m.data.nbytes + m.indices.nbytes + m.indptr.nbytes for m in matrices
+        ],
+    )
+    while len(matrices) > 1:
+        pairs = zip(matrices[::2], matrices[1::2], strict=False)
+        matrices = [a + b for a, b in pairs] + matrices[len(matrices) // 2 * 2 :]
+    return matrices[0], sum(n_centers for _, n_centers in results)
+
+
+def positive_pmi(counts, *, context_exponent=0.75, shift=1.0):
+    """Positive pointwise mutual information of word-context counts.
+
+    ``max(log(P(w, c) / (P(w) P_a(c))) - log(shift), 0)``, where ``P(w, c)``
+    and ``P(w)`` are the shares of the pairs and of the words' rows, and the
+    law of the contexts is smoothed: ``P_a(c)`` is proportional to the
+    context's count raised to ``context_exponent`` (Levy, Goldberg and
+    Dagan, 2015; 0.75 is word2vec's noise law). Only the nonzero counts are
+    computed: a pair never seen has PMI minus infinity, clipped to 0.
+
+    Parameters
+    ----------
+    counts : sparse matrix of shape (n_words, n_contexts)
+        Co-occurrence counts (or weights), non-negative.
+    context_exponent : float, default=0.75
+        Exponent of the contexts' counts in their law.
+    shift : float, default=1.0
+        Subtracted from the PMI as ``log(shift)``: ``n_negative`` gives the
+        shifted PMI that skip-gram with ``n_negative`` noise words
+        factorises; 1 shifts nothing.
+
+    Returns
+    -------
+    ppmi : scipy.sparse.csr_matrix of shape (n_words, n_contexts), float64
+        With its zeros removed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import scipy.sparse as sp
+    >>> from sklearn_w2v._engine.cooccurrence import positive_pmi
+    >>> counts = sp.csr_matrix(np.array([[0.0, 4.0], [4.0, 1.0]]))
+    >>> positive_pmi(counts, context_exponent=1.0).toarray().round(3).tolist()
+    [[0.0, 0.588], [0.588, 0.0]]
+    """
+    counts = sp.csr_matrix(counts, dtype=np.float64)
+    counts.sum_duplicates()
+    counts.eliminate_zeros()
+    word_totals = np.asarray(counts.sum(axis=1)).ravel()
+    context_totals = np.asarray(counts.sum(axis=0)).ravel()
+    seen = context_totals > 0
+    weights = np.zeros_like(context_totals)
+    weights[seen] = context_totals[seen] ** context_exponent
+    context_law = weights / weights.sum()
+    words = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    pmi = (
+        np.log(counts.data)
+        - np.log(word_totals[words])
+        - np.log(context_law[counts.indices])
+        - np.log(shift)
+    )
+    ppmi = sp.csr_matrix(
+        (np.maximum(pmi, 0.0), counts.indices.copy(), counts.indptr.copy()),
+        shape=counts.shape,
+    )
+    ppmi.eliminate_zeros()
+    return ppmi
