@@ -7,6 +7,7 @@ from contextlib import contextmanager
 import joblib
 import numpy as np
 import pytest
+from _cluster import local_cluster
 from sklearn.base import clone
 
 from sklearn_w2v import Word2VecVectorizer
@@ -331,21 +332,6 @@ def _train_round_or_die(W, settings, task):
         open(marker, "w").close()
         os._exit(1)
     return train_round(W, settings, task)
-
-
-@contextmanager
-def local_cluster():
-    """A Client of 2 single-thread worker processes, with the joblib dask backend."""
-    pytest.importorskip("dask")
-    distributed = pytest.importorskip("dask.distributed")
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster),
-        joblib.parallel_backend("dask"),
-    ):
-        yield
 
 
 @pytest.mark.slow

@@ -1,11 +1,11 @@
 """The count-based solver: pair counts, positive PMI, SVD vectors, the estimator."""
 
 import pickle
-from contextlib import contextmanager
 
 import joblib
 import numpy as np
 import pytest
+from _cluster import local_cluster
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
@@ -235,25 +235,12 @@ def test_grid_search_over_the_solver(topic_corpus):
     assert np.all(search.cv_results_["mean_test_score"] >= 0.9)
 
 
-@contextmanager
-def _local_cluster():
-    distributed = pytest.importorskip("dask.distributed")
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster),
-        joblib.parallel_backend("dask"),
-    ):
-        yield
-
-
 @pytest.mark.slow
 def test_a_local_cluster_counts_what_one_process_counts(topic_corpus):
     documents, _ = topic_corpus
     params = dict(SVD_PARAMS, subsample=1e-2, n_shards=2)
     here = Word2VecVectorizer(**params).fit(documents)
-    with _local_cluster():
+    with local_cluster():
         there = Word2VecVectorizer(**params).fit(documents)
     assert_array_equal(there.wv_.vectors, here.wv_.vectors)
 
