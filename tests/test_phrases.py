@@ -10,7 +10,6 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.pipeline import make_pipeline
-from sklearn.utils import estimator_checks
 
 from sklearn_w2v import PhraseTransformer, Word2VecVectorizer
 from sklearn_w2v._corpus.phrases import (
@@ -376,23 +375,6 @@ def test_transform_after_changing_threshold_raises():
 
 
 # scikit-learn conventions
-
-DATA_FREE_CHECKS = [
-    estimator_checks.check_param_validation,
-    estimator_checks.check_parameters_default_constructible,
-    estimator_checks.check_no_attributes_set_in_init,
-    estimator_checks.check_get_params_invariance,
-    estimator_checks.check_set_params,
-    estimator_checks.check_estimator_repr,
-    estimator_checks.check_estimator_cloneable,
-    estimator_checks.check_do_not_raise_errors_in_init_or_set_params,
-    estimator_checks.check_transformers_unfitted,
-]
-
-
-@pytest.mark.parametrize("check", DATA_FREE_CHECKS, ids=lambda c: c.__name__)
-def test_sklearn_data_free_check(check):
-    check("PhraseTransformer", PhraseTransformer())
 
 
 def test_not_fitted_raises():
