@@ -12,6 +12,8 @@ sparse matrices, so shards of the corpus count apart, on the workers of a
 cluster, and their counts add up (:func:`count_sharded`).
 """
 
+import time
+
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed
@@ -107,18 +109,27 @@ def count_cooccurrences(
     >>> counts.toarray().tolist(), n_centers
     ([[2.0, 3.0], [3.0, 2.0]], 4)
     """
-    n_words = len(keep_prob)
-    counts = sp.csr_matrix((n_words, n_words), dtype=np.float64)
-    pending, n_pending, n_centers = [], 0, 0
-    segments = stream_segments(
+    counts, n_centers = _count_exactly(
         chunks,
         keep_prob,
         window=window,
-        batch_size=1,
         shrink_windows=shrink_windows,
         seed=seed,
         max_span=max_span,
     )
+    return counts.astype(np.float64), n_centers
+
+
+def _count_exactly(chunks, keep_prob, **stream):
+    """:func:`count_cooccurrences`, with counts in an unsigned integer type.
+
+    The type is uint32 while fewer than ``2**32`` pairs were counted, then
+    uint64: no count can exceed the pairs counted, so none wraps.
+    """
+    n_words = len(keep_prob)
+    counts = sp.csr_matrix((n_words, n_words), dtype=np.uint32)
+    pending, n_pending, n_pairs, n_centers = [], 0, 0, 0
+    segments = stream_segments(chunks, keep_prob, batch_size=1, **stream)
     for tokens, docs, spans, _ in hooks.timed_iteration("stream", segments):
         n_centers += len(spans)
         padding = (len(tokens) - len(spans)) // 2
@@ -126,19 +137,100 @@ def count_cooccurrences(
             pending.append(pairs)
             n_pending += len(pairs[0])
             if n_pending >= PAIRS_PER_SUM:
-                counts += _pair_counts(pending, n_words)
+                n_pairs += n_pending
+                counts = _add_pairs(counts, pending, n_pairs)
                 pending, n_pending = [], 0
-    return counts + _pair_counts(pending, n_words), n_centers
+    return _add_pairs(counts, pending, n_pairs + n_pending), n_centers
 
 
-def _pair_counts(pairs, n_words):
-    """The sparse counts of a list of (words, contexts) pairs."""
+def _add_pairs(counts, pairs, n_pairs):
+    """``counts`` plus the counts of a list of (words, contexts) pairs.
+
+    Parameters
+    ----------
+    counts : scipy.sparse.csr_matrix of shape (n_words, n_words), unsigned
+    pairs : list of (ndarray, ndarray)
+        Words and contexts, int32.
+    n_pairs : int
+        The pairs counted in ``counts`` and ``pairs`` together, which bound
+        every count: the sum is in uint32 below ``2**32`` pairs, else uint64.
+
+    Returns
+    -------
+    counts : scipy.sparse.csr_matrix of shape (n_words, n_words), unsigned
+    """
     with hooks.timed("count"):
+        dtype = np.promote_types(np.uint32, np.min_scalar_type(n_pairs))
         words = np.concatenate([w for w, _ in pairs] or [np.empty(0, np.int32)])
         contexts = np.concatenate([c for _, c in pairs] or [np.empty(0, np.int32)])
-        ones = np.ones(len(words), dtype=np.float64)
-        # Converting to CSR sums the repeated pairs.
-        return sp.csr_matrix((ones, (words, contexts)), shape=(n_words, n_words))
+        ones = np.ones(len(words), dtype=dtype)
+        # Converting to CSR sums the repeated pairs; 4-byte counts cost less
+        # to sort and add than float64.
+        block = sp.csr_matrix((ones, (words, contexts)), shape=counts.shape)
+        return counts.astype(dtype, copy=False) + block
+
+
+def compact_counts(counts):
+    """The counts in the smallest unsigned type that holds the largest, exactly.
+
+    A shard's counts travel from a worker in this form: uint16 data and
+    int32 indices take half the bytes of float64 data.
+
+    Parameters
+    ----------
+    counts : scipy.sparse.csr_matrix, of non-negative integers
+
+    Returns
+    -------
+    compact : scipy.sparse.csr_matrix
+        The same counts, in uint8, uint16, uint32 or uint64.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import scipy.sparse as sp
+    >>> from sklearn_w2v._engine.cooccurrence import compact_counts
+    >>> compact_counts(sp.csr_matrix(np.array([[0, 300], [2, 0]]))).dtype.name
+    'uint16'
+    """
+    largest = int(counts.data.max(initial=0))
+    data = counts.data.astype(np.min_scalar_type(largest))
+    return sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
+
+
+def sum_counts(matrices):
+    """The sum of integer counts, in float64, with no intermediate sum wrapping.
+
+    The sum runs in the smallest unsigned type that holds the sum of the
+    matrices' largest counts, pairwise in a tree, and is converted to
+    float64 once at the end (exact below ``2**53``; beyond, the sum runs in
+    float64).
+
+    Parameters
+    ----------
+    matrices : list of scipy.sparse.csr_matrix, of non-negative integers
+        Of one shape; at least one.
+
+    Returns
+    -------
+    total : scipy.sparse.csr_matrix, float64
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import scipy.sparse as sp
+    >>> from sklearn_w2v._engine.cooccurrence import sum_counts
+    >>> one = sp.csr_matrix(np.array([[0, 200]], dtype=np.uint8))
+    >>> sum_counts([one, one]).toarray().tolist()
+    [[0.0, 400.0]]
+    """
+    bound = sum(int(m.data.max(initial=0)) for m in matrices)
+    dtype = np.min_scalar_type(bound) if bound < 2**53 else np.float64
+    matrices = [m.astype(dtype, copy=False) for m in matrices]
+    while len(matrices) > 1:
+        pairs = zip(matrices[::2], matrices[1::2], strict=False)
+        matrices = [a + b for a, b in pairs] + matrices[len(matrices) // 2 * 2 :]
+    return matrices[0].astype(np.float64)
 
 
 def count_shard(shard_paths, keep_prob, seed, **stream):
@@ -157,16 +249,23 @@ def count_shard(shard_paths, keep_prob, seed, **stream):
 
     Returns
     -------
-    counts : scipy.sparse.csr_matrix of shape (n_words, n_words), float64
+    counts : scipy.sparse.csr_matrix of shape (n_words, n_words)
+        Exact, in the smallest unsigned type (:func:`compact_counts`).
     n_centers : int
+    seconds : (float, float)
+        Wall time and CPU time of the task, measured where it ran.
     """
+    started, cpu_started = time.perf_counter(), time.thread_time()
     ids, doc_ids = (np.load(path, mmap_mode="r") for path in shard_paths)
     # Read in chunks, as a spool is: the counts do not depend on the chunking.
     chunks = (
         (ids[start : start + SHARD_CHUNK], doc_ids[start : start + SHARD_CHUNK])
         for start in range(0, len(ids), SHARD_CHUNK)
     )
-    return count_cooccurrences(chunks, keep_prob, seed=seed, **stream)
+    counts, n_centers = _count_exactly(chunks, keep_prob, seed=seed, **stream)
+    counts = compact_counts(counts)
+    seconds = (time.perf_counter() - started, time.thread_time() - cpu_started)
+    return counts, n_centers, seconds
 
 
 def count_sharded(
@@ -219,7 +318,9 @@ def count_sharded(
     >>> counts.toarray().tolist(), n_centers
     ([[0.0, 2.0], [2.0, 0.0]], 4)
     """
+    started = time.perf_counter()
     paths = write_shards(corpus, n_tokens, n_shards, directory)
+    written = time.perf_counter()
     tasks = (
         delayed(count_shard)(
             shard_paths,
@@ -230,18 +331,21 @@ def count_sharded(
         for s, shard_paths in enumerate(paths)
     )
     results = Parallel(n_jobs=1 if n_workers is None else -1)(tasks)
-    matrices = [counts for counts, _ in results]
+    returned = time.perf_counter()
+    counts = sum_counts([counts for counts, _, _ in results])
     hooks.emit(
         "count",
         n_shards=n_shards,
         bytes_from_workers=[
-            m.data.nbytes + m.indices.nbytes + m.indptr.nbytes for m in matrices
+            m.data.nbytes + m.indices.nbytes + m.indptr.nbytes for m, _, _ in results
         ],
+        task_seconds=[seconds for _, _, (seconds, _) in results],
+        task_cpu_seconds=[cpu for _, _, (_, cpu) in results],
+        write_seconds=written - started,
+        tasks_seconds=returned - written,
+        sum_seconds=time.perf_counter() - returned,
     )
-    while len(matrices) > 1:
-        pairs = zip(matrices[::2], matrices[1::2], strict=False)
-        matrices = [a + b for a, b in pairs] + matrices[len(matrices) // 2 * 2 :]
-    return matrices[0], sum(n_centers for _, n_centers in results)
+    return counts, sum(n_centers for _, n_centers, _ in results)
 
 
 def positive_pmi(counts, *, context_exponent=0.75, shift=1.0):
