@@ -175,7 +175,7 @@ def test_summed_counts_never_wrap_in_their_type():
 
 def test_pair_counts_widen_before_a_count_could_wrap():
     counts = sp.csr_matrix(np.array([[2**32 - 1, 0], [0, 5]], dtype=np.uint32))
-    pair = [(np.array([0, 1], np.int32), np.array([0, 1], np.int32))]
+    pair = np.array([[0, 1], [0, 1]], dtype=np.int32)
     wider = _add_pairs(counts, pair, n_pairs=2**32 + 5)
     assert wider.dtype == np.uint64
     assert wider.toarray().tolist() == [[2**32, 0], [0, 6]]
