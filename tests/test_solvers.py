@@ -67,8 +67,10 @@ def test_counts_match_a_per_pair_reference(monkeypatch, shrink_windows, subsampl
     ids, docs = _random_corpus()
     keep_prob = keep_probabilities(np.bincount(ids), subsample)
     expected, n_kept = _reference_counts(ids, docs, keep_prob, 3, shrink_windows, 7)
-    # Small sums and chunks: pairs are summed in several steps, windows cross chunks.
+    # Small sums, slices and chunks: pairs are summed in several steps,
+    # windows cross slices and chunks.
     monkeypatch.setattr(cooccurrence, "PAIRS_PER_SUM", 500)
+    monkeypatch.setattr(cooccurrence, "CENTERS_PER_SLICE", 64)
     chunks = [(ids[i : i + 700], docs[i : i + 700]) for i in range(0, len(ids), 700)]
     counts, n_centers = count_cooccurrences(
         chunks, keep_prob, window=3, shrink_windows=shrink_windows, seed=7
@@ -176,12 +178,13 @@ def test_summed_counts_never_wrap_in_their_type():
 def test_pair_counts_widen_before_a_count_could_wrap():
     counts = sp.csr_matrix(np.array([[2**32 - 1, 0], [0, 5]], dtype=np.uint32))
     pair = np.array([[0, 1], [0, 1]], dtype=np.int32)
-    wider = _add_pairs(counts, pair, n_pairs=2**32 + 5)
+    ones = np.ones(2, dtype=np.uint32)
+    wider = _add_pairs(counts, pair, ones, n_pairs=2**32 + 5)
     assert wider.dtype == np.uint64
     assert wider.toarray().tolist() == [[2**32, 0], [0, 6]]
     # Below 2**32 pairs, no count can pass 2**32 - 1: uint32 holds them.
     small = sp.csr_matrix(np.array([[3, 0], [0, 5]], dtype=np.uint32))
-    assert _add_pairs(small, pair, n_pairs=10).dtype == np.uint32
+    assert _add_pairs(small, pair, ones, n_pairs=10).dtype == np.uint32
 
 
 @pytest.mark.parametrize("shift", [1.0, 5.0])

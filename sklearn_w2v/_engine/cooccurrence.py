@@ -27,6 +27,9 @@ from .sharded import write_shards
 #: column and count while summed).
 PAIRS_PER_SUM = 1 << 23
 
+#: Centers whose pairs are made at a time.
+CENTERS_PER_SLICE = 1 << 13
+
 #: Tokens of a shard read at a time.
 SHARD_CHUNK = 1 << 20
 
@@ -140,9 +143,16 @@ def _count_exactly(chunks, keep_prob, **stream):
     for tokens, docs, spans, _ in hooks.timed_iteration("stream", segments):
         n_centers += len(spans)
         padding = (len(tokens) - len(spans)) // 2
-        centers = tokens[padding : padding + len(spans)]
-        for meets, contexts in window_pairs(tokens, docs, spans, padding):
-            pairs.add(meets, centers, contexts)
+        # Slices of a few thousand centers keep the temporaries of each
+        # offset small: out of the cache and of fresh pages (see _PairBuffer).
+        for start in range(0, len(spans), CENTERS_PER_SLICE):
+            stop = min(start + CENTERS_PER_SLICE, len(spans))
+            window = slice(start, stop + 2 * padding)
+            centers = tokens[start + padding : stop + padding]
+            for meets, contexts in window_pairs(
+                tokens[window], docs[window], spans[start:stop], padding
+            ):
+                pairs.add(meets, centers, contexts)
     pairs.flush()
     return pairs.counts, n_centers
 
@@ -151,15 +161,23 @@ class _PairBuffer:
     """(word, context) pairs written in place, summed into ``counts`` when full.
 
     Writing into one buffer instead of making arrays per offset measured
-    about 10% less CPU time, more where the allocator returns freed memory
-    to the system at once (as dask's workers are set to).
+    about 10% less CPU time, more where the allocator gives fresh pages to
+    every large array (dask's workers set ``MALLOC_TRIM_THRESHOLD_``, which
+    does that): the buffer, and its ones as the pairs' weights, are made
+    once.
     """
 
     def __init__(self, n_words):
         self.counts = sp.csr_matrix((n_words, n_words), dtype=np.uint32)
-        self.pairs = np.empty((2, PAIRS_PER_SUM), dtype=np.int32)
+        self._allocate(PAIRS_PER_SUM)
         self.n_pending = 0
         self.n_pairs = 0
+
+    def _allocate(self, capacity):
+        self.pairs = np.empty((2, capacity), dtype=np.int32)
+        # A block's counts are at most its pairs: uint32 holds them.
+        dtype = np.promote_types(np.uint32, np.min_scalar_type(capacity))
+        self.ones = np.ones(capacity, dtype=dtype)
 
     def add(self, meets, centers, contexts):
         """Append the pairs ``(centers[meets], contexts[meets])``."""
@@ -167,7 +185,7 @@ class _PairBuffer:
         if self.n_pending + n_new > self.pairs.shape[1]:
             self.flush()
             if n_new > self.pairs.shape[1]:
-                self.pairs = np.empty((2, n_new), dtype=np.int32)
+                self._allocate(n_new)
         start, end = self.n_pending, self.n_pending + n_new
         np.compress(meets, centers, out=self.pairs[0, start:end])
         np.compress(meets, contexts, out=self.pairs[1, start:end])
@@ -177,11 +195,12 @@ class _PairBuffer:
         """Sum the pending pairs into ``counts``."""
         self.n_pairs += self.n_pending
         pending = self.pairs[:, : self.n_pending]
-        self.counts = _add_pairs(self.counts, pending, self.n_pairs)
+        ones = self.ones[: self.n_pending]
+        self.counts = _add_pairs(self.counts, pending, ones, self.n_pairs)
         self.n_pending = 0
 
 
-def _add_pairs(counts, pairs, n_pairs):
+def _add_pairs(counts, pairs, ones, n_pairs):
     """``counts`` plus the counts of the (word, context) pairs ``pairs``.
 
     Parameters
@@ -189,6 +208,8 @@ def _add_pairs(counts, pairs, n_pairs):
     counts : scipy.sparse.csr_matrix of shape (n_words, n_words), unsigned
     pairs : ndarray of shape (2, n_new), int32
         Words, then contexts.
+    ones : ndarray of shape (n_new,), unsigned
+        Ones, in a type that holds ``n_new``.
     n_pairs : int
         The pairs counted in ``counts`` and ``pairs`` together, which bound
         every count: the sum is in uint32 below ``2**32`` pairs, else uint64.
@@ -199,7 +220,6 @@ def _add_pairs(counts, pairs, n_pairs):
     """
     with hooks.timed("count"):
         dtype = np.promote_types(np.uint32, np.min_scalar_type(n_pairs))
-        ones = np.ones(pairs.shape[1], dtype=dtype)
         # Converting to CSR sums the repeated pairs; 4-byte counts cost less
         # to sort and add than float64.
         block = sp.csr_matrix((ones, (pairs[0], pairs[1])), shape=counts.shape)
