@@ -334,10 +334,12 @@ def count_sharded(
 
     The corpus is dealt to ``n_shards`` shards of whole documents written in
     ``directory`` (:func:`~sklearn_w2v._engine.sharded.write_shards`); each
-    task counts one shard's stream, drawn from the shard's own seed, and the
-    counts are summed pairwise, in a tree. The result depends on the seed and
-    the shard count only, not on where the tasks ran. Emits one ``"count"``
-    event (see :mod:`~sklearn_w2v._engine.hooks`).
+    task counts one shard's stream, drawn from the shard's own seed, and
+    returns its counts in the smallest unsigned type that holds them
+    (:func:`compact_counts`); they are summed pairwise, in a tree
+    (:func:`sum_counts`). The result depends on the seed and the shard count
+    only, not on where the tasks ran. Emits one ``"count"`` event, with the
+    bytes and times of the parts (see :mod:`~sklearn_w2v._engine.hooks`).
 
     Parameters
     ----------
