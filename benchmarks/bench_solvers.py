@@ -288,23 +288,25 @@ def print_cpu_estimate(here, there):
 def print_model(here, there):
     """The on-paper speed-up of the count on N machines, from the measured parts."""
     counting = sum(here["task_cpu_seconds"])
-    fixed = here["write_seconds"] + here["sum_seconds"]
+    # The share of a core this process got while counting: the driver's parts
+    # (writing, summing) scaled by it are what they would cost on a core of
+    # their own, as the counting's CPU time is.
+    share = counting / sum(here["task_seconds"])
+    write, add = share * here["write_seconds"], share * here["sum_seconds"]
     shard_bytes = max(there["bytes_from_workers"])
     print(
-        "  on-paper speed-up of the count on N machines, one core each, against\n"
-        "  one machine: the counting takes this process's tasks' CPU time / N;\n"
-        "  the driver writes the shards and sums as measured here (wall), and\n"
-        "  receives each shard's counts, as many bytes as measured here (an upper\n"
-        "  bound: smaller shards have fewer distinct pairs), in turn over one\n"
-        "  1 Gbit/s link, then makes N - 1 additions as long as the one here:"
+        f"  on-paper speed-up of the count on N machines, one core each, against\n"
+        f"  one: the counting takes this process's tasks' CPU time / N; the driver\n"
+        f"  writes the shards and sums as measured here, times the share of a\n"
+        f"  core this process got ({share:.2f}: the tasks' CPU time / wall time);\n"
+        f"  it receives each shard's counts, as many bytes as measured here (an\n"
+        f"  upper bound: smaller shards have fewer distinct pairs), in turn over\n"
+        f"  one 1 Gbit/s link, and makes N - 1 additions as long as the one here:"
     )
     cells = []
     for n in (2, 4, 8, 16, 32):
-        seconds = (
-            here["write_seconds"] + counting / n
-            + n * shard_bytes / 125e6 + (n - 1) * here["sum_seconds"]
-        )  # fmt: skip
-        cells.append(f"N={n}: {(fixed + counting) / seconds:.1f}x")
+        seconds = write + counting / n + n * shard_bytes / 125e6 + (n - 1) * add
+        cells.append(f"N={n}: {(write + counting + add) / seconds:.1f}x")
     print("    " + ", ".join(cells))
 
 
