@@ -169,15 +169,11 @@ class _PairBuffer:
 
     def __init__(self, n_words):
         self.counts = sp.csr_matrix((n_words, n_words), dtype=np.uint32)
-        self._allocate(PAIRS_PER_SUM)
+        # Pages of an empty array are not touched: a small corpus uses few.
+        self.pairs = np.empty((2, PAIRS_PER_SUM), dtype=np.int32)
+        self.ones = np.ones(0, dtype=np.uint32)
         self.n_pending = 0
         self.n_pairs = 0
-
-    def _allocate(self, capacity):
-        self.pairs = np.empty((2, capacity), dtype=np.int32)
-        # A block's counts are at most its pairs: uint32 holds them.
-        dtype = np.promote_types(np.uint32, np.min_scalar_type(capacity))
-        self.ones = np.ones(capacity, dtype=dtype)
 
     def add(self, meets, centers, contexts):
         """Append the pairs ``(centers[meets], contexts[meets])``."""
@@ -185,7 +181,7 @@ class _PairBuffer:
         if self.n_pending + n_new > self.pairs.shape[1]:
             self.flush()
             if n_new > self.pairs.shape[1]:
-                self._allocate(n_new)
+                self.pairs = np.empty((2, n_new), dtype=np.int32)
         start, end = self.n_pending, self.n_pending + n_new
         np.compress(meets, centers, out=self.pairs[0, start:end])
         np.compress(meets, contexts, out=self.pairs[1, start:end])
@@ -193,9 +189,14 @@ class _PairBuffer:
 
     def flush(self):
         """Sum the pending pairs into ``counts``."""
-        self.n_pairs += self.n_pending
-        pending = self.pairs[:, : self.n_pending]
-        ones = self.ones[: self.n_pending]
+        n_pending = self.n_pending
+        if len(self.ones) < n_pending:
+            # A block's counts are at most its pairs: the type holds them.
+            dtype = np.promote_types(np.uint32, np.min_scalar_type(n_pending))
+            self.ones = np.ones(n_pending, dtype=dtype)
+        self.n_pairs += n_pending
+        pending = self.pairs[:, :n_pending]
+        ones = self.ones[:n_pending]
         self.counts = _add_pairs(self.counts, pending, ones, self.n_pairs)
         self.n_pending = 0
 
