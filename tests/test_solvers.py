@@ -5,6 +5,7 @@ import pickle
 import joblib
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from _cluster import local_cluster
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.linear_model import LogisticRegression
@@ -14,10 +15,14 @@ from sklearn.pipeline import Pipeline
 from sklearn_w2v import KeyedVectors, Word2VecVectorizer
 from sklearn_w2v._engine import cooccurrence, hooks
 from sklearn_w2v._engine.cooccurrence import (
+    _add_pairs,
+    compact_counts,
     count_cooccurrences,
     count_sharded,
     positive_pmi,
+    sum_counts,
 )
+from sklearn_w2v._engine.sharded import write_shards
 from sklearn_w2v._engine.tables import keep_probabilities
 from sklearn_w2v._ppmi_svd import svd_vectors
 
@@ -62,8 +67,10 @@ def test_counts_match_a_per_pair_reference(monkeypatch, shrink_windows, subsampl
     ids, docs = _random_corpus()
     keep_prob = keep_probabilities(np.bincount(ids), subsample)
     expected, n_kept = _reference_counts(ids, docs, keep_prob, 3, shrink_windows, 7)
-    # Small sums and chunks: pairs are summed in several steps, windows cross chunks.
+    # Small sums, slices and chunks: pairs are summed in several steps,
+    # windows cross slices and chunks.
     monkeypatch.setattr(cooccurrence, "PAIRS_PER_SUM", 500)
+    monkeypatch.setattr(cooccurrence, "CENTERS_PER_SLICE", 64)
     chunks = [(ids[i : i + 700], docs[i : i + 700]) for i in range(0, len(ids), 700)]
     counts, n_centers = count_cooccurrences(
         chunks, keep_prob, window=3, shrink_windows=shrink_windows, seed=7
@@ -111,6 +118,73 @@ def test_sharded_counts_do_not_depend_on_where_the_tasks_ran(tmp_path):
     [fields] = [fields for event, fields in events if event == "count"]
     assert fields["n_shards"] == 3 and len(fields["bytes_from_workers"]) == 3
     assert all(n_bytes > 0 for n_bytes in fields["bytes_from_workers"])
+    assert len(fields["task_seconds"]) == len(fields["task_cpu_seconds"]) == 3
+    assert max(fields["task_seconds"]) <= fields["tasks_seconds"]
+
+
+def test_sharded_counts_are_the_sum_of_each_shards_per_pair_counts(tmp_path):
+    ids, docs = _random_corpus()
+    keep_prob = keep_probabilities(np.bincount(ids), 1e-2)
+    counts, n_centers = count_sharded(
+        [(ids, docs)], len(ids), keep_prob, n_shards=3, directory=tmp_path,
+        n_workers=None, seed=11, window=3, shrink_windows=True,
+    )  # fmt: skip
+    expected, n_kept = np.zeros((12, 12)), 0
+    # The shards are rewritten as count_sharded wrote them, each with its seed.
+    for s, paths in enumerate(write_shards([(ids, docs)], len(ids), 3, tmp_path)):
+        seed = np.random.SeedSequence(11, spawn_key=(s,)).generate_state(4)
+        shard, n_shard = _reference_counts(
+            *map(np.load, paths), keep_prob, 3, True, seed
+        )
+        expected += shard
+        n_kept += n_shard
+    assert counts.dtype == np.float64
+    assert_array_equal(counts.toarray(), expected)
+    assert n_centers == n_kept
+
+
+@pytest.mark.parametrize(
+    "largest, dtype",
+    [
+        (255, np.uint8),
+        (256, np.uint16),
+        (65535, np.uint16),
+        (65536, np.uint32),
+        (2**32 - 1, np.uint32),
+        (2**32, np.uint64),
+    ],
+)
+def test_compact_counts_hold_every_count_exactly(largest, dtype):
+    dense = np.array([[0, largest, 1], [7, 0, 0], [0, 0, largest - 1]], np.uint64)
+    compact = compact_counts(sp.csr_matrix(dense))
+    assert compact.dtype == dtype
+    assert compact.indices.dtype == compact.indptr.dtype == np.int32
+    assert_array_equal(compact.toarray().astype(np.uint64), dense)
+
+
+def test_summed_counts_never_wrap_in_their_type():
+    rng = np.random.default_rng(0)
+    dense = [rng.integers(0, 3, size=(5, 6)).astype(np.uint64) for _ in range(3)]
+    dense[0][2, 3] = dense[1][2, 3] = 65535  # 3 x 65535 needs more than 16 bits
+    dense[2][4, 5] = 2**32 - 1
+    matrices = [compact_counts(sp.csr_matrix(d)) for d in dense]
+    assert [m.dtype for m in matrices] == [np.uint16, np.uint16, np.uint32]
+    total = sum_counts(matrices)
+    assert total.dtype == np.float64
+    assert_array_equal(total.toarray(), np.sum(dense, axis=0, dtype=np.float64))
+    assert total[2, 3] == 2 * 65535 + dense[2][2, 3]
+
+
+def test_pair_counts_widen_before_a_count_could_wrap():
+    counts = sp.csr_matrix(np.array([[2**32 - 1, 0], [0, 5]], dtype=np.uint32))
+    pair = np.array([[0, 1], [0, 1]], dtype=np.int32)
+    ones = np.ones(2, dtype=np.uint32)
+    wider = _add_pairs(counts, pair, ones, n_pairs=2**32 + 5)
+    assert wider.dtype == np.uint64
+    assert wider.toarray().tolist() == [[2**32, 0], [0, 6]]
+    # Below 2**32 pairs, no count can pass 2**32 - 1: uint32 holds them.
+    small = sp.csr_matrix(np.array([[3, 0], [0, 5]], dtype=np.uint32))
+    assert _add_pairs(small, pair, ones, n_pairs=10).dtype == np.uint32
 
 
 @pytest.mark.parametrize("shift", [1.0, 5.0])

@@ -28,10 +28,13 @@ The events, with their fields:
     :class:`~sklearn_w2v._engine.sharded.ShardedExecutor` after each round
     it applies.
 ``"count"``
-    ``n_shards`` and ``bytes_from_workers`` (the bytes of each shard's sparse
-    counts): emitted by
-    :func:`~sklearn_w2v._engine.cooccurrence.count_sharded` once its tasks
-    returned.
+    ``n_shards``, ``bytes_from_workers`` (the bytes of each shard's sparse
+    counts), ``task_seconds`` and ``task_cpu_seconds`` (each task's wall and
+    CPU time, measured where it ran), ``write_seconds``, ``tasks_seconds``
+    and ``sum_seconds`` (the driver's writing of the shards, its wait for
+    the tasks' results, and its sum of them): emitted by
+    :func:`~sklearn_w2v._engine.cooccurrence.count_sharded` once it summed
+    the counts.
 """
 
 import time
