@@ -59,7 +59,7 @@ LEVELS = (0.0, 0.1, 0.2, 0.3)
 LETTERS = np.array(list(string.ascii_lowercase))
 N_BUCKETS = 200_000
 VECTORS = ("word vectors", "subword vectors")
-SKIPPED = "subword, skip OOV"
+SKIPPED = "subword skip OOV"
 
 
 def classifier():
