@@ -16,7 +16,7 @@ each followed by LogisticRegression:
   of a test passage is pooled through its known n-grams, weighed
   ``min(1, n / 20)`` of a word for ``n`` known n-grams;
 - the subword model's vectors of its vocabulary only
-  (``EmbeddingVectorizer`` over them, "subword, skip OOV"): unseen tokens
+  (``EmbeddingVectorizer`` over them, "subword skip OOV"): unseen tokens
   skipped, as word vectors skip them. What the subword vectors lose with it
   bounds what pooling unseen tokens could gain back.
 
