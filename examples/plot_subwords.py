@@ -72,9 +72,7 @@ for word in words:
     i = rng.integers(len(word))
     misspelled.append(word[:i] + rng.choice(letters) + word[i + 1 :])
 unseen = [k for k, typo in enumerate(misspelled) if not wv.has_index_for(typo)]
-typo_vectors, n_known = wv.subwords.vectors_and_counts(
-    [misspelled[k] for k in unseen]
-)
+typo_vectors, n_known = wv.subwords.vectors_and_counts([misspelled[k] for k in unseen])
 correct = wv[[words[k] for k in unseen]]
 
 
