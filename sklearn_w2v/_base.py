@@ -30,6 +30,7 @@ from ._pooling import (
     pool_documents,
     sif_pool,
     sif_weights,
+    unseen_token_weights,
 )
 from ._sklearn_compat import Interval, StrOptions
 
@@ -122,16 +123,18 @@ class _PoolingVectorizer(
 
         Tokens of the vocabulary get their rows. With ``wv_.subwords``, each
         distinct unseen token that has a composed vector gets id
-        ``len(wv_) + j``, row ``j`` of ``unseen``, composed once per batch;
-        a document's ids are then its vocabulary tokens, then its unseen
-        ones (pooling ignores the order). Without subwords, ``unseen`` is
-        None and the ids are those of ``encode_known``.
+        ``len(wv_) + j``, row ``j`` of ``unseen.vectors``, composed once per
+        batch, with its weight :func:`~sklearn_w2v._pooling.unseen_token_weights`
+        in ``unseen.weights``; a document's ids are then its vocabulary
+        tokens, then its unseen ones (pooling ignores the order). Without
+        subwords, ``unseen`` is None and the ids are those of ``encode_known``.
 
         Returns
         -------
         ids : ndarray of shape (n_tokens_with_a_vector,), int64
         offsets : ndarray of shape (len(batch) + 1,), int64
-        unseen : ndarray of shape (n_unseen, vector_size) or None
+        unseen : Bunch of vectors, shape (n_unseen, vector_size), and
+            weights, shape (n_unseen,); or None
         """
         ids, offsets = encode_known(batch, self.vocabulary_, first_index)
         subwords = self.wv_.subwords
@@ -139,7 +142,8 @@ class _PoolingVectorizer(
             return ids, offsets, None
         # Sorted, so that the ids of a batch never depend on the hash seed.
         words = sorted(set(chain.from_iterable(batch)).difference(self.vocabulary_))
-        vectors, found = subwords.vectors_of(words)
+        vectors, n_known = subwords.vectors_and_counts(words)
+        found = n_known > 0
         n_words = len(self.wv_)
         rows = {word: n_words + j for j, word in enumerate(compress(words, found))}
         unseen_ids, unseen_offsets = encode_known(batch, rows, first_index)
@@ -149,11 +153,11 @@ class _PoolingVectorizer(
         )
         order = np.argsort(documents, kind="stable")
         ids = np.concatenate([ids, unseen_ids])[order]
-        return (
-            ids,
-            offsets + unseen_offsets,
-            vectors[found].astype(self.wv_.vectors.dtype),
+        unseen = Bunch(
+            vectors=vectors[found].astype(self.wv_.vectors.dtype),
+            weights=unseen_token_weights(n_known[found]),
         )
+        return ids, offsets + unseen_offsets, unseen
 
     def _encoded_batches(self, X):
         """``(batch, first_index, ids, offsets, unseen)`` of each batch of X."""
@@ -167,7 +171,7 @@ class _PoolingVectorizer(
             first_index += len(batch)
 
     def _pool(self, ids, offsets, unseen=None):
-        vectors, weights, unseen_weight = self.wv_.vectors, None, None
+        vectors, weights, unseen_weight = self.wv_.vectors, None, 1.0
         if self.pooling == "tfidf":
             # An unseen word is in no document counted by fit: df = 0.
             weights, unseen_weight = (
@@ -176,17 +180,22 @@ class _PoolingVectorizer(
             )
         elif self.pooling == "sif":
             # An unseen word has p(w) = 0: weight a / (a + 0) = 1.
-            weights, unseen_weight = sif_weights(self.word_counts_, self.sif_alpha), 1.0
-        if unseen is not None and len(unseen):
+            weights = sif_weights(self.word_counts_, self.sif_alpha)
+        if unseen is not None and len(unseen.vectors):
             ids, vectors, weights = _with_unseen_rows(
-                ids, vectors, unseen, weights, unseen_weight
+                ids, vectors, unseen.vectors, weights, unseen_weight * unseen.weights
             )
         if self.pooling == "max":
             return max_pool_documents(ids, offsets, vectors)
         if self.pooling == "sum":
-            return pool_documents(ids, offsets, vectors)
-        if self.pooling == "mean":
+            return pool_documents(ids, offsets, vectors, word_weights=weights)
+        if self.pooling == "mean" and weights is None:
             return pool_documents(ids, offsets, vectors, normalize="count")
+        if self.pooling == "mean":
+            # Weighted mean: an unseen token of weight 0 is a skipped token.
+            return pool_documents(
+                ids, offsets, vectors, word_weights=weights, normalize="weight"
+            )
         if self.pooling == "tfidf":
             return pool_documents(
                 ids, offsets, vectors, word_weights=weights, normalize="weight"
@@ -199,8 +208,12 @@ class _PoolingVectorizer(
 
         Words of the vocabulary are pooled with their vectors; when ``wv_``
         has ``subwords``, unseen words with the vectors composed from their
-        character n-grams, weighed as words never met in ``fit`` (the
-        largest idf, SIF weight 1). Other words are skipped: see
+        character n-grams. An unseen token weighs as a word never met in
+        ``fit`` (weight 1, the largest idf, SIF weight 1) times
+        ``min(1, n / 20)``, ``n`` the number of its n-grams that have a row:
+        a vector composed from a few generic n-grams says little about the
+        word (:ref:`subwords`). ``pooling='max'`` has no weights and takes
+        every unseen vector whole. Other words are skipped: see
         :meth:`vocabulary_coverage` for how many tokens were out of
         vocabulary and which documents pooled to zeros.
 
@@ -290,27 +303,30 @@ class _PoolingVectorizer(
         return tags
 
 
-def _with_unseen_rows(ids, vectors, unseen, weights=None, unseen_weight=None):
+def _with_unseen_rows(ids, vectors, unseen, weights, unseen_weights):
     """The rows used by `ids`, the unseen ones appended, and `ids` renumbered.
 
-    Ids from ``len(vectors)`` on are rows of `unseen`. Only the rows used
-    are gathered, so the vocabulary's matrix is never copied whole.
+    Ids from ``len(vectors)`` on are rows of `unseen`, of weights
+    `unseen_weights`; `weights` are the vocabulary's, None for all 1. Only
+    the rows used are gathered, so the vocabulary's matrix is never copied
+    whole.
 
     Examples
     --------
     >>> import numpy as np
     >>> from sklearn_w2v._base import _with_unseen_rows
     >>> ids, rows, weights = _with_unseen_rows(
-    ...     np.array([2, 0, 2]), np.eye(2), np.array([[5.0, 5.0]]), np.ones(2), 3.0
+    ...     np.array([2, 0, 2]), np.eye(2), np.array([[5.0, 5.0]]), None, [0.5]
     ... )
     >>> ids.tolist(), rows.tolist(), weights.tolist()
-    ([1, 0, 1], [[1.0, 0.0], [5.0, 5.0]], [1.0, 3.0])
+    ([1, 0, 1], [[1.0, 0.0], [5.0, 5.0]], [1.0, 0.5])
     """
     used, ids = np.unique(ids, return_inverse=True)
     known = used[used < len(vectors)]
-    rows = np.concatenate([vectors[known], unseen[used[len(known) :] - len(vectors)]])
-    if weights is not None:
-        weights = np.concatenate(
-            [weights[known], np.full(len(used) - len(known), unseen_weight)]
-        )
+    unseen_rows = used[len(known) :] - len(vectors)
+    rows = np.concatenate([vectors[known], unseen[unseen_rows]])
+    known_weights = np.ones(len(known)) if weights is None else weights[known]
+    weights = np.concatenate(
+        [known_weights, np.asarray(unseen_weights, dtype=np.float64)[unseen_rows]]
+    )
     return ids.astype(np.int64), rows, weights

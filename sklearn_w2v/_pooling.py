@@ -9,6 +9,40 @@ import scipy.sparse as sp
 
 POOLINGS = ("mean", "sum", "max", "tfidf", "sif")
 
+#: Known n-grams from which an unseen token weighs as much as a word.
+FULL_WEIGHT_NGRAMS = 20
+
+
+def unseen_token_weights(n_known):
+    """Pooling weight of unseen tokens composed from `n_known` n-gram rows each.
+
+    ``min(1, n_known / FULL_WEIGHT_NGRAMS)``: a vector composed from a few
+    n-grams is mostly their generic part (``<th``, ``ed>``), as near to any
+    word as to the one it stands for, while one composed from many is near
+    its word. Misspellings of a subword model of the SOTU corpus (subwords
+    (3, 6)) measured a cosine to the correct word of 0.27 from 1 or 2 known
+    n-grams, 0.67 from 6 to 10 and 0.85 from 11 or more, against 0.28 to
+    random words of the vocabulary.
+
+    Parameters
+    ----------
+    n_known : ndarray of shape (n_unseen,), int
+        Number of n-grams of each token that have a row.
+
+    Returns
+    -------
+    weights : ndarray of shape (n_unseen,), float64
+        Multiplies the weight that the pooling gives a word never met in fit.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_w2v._pooling import unseen_token_weights
+    >>> unseen_token_weights(np.array([2, 10, 20, 35])).tolist()
+    [0.1, 0.5, 1.0, 1.0]
+    """
+    return np.minimum(1.0, np.asarray(n_known, dtype=np.float64) / FULL_WEIGHT_NGRAMS)
+
 
 def pool_documents(ids, offsets, vectors, *, word_weights=None, normalize=None):
     """Weighted sum of each document's word vectors.

@@ -369,25 +369,6 @@ def test_without_subwords_transform_is_unchanged(topic_vectors, topic_corpus, po
         assert_array_equal(vectorizer.transform(X), _old_transform(vectorizer, X))
 
 
-@pytest.mark.parametrize("pooling", POOLINGS)
-def test_unseen_words_pool_with_their_subword_vectors(topic_vectors, pooling):
-    kv = _with_subwords(topic_vectors)
-    fit_documents = ["cat dog the", "truck bus the", "dog and cat"]
-    vectorizer = EmbeddingVectorizer(kv, pooling=pooling).fit(fit_documents)
-    documents = ["cat zebra zebra", "zebra unicorn", "", "bus"]
-    X = vectorizer.transform(documents)
-    # The unseen words as words of the vocabulary never met in fit.
-    extended = KeyedVectors(
-        [*kv.index_to_key, "zebra", "unicorn"],
-        np.vstack([kv.vectors, kv[["zebra", "unicorn"]]]),
-    )
-    reference = EmbeddingVectorizer(extended, pooling=pooling).fit(fit_documents)
-    assert_allclose(X, reference.transform(documents), rtol=1e-5, atol=1e-6)
-    assert np.any(X[1] != 0) and not np.any(X[2])
-    if pooling == "mean":
-        assert_allclose(X[0], (kv["cat"] + 2 * kv["zebra"]) / 3, rtol=1e-6)
-
-
 def test_fit_transform_equals_fit_then_transform_with_subwords(topic_vectors):
     kv = _with_subwords(topic_vectors)
     documents = ["cat zebra", "unicorn the", "bus"]
@@ -406,11 +387,11 @@ def test_unseen_tokens_are_composed_once_per_batch(topic_vectors, monkeypatch):
     kv = _with_subwords(topic_vectors)
     vectorizer = EmbeddingVectorizer(kv).fit(["cat dog"])
     calls = []
-    vectors_of = Subwords.vectors_of
+    compose = Subwords.vectors_and_counts
     monkeypatch.setattr(
         Subwords,
-        "vectors_of",
-        lambda self, words: calls.append(words) or vectors_of(self, words),
+        "vectors_and_counts",
+        lambda self, words: calls.append(words) or compose(self, words),
     )
     vectorizer.transform(["zebra cat zebra", "unicorn zebra", "dog"])
     assert calls == [["unicorn", "zebra"]]

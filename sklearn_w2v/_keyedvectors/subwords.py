@@ -140,12 +140,42 @@ class Subwords:
         >>> vectors.tolist(), found.tolist()
         ([[0.0, 0.0], [2.0, 0.0]], [False, True])
         """
-        words = list(words)
-        matrix, counts = self._rows(words)
+        vectors, counts = self.vectors_and_counts(words)
+        return vectors, counts > 0
+
+    def vectors_and_counts(self, words):
+        """Mean of the rows of each word's n-grams, and how many rows it averaged.
+
+        The vectors of :meth:`vectors_of`; the counts say how much each one
+        can be trusted. The mean of a few rows, all of generic n-grams such
+        as ``<th`` or ``ed>``, is closer to every word than to the word it
+        stands for; transform pools an unseen token by its count
+        (:func:`sklearn_w2v._pooling.unseen_token_weights`).
+
+        Parameters
+        ----------
+        words : sequence of str
+            Any words.
+
+        Returns
+        -------
+        vectors : ndarray of shape (n_words, vector_size), float32
+            The composed vectors; zero rows for words without a known n-gram.
+        counts : ndarray of shape (n_words,), int64
+            Number of n-grams of each word that have a row, repeats counted.
+
+        Examples
+        --------
+        >>> from sklearn_w2v import Subwords
+        >>> subwords = Subwords(3, 3, 4, [1], [[2.0, 0.0]])
+        >>> subwords.vectors_and_counts(["cat", "dog"])[1].tolist()
+        [0, 1]
+        """
+        matrix, counts = self._rows(list(words))
         vectors = np.asarray(matrix @ self.vectors, dtype=np.float32)
         found = counts > 0
         vectors[found] /= counts[found, None].astype(np.float32)
-        return vectors, found
+        return vectors, counts.astype(np.int64)
 
     def compose(self, words, word_vectors):
         """Full vectors of vocabulary words, in place: own row and n-grams averaged.
