@@ -9,7 +9,12 @@ child process, which reports its training seconds, its peak resident memory
 section kind (semantic, syntactic: the ``gram*`` sections, where n-grams
 should help) and WordSim-353 Spearman, on the vectors of the vocabulary.
 
-Usage: python benchmarks/bench_subwords.py [--n-jobs N] [--buckets N] [--seed N]
+With several ``--seeds`` each model is fitted once per seed; a line per
+seed is printed, then the mean over seeds. ``--models`` fits only some of
+the models, named as in ``MODELS`` (quoted: "ours subwords").
+
+Usage: python benchmarks/bench_subwords.py [--n-jobs N] [--buckets N]
+    [--seeds N [N ...]] [--models NAME [NAME ...]]
 """
 
 import argparse
@@ -17,6 +22,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 from _common import (
     DEFAULTS,
     GENSIM_DATA,
@@ -93,35 +99,53 @@ def child(model, n_jobs, seed, buckets):
     print(json.dumps(report))
 
 
+def run_child(model, n_jobs, seed, buckets):
+    """Fit ``model`` in a fresh process; return its report."""
+    command = [sys.executable, __file__, "--child", model]
+    command += ["--n-jobs", str(n_jobs), "--buckets", str(buckets)]
+    command += ["--seeds", str(seed)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def print_row(label, report):
+    print(
+        f"{label:<24} {report['semantic']:>9.4f} {report['syntactic']:>9.4f} "
+        f"{report['wordsim']:>8.4f} {report['seconds']:>8.1f} "
+        f"{report['peak_mib']:>9.0f}"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--buckets", type=int, default=2_000_000)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument(
+        "--models", nargs="+", choices=MODELS, default=MODELS, metavar="NAME"
+    )
     parser.add_argument("--child", choices=MODELS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.n_jobs, args.seed, args.buckets)
+        child(args.child, args.n_jobs, args.seeds[0], args.buckets)
         return
+    seeds = ", ".join(map(str, args.seeds))
     print(
         f"SOTU, skip-gram, 5 epochs, n_jobs={args.n_jobs}, subwords 3-6, "
-        f"{args.buckets:,} buckets, seed {args.seed}"
+        f"{args.buckets:,} buckets, seeds {seeds}"
     )
     print(
-        f"{'model':<16} {'semantic':>9} {'syntactic':>9} {'wordsim':>8} "
+        f"{'model':<24} {'semantic':>9} {'syntactic':>9} {'wordsim':>8} "
         f"{'seconds':>8} {'peak MiB':>9}"
     )
-    for model in MODELS:
-        command = [sys.executable, __file__, "--child", model]
-        command += ["--n-jobs", str(args.n_jobs), "--buckets", str(args.buckets)]
-        command += ["--seed", str(args.seed)]
-        done = subprocess.run(command, capture_output=True, text=True, check=True)
-        report = json.loads(done.stdout.strip().splitlines()[-1])
-        print(
-            f"{model:<16} {report['semantic']:>9.4f} {report['syntactic']:>9.4f} "
-            f"{report['wordsim']:>8.4f} {report['seconds']:>8.1f} "
-            f"{report['peak_mib']:>9.0f}"
-        )
+    for model in args.models:
+        reports = []
+        for seed in args.seeds:
+            reports.append(run_child(model, args.n_jobs, seed, args.buckets))
+            print_row(f"{model}, seed {seed}", reports[-1])
+        if len(reports) > 1:
+            mean = {key: np.mean([r[key] for r in reports]) for key in reports[0]}
+            print_row(f"{model}, mean", mean)
 
 
 if __name__ == "__main__":

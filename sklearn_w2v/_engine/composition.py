@@ -15,11 +15,20 @@ vector would take; the gradient of the mean (``S.T`` times the step) would
 move it ``n`` times less, and a fit so trained scored far below gensim's
 FastText (WordSim-353 0.14 against 0.38 on the SOTU corpus).
 
+The step damps each composed row by its summed curvature, as it damps a
+word row; the rows of ``P`` are not damped again, though a frequent n-gram's
+row takes the summed steps of many words of a minibatch. Measured on the
+SOTU corpus with the default minibatches, a cap on a row's curvature
+through the mean (its words' ``min(H, 1) / n``) never bound, and a cap on
+their whole ``min(H, 1)`` lowered syntactic analogy accuracy and WordSim-353
+(``docs/benchmarks.rst``, "Subword training").
+
 Parallel jobs share ``P`` as they share ``W`` (:meth:`ComposedInput.shared`),
 and add their pushes to it as Hogwild does. Each composes in input rows of
 its own (:func:`job_input_blocks`): in shared input rows, another job's
 step landing between a job's composition and its push-back would be pushed
-back twice.
+back twice. On a 2-core machine loaded by other work, two jobs were
+measured slower than one, without subwords as with them (same page).
 """
 
 from dataclasses import dataclass, replace
