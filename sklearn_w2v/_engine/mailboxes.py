@@ -94,9 +94,15 @@ class PeerExchange:
 
     def send(self, tag, messages):
         """Send this task's messages of round ``tag`` to every peer, without waiting."""
-        self.sent = [f for f in self.sent if not f.done()] + [
-            box.put((tag, self.me), messages) for _, box in self.peers
-        ]
+        self.sent = [f for f in self.sent if not f.done()]
+        for _, box in self.peers:
+            try:
+                self.sent.append(box.put((tag, self.me), messages))
+            except Exception as exc:  # the peer's worker is known to be lost
+                raise PeerLostError(
+                    f"The messages of round {tag + 1} of epoch {self.epoch + 1} "
+                    f"could not be sent: {exc!r}"
+                ) from exc
         self.own = messages
 
     def receive(self, tag):
@@ -227,9 +233,7 @@ def run_epoch_on_cluster(W, settings, plan, n_tasks, task_function=None):
             ]
             results = _gather_or_abort(client, futures, mailboxes)
         except Exception as exc:
-            module = type(exc).__module__.split(".")[0]
-            lost = module in ("distributed", "concurrent", "asyncio", "tornado")
-            if not lost and not isinstance(exc, PeerLostError):
+            if not _worker_lost(client, slots, exc):
                 raise
             if attempt == EPOCH_ATTEMPTS:
                 raise RuntimeError(
@@ -249,6 +253,17 @@ def run_epoch_on_cluster(W, settings, plan, n_tasks, task_function=None):
             sum(r[2] for r in results),
             [r[3] for r in results],
         )
+
+
+def _worker_lost(client, slots, exc):
+    """Whether ``exc`` ended an epoch because a worker of its tasks was lost."""
+    if isinstance(exc, PeerLostError):
+        return True
+    if type(exc).__module__.split(".")[0] in ("distributed", "tornado"):
+        return True
+    # Tasks that hold a lost worker's mailbox fail with a plain RuntimeError.
+    alive = client.scheduler_info(n_workers=-1)["workers"]
+    return any(address not in alive for address in slots)
 
 
 class PeerLostError(RuntimeError):
