@@ -143,13 +143,14 @@ def epoch_task(W, settings, plan, groups, mailboxes, me):
     """One task of a sharded epoch on a worker: its group's shards, with its peers.
 
     Returns the agreed weights (the first task only, None for the others),
-    and the group's loss, centers and bytes sent.
+    and the group's loss, centers, bytes sent and seconds syncing and waiting
+    (see :func:`~sklearn_w2v._engine.replicas.train_epoch_group`).
     """
     from .replicas import train_epoch_group
 
     W = W.copy()
     exchange = PeerExchange(mailboxes, me, groups, plan.epoch)
-    loss, n_centers, bytes_sent = train_epoch_group(
+    loss, n_centers, bytes_sent, seconds = train_epoch_group(
         W, settings, plan, groups[me], exchange
     )
     # The peers' last calls must have landed before the task ends.
@@ -160,7 +161,7 @@ def epoch_task(W, settings, plan, groups, mailboxes, me):
             raise PeerLostError(
                 f"A last message could not be delivered: {exc!r}"
             ) from exc
-    return (W if me == 0 else None), loss, n_centers, bytes_sent
+    return (W if me == 0 else None), loss, n_centers, bytes_sent, seconds
 
 
 def worker_slots(client, n_tasks):
@@ -199,6 +200,8 @@ def run_epoch_on_cluster(W, settings, plan, n_tasks, task_function=None):
     n_centers : int
     bytes_sent : list of int
         Per task.
+    seconds : list of dict
+        Per task, its seconds syncing and waiting.
     """
     from distributed import get_client
 
@@ -252,6 +255,7 @@ def run_epoch_on_cluster(W, settings, plan, n_tasks, task_function=None):
             sum(r[1] for r in results),
             sum(r[2] for r in results),
             [r[3] for r in results],
+            [r[4] for r in results],
         )
 
 

@@ -22,6 +22,7 @@ them in turn gives (:func:`train_epoch_group`), whatever ran where and when.
 
 import dataclasses
 import math
+import time
 
 import numpy as np
 
@@ -386,6 +387,9 @@ def train_epoch_group(W, settings, plan, group, exchange, progress=None):
         Centers the group trained.
     bytes_sent : int
         Bytes of the group's messages (sent once to each other process).
+    seconds : dict
+        ``"sync"``: seconds spent making and applying messages,
+        ``"wait"``: waiting for other processes' messages.
     """
     shape = W.shape
     flat = W.reshape(-1, shape[-1])
@@ -395,6 +399,7 @@ def train_epoch_group(W, settings, plan, group, exchange, progress=None):
     arrays_of = {s: open_shard(plan.shards[s]) for s in group}
     hierarchical = settings.huffman is not None
     loss, n_centers, bytes_sent, in_flight = 0.0, 0, 0, None
+    seconds = {"sync": 0.0, "wait": 0.0}
     with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
         for r in range(plan.n_rounds):
             for shard, replica, curvature in zip(
@@ -418,7 +423,8 @@ def train_epoch_group(W, settings, plan, group, exchange, progress=None):
                 n_centers += round_centers
                 hooks.emit("shard round", epoch=plan.epoch, round=r, shard=shard)
             if in_flight is not None:
-                _agree(exchange, in_flight, replicas, flat, plan, shape)
+                _agree(exchange, in_flight, replicas, flat, plan, seconds)
+            started = time.perf_counter()
             ranges = sync_ranges(r, plan.n_rounds, shape, hierarchical)
             with hooks.timed("sync"):
                 mine = {
@@ -431,28 +437,33 @@ def train_epoch_group(W, settings, plan, group, exchange, progress=None):
             with hooks.timed("exchange"):
                 exchange.send(r, mine)
             in_flight = (r, ranges, mine)
+            seconds["sync"] += time.perf_counter() - started
             if progress is not None:
                 progress(n_centers, loss)
         # The last round's messages, which hold every row: ``W`` then holds
         # the weights agreed at the epoch's end.
-        _agree(exchange, in_flight, replicas, flat, plan, shape)
-    return loss, n_centers, bytes_sent
+        _agree(exchange, in_flight, replicas, flat, plan, seconds)
+    return loss, n_centers, bytes_sent, seconds
 
 
-def _agree(exchange, in_flight, replicas, flat, plan, shape):
+def _agree(exchange, in_flight, replicas, flat, plan, seconds):
     """Receive the messages of the round in flight and apply them."""
     r, ranges, mine = in_flight
+    started = time.perf_counter()
     with hooks.timed("exchange"):
         everyone = exchange.receive(r)
+    received = time.perf_counter()
+    seconds["wait"] += received - started
     with hooks.timed("sync"):
         # Messages from other processes are checked; this one's are its own.
         messages = [
             everyone[s]
             if s in mine
-            else check_message(everyone[s], s, plan, r, ranges, shape[-1])
+            else check_message(everyone[s], s, plan, r, ranges, flat.shape[-1])
             for s in range(plan.n_shards)
         ]
         apply_sync(replicas, list(mine.values()), flat, messages, ranges)
+    seconds["sync"] += time.perf_counter() - received
 
 
 def _nbytes(message):

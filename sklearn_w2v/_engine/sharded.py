@@ -248,7 +248,7 @@ class ShardedExecutor:
                 def report(n_centers, loss):
                     progress.within_epoch(epoch, n_centers, loss)
 
-            loss, n_centers, sent = train_epoch_group(
+            loss, n_centers, sent, seconds = train_epoch_group(
                 W,
                 self.settings,
                 plan,
@@ -256,12 +256,12 @@ class ShardedExecutor:
                 LocalExchange(),
                 report,
             )
-            sent, n_tasks = [sent], 1
+            sent, seconds = [sent], [seconds]
         else:
             from .mailboxes import run_epoch_on_cluster
 
             n_tasks = min(plan.n_shards, self.n_workers)
-            loss, n_centers, sent = run_epoch_on_cluster(
+            loss, n_centers, sent, seconds = run_epoch_on_cluster(
                 W, self.settings, plan, n_tasks
             )
         hooks.emit(
@@ -271,5 +271,7 @@ class ShardedExecutor:
             n_shards=plan.n_shards,
             n_tasks=len(sent),
             bytes_sent=sent,
+            seconds_syncing=[task["sync"] for task in seconds],
+            seconds_waiting=[task["wait"] for task in seconds],
         )
         return loss, n_centers
