@@ -387,6 +387,22 @@ def test_shards_trained_by_several_processes_agree_with_one(tmp_path, groups):
     assert sum(result[1] for result in results) > 0
 
 
+def test_a_cluster_backend_without_a_dask_client_is_refused(topic_corpus):
+    from joblib.parallel import ParallelBackendBase, register_parallel_backend
+
+    class RemoteBackend(joblib._parallel_backends.ThreadingBackend):
+        def effective_n_jobs(self, n_jobs):
+            return 2
+
+    assert issubclass(RemoteBackend, ParallelBackendBase)
+    register_parallel_backend("remote-for-test", RemoteBackend)
+    documents, _ = topic_corpus
+    with joblib.parallel_backend("remote-for-test"):
+        assert cluster_size() == 2
+        with pytest.raises(RuntimeError, match="no dask.distributed Client"):
+            Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
+
+
 def test_a_mailbox_waits_for_its_message_and_wakes_on_abort():
     box = Mailbox()
     assert box.take((0, 1), timeout=0.01) is None

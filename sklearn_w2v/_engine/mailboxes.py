@@ -164,6 +164,21 @@ def epoch_task(W, settings, plan, groups, mailboxes, me):
     return (W if me == 0 else None), loss, n_centers, bytes_sent, seconds
 
 
+def cluster_client():
+    """The Dask client of the active cluster; raise if there is none."""
+    try:
+        from distributed import get_client
+
+        return get_client()
+    except (ImportError, ValueError) as exc:
+        raise RuntimeError(
+            "n_shards under a joblib backend that is not local trains on a Dask "
+            "cluster, and needs its distributed scheduler: no "
+            "dask.distributed Client was found. Create one (Client(...)) before "
+            "the fit, or set n_shards=None to train here."
+        ) from exc
+
+
 def worker_slots(client, n_tasks):
     """Addresses of ``n_tasks`` worker threads at most, spread over the workers."""
     workers = client.scheduler_info(n_workers=-1)["workers"]
@@ -203,10 +218,8 @@ def run_epoch_on_cluster(W, settings, plan, n_tasks, task_function=None):
     seconds : list of dict
         Per task, its seconds syncing and waiting.
     """
-    from distributed import get_client
-
     task_function = task_function or epoch_task
-    client = get_client()
+    client = cluster_client()
     for attempt in itertools.count(1):
         slots = worker_slots(client, n_tasks)
         groups = [

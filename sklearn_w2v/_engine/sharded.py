@@ -226,6 +226,10 @@ class ShardedExecutor:
         )
         self.shards, self.base_seed = tuple(shards), base_seed
         self.noise_path, self.n_workers = noise_path, n_workers
+        if n_workers is not None:
+            from .mailboxes import cluster_client
+
+            cluster_client()  # fail before the first epoch if there is none
 
     def plan(self, epoch):
         """The :class:`~sklearn_w2v._engine.replicas.EpochPlan` of ``epoch``."""
