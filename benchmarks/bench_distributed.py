@@ -126,34 +126,80 @@ def throughput(sentences, repeats):
     estimate(n_words, theirs, n_rounds, sent, syncing, waiting)
 
 
+def message_costs(sent, n_components, counts=(2, 4, 8, 16, 32)):
+    """Seconds per round, for N tasks, of what grows with N in a task's sync.
+
+    With N tasks each task unpickles N - 1 messages, checks them and combines
+    N: timed here on stand-in messages of ``sent`` bytes (every row of one
+    range changed, the common case of the busiest rows).
+    """
+    import pickle
+
+    from sklearn_w2v._engine.delta_combination import combine_ranges
+    from sklearn_w2v._engine.replicas import EpochPlan, check_message
+
+    rng = np.random.default_rng(0)
+    n_rows = max(int(sent / (4 * n_components + 8)), 1)
+    ranges = [(0, n_rows)]
+    costs = {}
+    for n in counts:
+        plan = EpochPlan(0, 1, 0, (("", ""),) * n, (1.0,) * n, None)
+        messages = [
+            [
+                (
+                    np.arange(n_rows, dtype=np.int32),
+                    rng.standard_normal((n_rows, n_components)).astype(np.float32),
+                    rng.random(n_rows).astype(np.float32),
+                )
+            ]
+            for _ in range(n)
+        ]
+        blobs = [pickle.dumps(message, protocol=5) for message in messages[1:]]
+        repeats = max(64 // n, 3)
+        started = time.perf_counter()
+        for _ in range(repeats):
+            received = [pickle.loads(blob) for blob in blobs]
+            for shard, message in enumerate(received, 1):
+                check_message(message, shard, plan, 0, ranges, n_components)
+            combine_ranges([message[0] for message in messages], n_rows)
+        costs[n] = (time.perf_counter() - started) / repeats
+    return costs
+
+
 def estimate(n_words, forked_speed, n_rounds, sent, syncing, waiting):
     """The on-paper speed-up of docs/user_guide/parallel.rst, printed.
 
     On N machines an epoch is R_1 / N rounds (a round trains a fixed number
-    of minibatches per shard); each takes c = T_1 / R_1 of training, s N / 2
-    of syncing (measured at N = 2; the messages to combine grow with N), the
-    wait w measured here, and, where the messages of a round take longer to
-    travel than the round's training (the pipeline hides the rest), the
-    excess of (N - 1) m / B over c: each machine sends its m bytes to the
-    N - 1 others and receives theirs, on a link of B bytes/s each way.
-    T_1 is one core's epoch (half the n_jobs=2 speed).
+    of minibatches per shard); each takes c = T_1 / R_1 of training, the
+    sync s(N), the wait w measured here, and, where the messages of a round
+    take longer to travel than the round's training (the pipeline hides the
+    rest), the excess of (N - 1) m / B over c: each machine sends its m bytes
+    to the N - 1 others and receives theirs, on a link of B bytes/s each way.
+    T_1 is one core's epoch (half the n_jobs=2 speed); s(N) is s as
+    measured with 2 tasks, with the part that grows with N (unpickling,
+    checking and combining the messages, :func:`message_costs`) timed again
+    for N tasks.
     """
     epochs = DEFAULTS["epochs"]
     t1 = n_words / epochs / (forked_speed / 2)
     r1 = 2 * n_rounds
     c, s, w = t1 / r1, syncing / n_rounds, waiting / n_rounds
+    costs = message_costs(sent, DEFAULTS["n_components"])
     print(
         f"on paper: T_1 = {t1:.1f} s an epoch on one core, R_1 = {r1} rounds, "
         f"c = {1e3 * c:.1f} ms, s = {1e3 * s:.1f} ms, w = {1e3 * w:.1f} ms and "
-        f"m = {sent / 2**20:.2f} MiB per round (measured here)"
+        f"m = {sent / 2**20:.2f} MiB per round (measured here); the messages' "
+        "part of s for N tasks: "
+        + ", ".join(f"N={n}: {1e3 * t:.1f} ms" for n, t in costs.items())
     )
     for gbit in (1, 10):
         bandwidth = gbit * 1e9 / 8
         speedups = []
-        for n in (2, 4, 8, 16, 32):
+        for n in costs:
             network = max((n - 1) * sent / bandwidth - c, 0.0)
-            seconds = r1 / n * (c + s * n / 2 + w + network)
-            speedups.append(f"N={n}: {t1 / seconds:.1f}x")
+            sync = max(s - costs[2], 0.0) + costs[n]
+            seconds = r1 / n * (c + sync + w + network)
+            speedups.append(f"N={n}: {t1 / seconds:.1f}x ({t1 / seconds / n:.2f} N)")
         print(f"  {gbit:>2} Gbit/s: " + ", ".join(speedups))
 
 

@@ -212,15 +212,20 @@ def round_message(replica, agreed, ranges, row_curvature):
     Returns
     -------
     message : list of (rows, delta, curvature)
-        Per range: the rows the shard changed in it, increasing and counted
-        from the range's start (int32), their change (float32) and their
-        summed curvature (float32).
+        Per range: the rows the shard changed in it (all of them when most
+        changed), increasing and counted from the range's start (int32),
+        their change (float32) and their summed curvature (float32).
     """
     message = []
     for start, stop in ranges:
         delta = replica[start:stop] - agreed[start:stop]
-        changed = np.flatnonzero(np.any(delta != 0, axis=1)).astype(np.int32)
-        if len(changed) < stop - start:
+        changed = np.flatnonzero(delta.any(axis=1)).astype(np.int32)
+        if 2 * len(changed) > stop - start:
+            # Mostly changed: every row, the unchanged ones with a zero
+            # delta and curvature, costs fewer bytes of index than it saves
+            # in the gathers and scatters of sparse rows.
+            changed = np.arange(stop - start, dtype=np.int32)
+        else:
             delta = delta[changed]
         curvature = row_curvature[start:stop][changed].astype(np.float32)
         row_curvature[start:stop] = 0.0
