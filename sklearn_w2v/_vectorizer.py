@@ -182,13 +182,13 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
     n_shards : int, default=None
         Train data-parallel over this many shards of the corpus, through
         joblib: the counting pass runs as tasks over parts of ``X`` (files of
-        a :class:`LineCorpus`, slices of a list), then each epoch is a series
-        of synchronous rounds in which one task per shard trains its shard's
-        next slice from the current weights and returns the rows it changed,
-        which are combined row by row (see :ref:`distributed`). The tasks
-        run on the workers of the active joblib backend when it is a cluster
-        (``joblib.parallel_backend("dask")``), in this process otherwise
-        (the same rounds, simulated). ``None`` never shards, whatever the
+        a :class:`LineCorpus`, slices of a list), then every shard trains a
+        replica of the weights in synchronous rounds, after each of which the
+        replicas agree on their busiest rows, combined row by row (all rows
+        at each epoch's end; see :ref:`distributed`). The replicas train on
+        the workers of a Dask cluster when joblib's backend is one
+        (``joblib.parallel_backend("dask")``), one long task per worker,
+        in this process otherwise (the same rounds, simulated). ``None`` never shards, whatever the
         backend: a fit inside a grid search on a cluster computes what it
         computes locally. ``n_jobs`` is not used by sharded training. The
         shards are written in the fit's temporary directory, which every
