@@ -51,9 +51,9 @@ def fit(sentences, seed, **params):
 
 
 def per_round(epochs):
-    """Bytes a task sent per round (the mean over tasks), and rounds per epoch."""
+    """Bytes a shard sent per round (the mean over shards), and rounds per epoch."""
     n_rounds = epochs[0]["n_rounds"]
-    sent = [sum(e["bytes_sent"]) / len(e["bytes_sent"]) for e in epochs]
+    sent = [sum(e["bytes_sent"]) / e["n_shards"] for e in epochs]
     return sum(sent) / len(sent) / n_rounds, n_rounds
 
 

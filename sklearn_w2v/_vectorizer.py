@@ -188,14 +188,14 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
         at each epoch's end; see :ref:`distributed`). The replicas train on
         the workers of a Dask cluster when joblib's backend is one
         (``joblib.parallel_backend("dask")``), one long task per worker,
-        in this process otherwise (the same rounds, simulated). ``None`` never shards, whatever the
-        backend: a fit inside a grid search on a cluster computes what it
-        computes locally. ``n_jobs`` is not used by sharded training. The
-        shards are written in the fit's temporary directory, which every
-        worker must read (set ``TMPDIR`` to a shared filesystem on a cluster
-        of machines). With a fixed ``random_state`` and shard count the vectors
-        do not depend on which worker ran what; ``partial_fit`` trains
-        sharded too.
+        in this process otherwise (the same rounds, simulated). ``None``
+        never shards, whatever the backend: a fit inside a grid search on a
+        cluster computes what it computes locally. ``n_jobs`` is not used
+        by sharded training. The shards are written in the fit's temporary
+        directory, which every worker must read (set ``TMPDIR`` to a shared
+        filesystem on a cluster of machines). With a fixed ``random_state``
+        and shard count the vectors do not depend on which worker ran what;
+        ``partial_fit`` trains sharded too.
     subwords : tuple of (int, int), default=None
         ``(min_n, max_n)`` (gensim ``min_n``, ``max_n``; fastText's 3, 6)
         also learns vectors of the character n-grams of ``"<" + word + ">"``

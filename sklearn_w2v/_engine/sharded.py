@@ -25,11 +25,25 @@ from . import hooks
 from .loop import loss_curve, run_epochs
 from .replicas import EpochPlan, LocalExchange, train_epoch_group
 
-#: Minibatches each shard trains between two syncs. Rounds of a fixed
-#: length per shard keep the work between two syncs, and so the share of time
-#: syncing, the same whatever the shard count (see docs/benchmarks.rst for
-#: what longer rounds cost in quality).
-ROUND_BATCHES = 4
+#: Minibatches a round trains over all shards, each shard its share but at
+#: least MIN_SHARD_BATCHES: the stretch of corpus between two syncs stays
+#: about the same whatever the shard count, and so does quality; the floor
+#: bounds the share of time a shard spends syncing (see docs/benchmarks.rst).
+ROUND_BATCHES = 8
+MIN_SHARD_BATCHES = 2
+
+
+def shard_batches(n_shards):
+    """Minibatches each shard trains in a round.
+
+    Examples
+    --------
+    >>> from sklearn_w2v._engine.sharded import shard_batches
+    >>> [shard_batches(k) for k in (1, 2, 3, 4, 8, 32)]
+    [8, 4, 3, 2, 2, 2]
+    """
+    return max(round(ROUND_BATCHES / n_shards), MIN_SHARD_BATCHES)
+
 
 #: Stripes of the corpus per shard: shards are dealt stripes in turn, so that
 #: a round's slices of all shards lie side by side in the corpus.
@@ -195,7 +209,7 @@ def train_sharded(
 class ShardedExecutor:
     """Trains each epoch on replicas of the shards, here or on a Dask cluster.
 
-    Every shard trains ``ROUND_BATCHES`` minibatches a round
+    Every shard trains :func:`shard_batches` minibatches a round
     (:func:`~sklearn_w2v._engine.replicas.train_epoch_group`). After each
     epoch it emits the hook event ``"exchange"`` (see
     :mod:`~sklearn_w2v._engine.hooks`) with the bytes each task sent.
@@ -218,7 +232,7 @@ class ShardedExecutor:
             float(settings.keep_prob[np.load(ids, mmap_mode="r")].sum())
             for ids, _ in shards
         )
-        round_centers = ROUND_BATCHES * settings.batch_size
+        round_centers = shard_batches(len(shards)) * settings.batch_size
         self.n_rounds = max(math.ceil(max(self.shard_centers) / round_centers), 1)
         # What the shards get: no noise table (a file) and no callback (local).
         self.settings = dataclasses.replace(
