@@ -182,20 +182,20 @@ class Word2VecVectorizer(CallbackSupportMixin, _PoolingVectorizer):
     n_shards : int, default=None
         Train data-parallel over this many shards of the corpus, through
         joblib: the counting pass runs as tasks over parts of ``X`` (files of
-        a :class:`LineCorpus`, slices of a list), then each epoch is a series
-        of synchronous rounds in which one task per shard trains its shard's
-        next slice from the current weights and returns the rows it changed,
-        which are combined row by row (see :ref:`distributed`). The tasks
-        run on the workers of the active joblib backend when it is a cluster
-        (``joblib.parallel_backend("dask")``), in this process otherwise
-        (the same rounds, simulated). ``None`` never shards, whatever the
-        backend: a fit inside a grid search on a cluster computes what it
-        computes locally. ``n_jobs`` is not used by sharded training. The
-        shards are written in the fit's temporary directory, which every
-        worker must read (set ``TMPDIR`` to a shared filesystem on a cluster
-        of machines). With a fixed ``random_state`` and shard count the vectors
-        do not depend on which worker ran what; ``partial_fit`` trains
-        sharded too.
+        a :class:`LineCorpus`, slices of a list), then every shard trains a
+        replica of the weights in synchronous rounds, after each of which the
+        replicas agree on their busiest rows, combined row by row (all rows
+        at each epoch's end; see :ref:`distributed`). The replicas train on
+        the workers of a Dask cluster when joblib's backend is one
+        (``joblib.parallel_backend("dask")``), one long task per worker,
+        in this process otherwise (the same rounds, simulated). ``None``
+        never shards, whatever the backend: a fit inside a grid search on a
+        cluster computes what it computes locally. ``n_jobs`` is not used
+        by sharded training. The shards are written in the fit's temporary
+        directory, which every worker must read (set ``TMPDIR`` to a shared
+        filesystem on a cluster of machines). With a fixed ``random_state``
+        and shard count the vectors do not depend on which worker ran what;
+        ``partial_fit`` trains sharded too.
     subwords : tuple of (int, int), default=None
         ``(min_n, max_n)`` (gensim ``min_n``, ``max_n``; fastText's 3, 6)
         also learns vectors of the character n-grams of ``"<" + word + ">"``

@@ -10,30 +10,35 @@ import pytest
 from _cluster import local_cluster
 from sklearn.base import clone
 
-from sklearn_w2v import Word2VecVectorizer
+from sklearn_w2v import Word2VecVectorizer, _fitting
 from sklearn_w2v._corpus import parts as counting
 from sklearn_w2v._corpus.parts import cluster_size
 from sklearn_w2v._corpus.text import build_analyzer
-from sklearn_w2v._engine import hooks
+from sklearn_w2v._engine import hooks, mailboxes
+from sklearn_w2v._engine import replicas as _replicas
 from sklearn_w2v._engine import sharded as _distributed
-from sklearn_w2v._engine.delta_combination import apply_round, combine_by_curvature
-from sklearn_w2v._engine.sharded import (
-    RoundTask,
-    check_result,
-    train_round,
-    write_shards,
+from sklearn_w2v._engine.delta_combination import combine_ranges
+from sklearn_w2v._engine.mailboxes import Mailbox
+from sklearn_w2v._engine.replicas import (
+    SYNC_ROWS,
+    EpochPlan,
+    apply_sync,
+    check_message,
+    round_message,
+    sync_ranges,
 )
+from sklearn_w2v._engine.sharded import write_shards
 
 PARAMS = dict(n_components=8, min_count=1, epochs=2, random_state=0, batch_size=64)
 
 
 @contextmanager
 def observed_rounds():
-    """The fields of every ``"round"`` event emitted while the context is open."""
+    """The fields of every ``"exchange"`` event emitted while the context is open."""
     rounds = []
 
     def observer(event, fields):
-        if event == "round":
+        if event == "exchange":
             rounds.append(fields)
 
     with hooks.observing(observer):
@@ -49,26 +54,41 @@ def random_results(rng, n_rows=12, n_components=3, n_shards=3):
     return results
 
 
-@pytest.mark.parametrize("n_shards", [1, 2, 3, 5])
-def test_curvature_rule_matches_a_loop_over_rows(n_shards):
-    rng = np.random.default_rng(n_shards)
-    results = [
-        (rows, delta, (3 * rng.random(len(rows)) ** 3).astype(np.float32))
-        for rows, delta in random_results(rng, n_shards=n_shards)
-    ]
-    rows, delta = combine_by_curvature(results)
-    expected_rows = np.unique(np.concatenate([r[0] for r in results]))
-    np.testing.assert_array_equal(rows, expected_rows)
-    for row, combined in zip(rows, delta, strict=True):
+def reference_combination(results, n_rows):
+    """The curvature rule, row by row: {row: combined delta} of the rows changed."""
+    combined = {}
+    for row in range(n_rows):
         steps, curvatures = [], []
         for shard_rows, shard_delta, shard_curvature in results:
             if row in shard_rows:
                 at = list(shard_rows).index(row)
                 steps.append(shard_delta[at].astype(np.float64))
                 curvatures.append(float(shard_curvature[at]))
-        covered = sum(min(h, 1.0) for h in curvatures)
-        scale = min(sum(curvatures), 1.0) / covered if covered else 1.0
-        np.testing.assert_allclose(combined, scale * np.sum(steps, axis=0), rtol=1e-5)
+        if steps:
+            covered = sum(min(h, 1.0) for h in curvatures)
+            scale = min(sum(curvatures), 1.0) / covered if covered else 1.0
+            combined[row] = scale * np.sum(steps, axis=0)
+    return combined
+
+
+@pytest.mark.parametrize("n_shards", [1, 2, 3, 5])
+@pytest.mark.parametrize("dense", [False, True])
+def test_curvature_rule_matches_a_loop_over_rows(n_shards, dense):
+    rng = np.random.default_rng(n_shards)
+    results = [
+        (rows, delta, (3 * rng.random(len(rows)) ** 3).astype(np.float32))
+        for rows, delta in random_results(rng, n_shards=n_shards)
+    ]
+    if dense:  # every shard changed every row: the fast path
+        results = [
+            (np.arange(12), rng.standard_normal((12, 3)).astype(np.float32), c)
+            for c in (rng.random((n_shards, 12)) * 2).astype(np.float32)
+        ]
+    rows, delta = combine_ranges(results, 12)
+    expected = reference_combination(results, 12)
+    assert rows.tolist() == sorted(expected)
+    for row, combined in zip(rows, delta, strict=True):
+        np.testing.assert_allclose(combined, expected[row], rtol=1e-5)
 
 
 def test_curvature_rule_sums_rare_rows_and_averages_saturated_ones():
@@ -77,34 +97,78 @@ def test_curvature_rule_sums_rare_rows_and_averages_saturated_ones():
     y = np.array([[0.0, 1.0]], dtype=np.float32)
     rare, saturated = np.array([0.01], np.float32), np.array([5.0], np.float32)
     # Rare: the shards' steps add up, as one after the other would.
-    sums = combine_by_curvature([(row, x, rare), (row, x, rare)])[1]
-    assert sums.tolist() == [[2.0, 0.0]]
-    assert combine_by_curvature([(row, x, rare), (row, y, rare)])[1].tolist() == [
+    assert combine_ranges([(row, x, rare), (row, x, rare)], 1)[1].tolist() == [
+        [2.0, 0.0]
+    ]
+    assert combine_ranges([(row, x, rare), (row, y, rare)], 2)[1].tolist() == [
         [1.0, 1.0]
     ]
     # Saturated everywhere: the mean, whatever the directions.
-    mean = combine_by_curvature([(row, x, saturated), (row, y, saturated)])[1]
+    mean = combine_ranges([(row, x, saturated), (row, y, saturated)], 1)[1]
     np.testing.assert_allclose(mean, [[0.5, 0.5]])
     # One shard's row passes unchanged, also with no recorded curvature.
     zero = np.zeros(1, np.float32)
-    assert combine_by_curvature([(row, x, zero)])[1].tolist() == x.tolist()
+    assert combine_ranges([(row, x, zero)], 3)[1].tolist() == x.tolist()
 
 
-def test_apply_round_adds_the_combined_deltas_once_per_row():
+@pytest.mark.parametrize("hierarchical", [False, True])
+def test_busy_rows_sync_every_round_and_all_rows_at_the_epochs_end(hierarchical):
+    n_words = 20 * SYNC_ROWS
+    shape = (2, n_words + 1, 4)
+    n_rounds = 40
+    tops = []
+    for r in range(n_rounds):
+        (a, b), (c, d) = sync_ranges(r, n_rounds, shape, hierarchical)
+        assert a == 0
+        tops.append(b)
+        if hierarchical:  # the root, the last inner node, and those under it
+            assert d == shape[1] + n_words - 1 and d - c == min(b, n_words - 1)
+        else:
+            assert c == shape[1] and d - c == b
+        # Never a padding row.
+        assert b <= n_words and d <= 2 * shape[1] - 1
+    # Every round the first SYNC_ROWS, every second round twice as many...
+    position = np.arange(1, n_rounds + 1)
+    level = np.log2(position & -position).astype(int)
+    expected = np.minimum(SYNC_ROWS << level, n_words)
+    expected[-1] = n_words
+    assert tops == expected.tolist()
+    assert tops.count(n_words) == 2  # round 32 and the last
+
+
+def test_apply_sync_gives_the_combined_rows_and_keeps_later_changes():
     rng = np.random.default_rng(0)
-    results = [
-        (rows, delta, rng.random(len(rows)).astype(np.float32))
-        for rows, delta in random_results(rng)
+    agreed = rng.standard_normal((10, 3)).astype(np.float32)
+    ranges = [(0, 4), (5, 9)]
+    replicas, curvatures = [agreed.copy(), agreed.copy()], []
+    for replica in replicas:
+        replica[rng.random(10) < 0.6] += 0.5
+        curvatures.append(rng.random(10))
+    messages = [
+        round_message(replica, agreed, ranges, curvature)
+        for replica, curvature in zip(replicas, curvatures, strict=True)
     ]
-    W = rng.standard_normal((12, 3)).astype(np.float32)
-    expected = W.copy()
-    rows, delta = combine_by_curvature(results)
-    expected[rows] += delta
-    apply_round(W, results)
-    np.testing.assert_array_equal(W, expected)
-    before = W.copy()
-    apply_round(W, [])
-    np.testing.assert_array_equal(W, before)
+    for curvature in curvatures:  # sent curvature is reset, the rest kept
+        assert not curvature[0:4].any() and not curvature[5:9].any()
+        assert curvature[4] > 0 and curvature[9] > 0
+    # What the replicas change after sending stays theirs.
+    later = [rng.standard_normal((10, 3)).astype(np.float32) for _ in replicas]
+    for replica, change in zip(replicas, later, strict=True):
+        replica += change
+    before = agreed.copy()
+    apply_sync(replicas, messages, agreed, messages, ranges)
+    for start, stop in ranges:
+        parts = [message[ranges.index((start, stop))] for message in messages]
+        combined = reference_combination(parts, stop - start)
+        for row in range(start, stop):
+            expected = before[row] + combined.get(row - start, 0.0)
+            np.testing.assert_allclose(agreed[row], expected, rtol=1e-5, atol=1e-6)
+            for replica, change in zip(replicas, later, strict=True):
+                np.testing.assert_allclose(
+                    replica[row], agreed[row] + change[row], rtol=1e-5, atol=1e-5
+                )
+    # Rows outside the ranges are not agreed on yet.
+    np.testing.assert_array_equal(agreed[[4, 9]], before[[4, 9]])
 
 
 @pytest.mark.parametrize("n_shards", [1, 2, 3, 7])
@@ -147,63 +211,61 @@ def test_a_corpus_of_few_documents_fills_fewer_shards(tmp_path):
 
 def test_round_seeds_depend_on_epoch_round_and_shard_only():
     seeds = {
-        tuple(_distributed.round_seed(3, e, r, s).generate_state(2))
+        tuple(_replicas.round_seed(3, e, r, s).generate_state(2))
         for e in range(2)
         for r in range(2)
         for s in range(2)
     }
     assert len(seeds) == 8
-    same = _distributed.round_seed(3, 1, 0, 1).generate_state(2)
+    same = _replicas.round_seed(3, 1, 0, 1).generate_state(2)
     np.testing.assert_array_equal(
-        same, _distributed.round_seed(3, 1, 0, 1).generate_state(2)
+        same, _replicas.round_seed(3, 1, 0, 1).generate_state(2)
     )
 
 
-TASK = RoundTask(1, 2, 10, 3, 0, ("ids.npy", "docs.npy"), 1.0, None)
+PLAN = EpochPlan(1, 10, 0, (("ids.npy", "docs.npy"),) * 4, (1.0,) * 4, None)
+RANGES = [(0, 3), (5, 8)]
+
+
+def message(rows=(0, 1), delta=None, curvature=None):
+    rows = np.asarray(rows)
+    delta = np.zeros((len(rows), 4), np.float32) if delta is None else delta
+    curvature = np.zeros(len(rows), np.float32) if curvature is None else curvature
+    return [(rows, delta, curvature), (np.array([2]), np.zeros((1, 4), np.float32),
+            np.zeros(1, np.float32))]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    "result",
+    "bad",
     [
         None,
-        (
-            np.array([0, 1]),
-            np.zeros((1, 4), np.float32),
-            np.zeros(2, np.float32),
-            0.0,
-            1,
-        ),
-        (
-            np.array([1, 0]),
-            np.zeros((2, 4), np.float32),
-            np.zeros(2, np.float32),
-            0.0,
-            1,
-        ),
-        (np.array([99]), np.zeros((1, 4), np.float32), np.zeros(1, np.float32), 0.0, 1),
-        (np.array([4]), np.zeros((1, 4), np.float32), np.zeros(1, np.float32), 0.0, 1),
-        (np.array([0]), np.zeros((1, 4), np.float64), np.zeros(1, np.float32), 0.0, 1),
-        (np.array([0]), np.zeros((1, 4), np.float32), np.zeros(2, np.float32), 0.0, 1),
-        (np.array([0]), np.zeros((1, 4), np.float32), np.zeros(1, np.float64), 0.0, 1),
-        (np.array([0]), np.zeros((1, 4), np.float32), 0.0, 1),  # no curvature
+        message()[:1],  # one range missing
+        message(delta=np.zeros((1, 4), np.float32)),
+        message(rows=(1, 0)),
+        message(rows=(0, 3)),  # outside the range
+        message(rows=(0.0, 1.0)),
+        message(delta=np.zeros((2, 4), np.float64)),
+        message(curvature=np.zeros(3, np.float32)),
+        message(curvature=np.zeros(2, np.float64)),
     ],
 )
-def test_malformed_results_raise_naming_the_shard_and_round(result):
-    with pytest.raises(RuntimeError, match="shard 3 in round 3/10 of epoch 2"):
-        check_result(result, TASK, (2, 5, 4))
+def test_malformed_messages_raise_naming_the_shard_and_round(bad):
+    check_message(message(), 3, PLAN, 2, RANGES, 4)  # a good one passes
+    with pytest.raises(
+        RuntimeError, match="Shard 3 sent a malformed update in round 3/10 of epoch 2"
+    ):
+        check_message(bad, 3, PLAN, 2, RANGES, 4)
 
 
-def test_non_finite_results_raise_naming_the_shard_and_round():
-    row, curvature = np.array([1]), np.ones(1, dtype=np.float32)
-    delta = np.array([[0.0, np.inf, 0.0, 0.0]], dtype=np.float32)
-    with pytest.raises(FloatingPointError, match="shard 3 in round 3/10"):
-        check_result((row, delta, curvature, 0.0, 1), TASK, (2, 5, 4))
-    finite = np.zeros((1, 4), dtype=np.float32)
-    with pytest.raises(FloatingPointError, match="shard 3 in round 3/10"):
-        check_result((row, finite, curvature, np.nan, 1), TASK, (2, 5, 4))
+def test_non_finite_messages_raise_naming_the_shard_and_round():
+    delta = np.zeros((2, 4), dtype=np.float32)
+    delta[1, 2] = np.inf
+    with pytest.raises(FloatingPointError, match="Shard 3 .* round 3/10 of epoch 2"):
+        check_message(message(delta=delta), 3, PLAN, 2, RANGES, 4)
     for bad in (np.nan, -1.0):
-        with pytest.raises(FloatingPointError, match="shard 3 in round 3/10"):
-            check_result((row, finite, curvature * bad, 0.0, 1), TASK, (2, 5, 4))
+        curvature = np.array([1.0, bad], dtype=np.float32)
+        with pytest.raises(FloatingPointError, match="Shard 3 .* round 3/10"):
+            check_message(message(curvature=curvature), 3, PLAN, 2, RANGES, 4)
 
 
 @pytest.mark.parametrize("n_shards", [0, -1, 1.5, "2"])
@@ -215,7 +277,7 @@ def test_bad_n_shards_is_named(topic_corpus, n_shards):
 
 def test_sharded_fit_is_reproducible_and_differs_by_shard_count(topic_corpus):
     documents, _ = topic_corpus
-    with observed_rounds() as rounds:
+    with observed_rounds() as epochs:
         first = Word2VecVectorizer(**PARAMS, n_shards=3).fit(documents)
     second = Word2VecVectorizer(**PARAMS, n_shards=3).fit(documents)
     np.testing.assert_array_equal(first.wv_.vectors, second.wv_.vectors)
@@ -223,14 +285,133 @@ def test_sharded_fit_is_reproducible_and_differs_by_shard_count(topic_corpus):
     assert not np.array_equal(first.wv_.vectors, other.wv_.vectors)
     assert first.loss_curve_.shape == (2,)
     assert first.n_words_trained_ > 0
-    # One event per round of each epoch; nothing goes to workers in-process.
-    n_rounds = rounds[0]["n_rounds"]
-    assert n_rounds >= 1
-    assert [(r["epoch"], r["round"]) for r in rounds] == [
-        (epoch, r) for epoch in range(2) for r in range(n_rounds)
-    ]
-    assert all(r["n_shards"] == 3 and r["bytes_to_workers"] == 0 for r in rounds)
-    assert all(r["bytes_from_workers"] > 0 for r in rounds)
+    # One event per epoch; in this process, one task that holds every shard.
+    assert [e["epoch"] for e in epochs] == [0, 1]
+    assert all(e["n_shards"] == 3 and e["n_tasks"] == 1 for e in epochs)
+    assert all(e["n_rounds"] >= 1 and e["bytes_sent"][0] > 0 for e in epochs)
+
+
+def sharded_setup(tmp_path, n_shards, **params):
+    """(W, settings, plan) of the first epoch of a sharded fit of the topic corpus."""
+    from conftest import make_topic_corpus
+
+    documents, _ = make_topic_corpus(200)
+    model = Word2VecVectorizer(**dict(PARAMS, **params), n_shards=n_shards)
+    captured = {}
+    real = _distributed.ShardedExecutor.train_epoch
+
+    def capture(executor, W, epoch, progress):
+        if not captured:
+            captured.update(W=W.copy(), executor=executor)
+        return real(executor, W, epoch, progress)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_distributed.ShardedExecutor, "train_epoch", capture)
+        patch.setattr(_fitting, "train_sharded", _train_sharded_in(tmp_path))
+        model.fit(documents)
+    executor = captured["executor"]
+    return captured["W"], executor.settings, executor.plan(0)
+
+
+def _train_sharded_in(directory):
+    """train_sharded, writing its files in ``directory``, which outlives the fit."""
+    real = _distributed.train_sharded
+
+    def train(*args, **kwargs):
+        return real(*args, **dict(kwargs, directory=directory))
+
+    return train
+
+
+def test_one_shard_trains_its_rounds_as_one_process_does(tmp_path):
+    W, settings, plan = sharded_setup(tmp_path, 1, batch_size=16)
+    sharded = W.copy()
+    _replicas.train_epoch_group(sharded, settings, plan, [0], _replicas.LocalExchange())
+    # The same rounds, straight on the weights, with nothing to agree on.
+    plain = W.copy()
+    curvature = np.zeros(W.shape[0] * W.shape[1])
+    shard = _replicas.shard_settings(settings, plan, 0)
+    arrays = _replicas.open_shard(plan.shards[0])
+    for r in range(plan.n_rounds):
+        _replicas.train_shard_round(plain, shard, plan, 0, r, curvature, arrays)
+    assert plan.n_rounds > 2
+    np.testing.assert_allclose(sharded, plain, rtol=1e-5, atol=1e-6)
+    assert not np.array_equal(sharded, W)
+
+
+class ThreadExchange:
+    """The exchange of one of several threads, each holding some shards."""
+
+    def __init__(self, boxes, me):
+        self.boxes, self.me = boxes, me
+
+    def send(self, tag, messages):
+        self.own = messages
+        for t, box in enumerate(self.boxes):
+            if t != self.me:
+                box.put((tag, self.me), messages)
+
+    def receive(self, tag):
+        everyone = dict(self.own)
+        for t in range(len(self.boxes)):
+            if t != self.me:
+                everyone.update(self.boxes[self.me].take((tag, t), timeout=30))
+        return everyone
+
+
+@pytest.mark.parametrize("groups", [[[0, 2], [1]], [[0], [1], [2]]])
+def test_shards_trained_by_several_processes_agree_with_one(tmp_path, groups):
+    from concurrent.futures import ThreadPoolExecutor
+
+    W, settings, plan = sharded_setup(tmp_path, 3)
+    together = W.copy()
+    _replicas.train_epoch_group(
+        together, settings, plan, [0, 1, 2], _replicas.LocalExchange()
+    )
+    boxes = [Mailbox() for _ in groups]
+    apart = [W.copy() for _ in groups]
+    with ThreadPoolExecutor(len(groups)) as pool:
+        results = list(
+            pool.map(
+                lambda t: _replicas.train_epoch_group(
+                    apart[t], settings, plan, groups[t], ThreadExchange(boxes, t)
+                ),
+                range(len(groups)),
+            )
+        )
+    # Every process ends the epoch with the same agreed weights, those of one
+    # process that trains every shard, whatever the grouping.
+    for weights in apart:
+        np.testing.assert_allclose(weights, together, rtol=1e-5, atol=1e-6)
+        np.testing.assert_array_equal(weights, apart[0])
+    assert sum(result[1] for result in results) > 0
+
+
+def test_a_cluster_backend_without_a_dask_client_is_refused(topic_corpus):
+    from joblib.parallel import ParallelBackendBase, register_parallel_backend
+
+    class RemoteBackend(joblib._parallel_backends.ThreadingBackend):
+        def effective_n_jobs(self, n_jobs):
+            return 2
+
+    assert issubclass(RemoteBackend, ParallelBackendBase)
+    register_parallel_backend("remote-for-test", RemoteBackend)
+    documents, _ = topic_corpus
+    with joblib.parallel_backend("remote-for-test"):
+        assert cluster_size() == 2
+        with pytest.raises(RuntimeError, match="no dask.distributed Client"):
+            Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
+
+
+def test_a_mailbox_waits_for_its_message_and_wakes_on_abort():
+    box = Mailbox()
+    assert box.take((0, 1), timeout=0.01) is None
+    box.put((0, 1), "message")
+    assert box.take((0, 1), timeout=0.01) == "message"
+    assert box.take((0, 1), timeout=0.01) is None  # taken once
+    box.abort("a peer task failed")
+    with pytest.raises(RuntimeError, match="a peer task failed"):
+        box.take((1, 1), timeout=10)
 
 
 def topic_separation(model):
@@ -278,60 +459,29 @@ def test_partial_fit_trains_sharded_too(topic_corpus):
     assert np.all(np.isfinite(model.wv_.vectors))
 
 
-def test_a_round_lost_by_the_cluster_is_run_again(monkeypatch, topic_corpus):
-    documents, _ = topic_corpus
-    expected = Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
-    failed = []
-    real = _distributed.train_round
-
-    class LostWorker(Exception):
-        __module__ = "distributed.scheduler"  # as a cluster's errors are
-
-    def flaky(W, settings, task):
-        if (task.epoch, task.round, task.shard) == (1, 0, 1) and not failed:
-            failed.append(task)
-            raise LostWorker("worker lost")
-        return real(W, settings, task)
-
-    monkeypatch.setattr(_distributed, "train_round", flaky)
-    model = Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
-    assert failed
-    np.testing.assert_array_equal(model.wv_.vectors, expected.wv_.vectors)
-
-
-def test_a_round_the_cluster_keeps_losing_raises(monkeypatch, topic_corpus):
-    documents, _ = topic_corpus
-
-    class LostWorker(Exception):
-        __module__ = "distributed.scheduler"
-
-    def lost(W, settings, task):
-        raise LostWorker("worker lost")
-
-    monkeypatch.setattr(_distributed, "train_round", lost)
-    with pytest.raises(RuntimeError, match="Round 1/.* of epoch 1 failed 3 times"):
-        Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
-
-
-def test_other_task_errors_pass_through(monkeypatch, topic_corpus):
-    documents, _ = topic_corpus
-
-    def broken(W, settings, task):
-        raise ValueError("broken task")
-
-    monkeypatch.setattr(_distributed, "train_round", broken)
-    with pytest.raises(ValueError, match="broken task"):
-        Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
-
-
-def _train_round_or_die(W, settings, task):
-    """train_round, but shard 1 of round 1 of epoch 2 kills its worker, once."""
+def _epoch_task_or_die(W, settings, plan, groups, mailboxes, me):
+    """The epoch task, but the worker of shard 1 dies in round 1 of epoch 2, once."""
     marker = os.environ.get("SKLEARN_W2V_TEST_MARKER")
-    position = (task.epoch, task.round, task.shard)
-    if marker and position == (1, 0, 1) and not os.path.exists(marker):
-        open(marker, "w").close()
-        os._exit(1)
-    return train_round(W, settings, task)
+
+    def die(event, fields):
+        position = (fields.get("epoch"), fields.get("round"), fields.get("shard"))
+        if event == "shard round" and position == (1, 0, 1):
+            if marker and not os.path.exists(marker):
+                open(marker, "w").close()
+                os._exit(1)
+
+    with hooks.observing(die):
+        return mailboxes_module().epoch_task(W, settings, plan, groups, mailboxes, me)
+
+
+def mailboxes_module():
+    from sklearn_w2v._engine import mailboxes as module
+
+    return module
+
+
+def _failing_epoch_task(W, settings, plan, groups, mailboxes, me):
+    raise ValueError("broken task")
 
 
 @pytest.mark.slow
@@ -345,7 +495,7 @@ def test_a_local_cluster_trains_as_the_simulation_does():
         assert cluster_size() == 2
         for _ in range(2):
             runs.append(Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents))
-    assert all(r["bytes_to_workers"] > 0 for r in rounds)
+    assert all(r["n_tasks"] == 2 and min(r["bytes_sent"]) > 0 for r in rounds)
     np.testing.assert_array_equal(runs[0].wv_.vectors, runs[1].wv_.vectors)
     np.testing.assert_allclose(
         runs[0].wv_.vectors, simulated.wv_.vectors, rtol=1e-5, atol=1e-6
@@ -353,7 +503,7 @@ def test_a_local_cluster_trains_as_the_simulation_does():
 
 
 @pytest.mark.slow
-def test_a_worker_killed_mid_round_gives_the_same_vectors(monkeypatch, tmp_path):
+def test_a_worker_killed_mid_epoch_gives_the_same_vectors(monkeypatch, tmp_path):
     from conftest import make_topic_corpus
 
     documents, _ = make_topic_corpus(200)
@@ -361,13 +511,25 @@ def test_a_worker_killed_mid_round_gives_the_same_vectors(monkeypatch, tmp_path)
     marker = tmp_path / "killed"
     # Set before the workers start, so that they inherit it.
     monkeypatch.setenv("SKLEARN_W2V_TEST_MARKER", str(marker))
-    monkeypatch.setattr(_distributed, "train_round", _train_round_or_die)
-    with local_cluster():
+    monkeypatch.setattr(mailboxes, "epoch_task", _epoch_task_or_die)
+    with local_cluster(), observed_rounds() as epochs:
         model = Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
     assert marker.exists()  # a worker did die
+    assert [e["epoch"] for e in epochs] == [0, 1]
+    # The epoch ran again from the weights agreed before it.
     np.testing.assert_allclose(
         model.wv_.vectors, expected.wv_.vectors, rtol=1e-5, atol=1e-6
     )
+
+
+@pytest.mark.slow
+def test_a_task_error_on_the_cluster_passes_through(monkeypatch):
+    from conftest import make_topic_corpus
+
+    documents, _ = make_topic_corpus(200)
+    monkeypatch.setattr(mailboxes, "epoch_task", _failing_epoch_task)
+    with local_cluster(), pytest.raises(ValueError, match="broken task"):
+        Word2VecVectorizer(**PARAMS, n_shards=2).fit(documents)
 
 
 @pytest.mark.parametrize("n_shards", [2, 3])

@@ -14,15 +14,24 @@ import sklearn_w2v
 DISTRIBUTIONS = {"sklearn": "scikit-learn"}
 
 
-def _imported_top_level_modules():
+def _imported_top_level_modules(where="anywhere"):
+    """Third-party modules the package imports (``where``: "top" or "nested")."""
     modules = set()
     for path in Path(sklearn_w2v.__file__).parent.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = {id(node) for node in tree.body}
+        for node in ast.walk(tree):
+            if where != "anywhere" and (id(node) in top) != (where == "top"):
+                continue
             if isinstance(node, ast.Import):
                 modules.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0:
                 modules.add(node.module.split(".")[0])
     return modules - set(sys.stdlib_module_names) - {"sklearn_w2v"}
+
+
+# Imported inside functions only, for a feature that needs them: their extra.
+OPTIONAL = {"distributed": "dask"}
 
 
 def test_every_third_party_import_is_a_declared_dependency():
@@ -32,10 +41,17 @@ def test_every_third_party_import_is_a_declared_dependency():
         if "extra ==" not in requirement
     }
     imported = {
-        DISTRIBUTIONS.get(module, module) for module in _imported_top_level_modules()
+        DISTRIBUTIONS.get(module, module)
+        for module in _imported_top_level_modules()
+        if module not in OPTIONAL
     }
     assert imported <= declared, f"undeclared: {sorted(imported - declared)}"
     assert {"numpy", "scipy", "scikit-learn", "joblib"} <= imported
+    # The optional ones never at import time, and each in its extra.
+    assert not set(OPTIONAL) & _imported_top_level_modules("top")
+    extras = [r for r in requires("sklearn-w2v") if "extra ==" in r]
+    for extra in set(OPTIONAL.values()):
+        assert any(f'extra == "{extra}"' in r for r in extras), extra
 
 
 # The tree of the package under test (a clone, installed editable).
@@ -107,8 +123,10 @@ def _third_party(module):
 
 @pytest.mark.parametrize("path", _modules("_engine"), ids=lambda p: p.name)
 def test_the_engine_imports_only_numpy_scipy_joblib_threadpoolctl_and_itself(path):
-    for module, names, _ in _imports(path):
+    for module, names, top_level in _imports(path):
         third_party = _third_party(module)
+        if third_party in OPTIONAL and not top_level:
+            continue  # Dask, imported by the fits that run on its cluster
         if third_party is not None:
             assert third_party in ENGINE_THIRD_PARTY, (path.name, module)
         elif module.startswith("sklearn_w2v"):

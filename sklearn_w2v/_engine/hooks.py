@@ -20,13 +20,19 @@ The events, with their fields:
     segment of an epoch's stream (:func:`timed_iteration` over
     :func:`~sklearn_w2v._engine.steps.epoch_segments`), in every job and
     every sharded task.
-``"round"``
-    ``epoch``, ``round``, ``n_rounds`` (rounds per epoch), ``n_shards``,
-    ``bytes_to_workers`` (the weights sent to the cluster's workers for the
-    round; 0 when the tasks run in this process) and ``bytes_from_workers``
-    (the changed rows, deltas and curvatures the tasks returned): emitted by
-    :class:`~sklearn_w2v._engine.sharded.ShardedExecutor` after each round
-    it applies.
+``"shard round"``
+    ``epoch``, ``round``, ``shard``: a shard's replica trained its slice of
+    a round (:func:`~sklearn_w2v._engine.replicas.train_epoch_group`, in
+    whichever process trains the shard).
+``"exchange"``
+    ``epoch``, ``n_rounds`` (rounds per epoch), ``n_shards``, ``n_tasks``
+    (processes the shards trained in: 1 in this process) and ``bytes_sent``
+    (per task, the bytes of its round messages over the epoch; each goes
+    to every other task), ``seconds_syncing`` and ``seconds_waiting`` (per
+    task, making and applying messages, and waiting for other tasks'):
+    emitted by
+    :class:`~sklearn_w2v._engine.sharded.ShardedExecutor` after each
+    epoch.
 ``"count"``
     ``n_shards``, ``bytes_from_workers`` (the bytes of each shard's sparse
     counts), ``task_seconds`` and ``task_cpu_seconds`` (each task's wall and
@@ -53,7 +59,7 @@ def observing(observer):
     ----------
     observer : callable
         Called as ``observer(event, fields)``: ``event`` a string such as
-        ``"stage"`` or ``"round"``, ``fields`` a dict.
+        ``"stage"`` or ``"exchange"``, ``fields`` a dict.
 
     Examples
     --------

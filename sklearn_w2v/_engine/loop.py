@@ -12,8 +12,8 @@ subsampled stream as typed batches), the input how a word's vector is built
 the callbacks and ``verbose``, and asks an executor to train each epoch's
 segment. The executors are :class:`LocalExecutor` here (one job, or each of
 the jobs of :func:`train`) and
-:class:`~sklearn_w2v._engine.sharded.ShardedExecutor` (synchronous rounds
-over shards); both train the minibatches of
+:class:`~sklearn_w2v._engine.sharded.ShardedExecutor` (replicas of the
+shards in synchronous rounds); both train the minibatches of
 :mod:`~sklearn_w2v._engine.steps`.
 
 An executor answers ``train_epoch(W, epoch, progress)`` with the summed loss

@@ -1,23 +1,18 @@
-"""Data-parallel training of one model in synchronous rounds, through joblib.
+"""Data-parallel training of one model over shards, through replicas that sync.
 
 The encoded corpus is cut into stripes of whole documents, dealt in turn to
 ``n_shards`` shards written as ``.npy`` arrays in a directory that every
 worker can read (:func:`write_shards`). The epochs are those of
 :func:`~sklearn_w2v._engine.loop.run_epochs`, the one training loop, and
-:class:`ShardedExecutor` trains each as ``n_rounds`` synchronous rounds: in a
-round, every shard's task copies the current weights, trains the round's
-segment of its shard with the minibatches of
-:mod:`~sklearn_w2v._engine.steps`, and returns only the rows it changed, their
-change and their summed curvature (:func:`train_round`). The driver checks
-every result and combines the deltas of each row
-(:mod:`~sklearn_w2v._engine.delta_combination`). A task is a pure function of the
-weights, its shard and the seed of its (epoch, round, shard), so a task that
-a cluster runs again after losing a worker returns the same result, and the
-vectors do not depend on which worker ran what.
-
-Tasks run under the active joblib backend: in the calling process with no
-backend (the "simulated" cluster, same rounds, same results), on the workers
-of a Dask cluster under ``joblib.parallel_backend("dask")``.
+:class:`ShardedExecutor` trains each shard on a replica of its own in
+synchronous rounds, syncing the busiest rows after every round and all of
+them at the epoch's end (:mod:`~sklearn_w2v._engine.replicas`). Without a
+cluster this process trains the shards in turn (the "simulated" cluster);
+under a Dask cluster (``joblib.parallel_backend("dask")``) one long task per
+worker trains its shards and swaps the rounds' messages with the other tasks
+directly (:mod:`~sklearn_w2v._engine.mailboxes`). Both give the same vectors
+for a seed: a replica's work is a function of the agreed weights, its shard,
+the seeds of its rounds and the messages, combined in shard order.
 """
 
 import dataclasses
@@ -25,19 +20,30 @@ import math
 from pathlib import Path
 
 import numpy as np
-from joblib import Parallel, delayed
 
 from . import hooks
-from .blas_threads import one_blas_thread
-from .delta_combination import apply_round
 from .loop import loss_curve, run_epochs
-from .steps import epoch_segments, minibatches, train_batches
+from .replicas import EpochPlan, LocalExchange, train_epoch_group
 
-#: Minibatches' worth of centers that a round trains over all its shards, each
-#: shard its share: rounds cover the same stretch of corpus whatever the shard
-#: count (see docs/benchmarks.rst: 4 minibatches a shard lost 0.016
-#: WordSim-353 at 4 shards, 2 lost 0.010).
+#: Minibatches a round trains over all shards, each shard its share but at
+#: least MIN_SHARD_BATCHES: the stretch of corpus between two syncs stays
+#: about the same whatever the shard count, and so does quality; the floor
+#: bounds the share of time a shard spends syncing (see docs/benchmarks.rst).
 ROUND_BATCHES = 8
+MIN_SHARD_BATCHES = 2
+
+
+def shard_batches(n_shards):
+    """Minibatches each shard trains in a round.
+
+    Examples
+    --------
+    >>> from sklearn_w2v._engine.sharded import shard_batches
+    >>> [shard_batches(k) for k in (1, 2, 3, 4, 8, 32)]
+    [8, 4, 3, 2, 2, 2]
+    """
+    return max(round(ROUND_BATCHES / n_shards), MIN_SHARD_BATCHES)
+
 
 #: Stripes of the corpus per shard: shards are dealt stripes in turn, so that
 #: a round's slices of all shards lie side by side in the corpus.
@@ -152,125 +158,6 @@ def _document_cuts(corpus, n_tokens, n_parts):
     return [0, *cuts, n_tokens]
 
 
-def round_seed(base_seed, epoch, round_, shard):
-    """Seed of one task: a function of the fit's seed and (epoch, round, shard) only.
-
-    Examples
-    --------
-    >>> from sklearn_w2v._engine.sharded import round_seed
-    >>> round_seed(7, 0, 1, 2).spawn_key
-    (0, 1, 2)
-    """
-    return np.random.SeedSequence(base_seed, spawn_key=(epoch, round_, shard))
-
-
-@dataclasses.dataclass(frozen=True)
-class RoundTask:
-    """What one task of one round trains.
-
-    Attributes
-    ----------
-    epoch, round, n_rounds, shard : int
-        Position of the task.
-    base_seed : int
-        Seed of the fit, see :func:`round_seed`.
-    shard_paths : (str, str)
-        The shard's word ids and document ids (:func:`write_shards`).
-    shard_centers : float
-        Expected centers of the shard per epoch: the learning rate follows
-        the position in it.
-    noise_path : str or None
-        The noise table, read by memory map; ``None`` without negative
-        sampling.
-    """
-
-    epoch: int
-    round: int
-    n_rounds: int
-    shard: int
-    base_seed: int
-    shard_paths: tuple
-    shard_centers: float
-    noise_path: str | None
-
-
-def train_round(W, settings, task):
-    """Train one shard's segment of one round on a copy of the weights.
-
-    A pure function of its arguments: a task that a cluster runs again
-    returns the same result, on any worker.
-
-    Parameters
-    ----------
-    W : ndarray of shape (2, n_words + 1, n_components), float32
-        The weights at the start of the round; not modified.
-    settings : TrainingSettings
-        Of the fit, without its noise table (``task`` names its file).
-    task : RoundTask
-
-    Returns
-    -------
-    rows : ndarray of shape (n_changed,), int64
-        Changed rows of ``W`` seen as ``(2 * (n_words + 1), n_components)``,
-        increasing.
-    delta : ndarray of shape (n_changed, n_components), float32
-        Their change.
-    curvature : ndarray of shape (n_changed,), float32
-        Their summed curvature over the round's minibatches.
-    loss : float
-        Summed loss of the round's minibatches.
-    n_centers : int
-        Centers trained.
-    """
-    stream_seed, draw_seed = round_seed(
-        task.base_seed, task.epoch, task.round, task.shard
-    ).spawn(2)
-    settings = _task_settings(settings, task)
-    rng = np.random.default_rng(draw_seed)
-    # The learning rate decays with the position in the shard's epoch.
-    offset = task.shard_centers * task.round / task.n_rounds
-    trained = W.copy()
-    row_curvature = np.zeros(W.shape[0] * W.shape[1])
-    loss, n_centers = 0.0, 0
-    segments = epoch_segments(
-        [_round_segment(task)], settings, task.epoch, stream_seed.generate_state(4)
-    )
-    with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
-        for tokens, docs, spans, first in hooks.timed_iteration("stream", segments):
-            starts = np.arange(0, len(spans), settings.batch_size)
-            batches = minibatches(
-                tokens, docs, spans, starts, offset + first, task.epoch, settings, rng
-            )
-            loss += train_batches(trained, batches, settings, row_curvature)
-            n_centers += len(spans)
-    flat, before = trained.reshape(-1, W.shape[-1]), W.reshape(-1, W.shape[-1])
-    changed = np.flatnonzero(np.any(flat != before, axis=1))
-    delta = flat[changed] - before[changed]
-    return changed, delta, row_curvature[changed].astype(np.float32), loss, n_centers
-
-
-def _task_settings(settings, task):
-    """The settings a task trains with: its shard's noise table and length.
-
-    The learning rate follows the position in the shard's epoch.
-    """
-    noise = settings.noise_table
-    if task.noise_path is not None:
-        noise = np.load(task.noise_path, mmap_mode="r")
-    return dataclasses.replace(
-        settings, noise_table=noise, epoch_centers=task.shard_centers
-    )
-
-
-def _round_segment(task):
-    """The (ids, doc_ids) of the task's round: a contiguous slice of its shard."""
-    ids = np.load(task.shard_paths[0], mmap_mode="r")
-    start = len(ids) * task.round // task.n_rounds
-    stop = len(ids) * (task.round + 1) // task.n_rounds
-    docs = np.load(task.shard_paths[1], mmap_mode="r")
-    return np.array(ids[start:stop]), np.array(docs[start:stop])
-
-
 def train_sharded(
     W, corpus, settings, rng, *, n_shards, n_tokens, directory, n_workers
 ):
@@ -287,19 +174,19 @@ def train_sharded(
         Re-iterable chunks of the encoded corpus, read twice to write the
         shards, never again.
     settings : TrainingSettings
-        Of the fit, with ``n_jobs=1``: every task trains on one core.
+        Of the fit, with ``n_jobs=1``: every shard trains on one core.
     rng : numpy.random.Generator
-        Source of the seed of every task.
+        Source of the seed of every round.
     n_shards : int
-        Shards of the corpus; each round trains one task per shard.
+        Shards of the corpus, each trained on a replica of the weights.
     n_tokens : int
         Tokens of ``corpus``.
     directory : path-like
         Where the shards and the noise table are written: a directory that
         every worker can read.
     n_workers : int or None
-        Workers of the cluster the tasks run on (for the count of bytes
-        sent), or None to run them in this process.
+        Worker threads of the Dask cluster the shards train on, or None to
+        train them in this process.
 
     Returns
     -------
@@ -315,20 +202,17 @@ def train_sharded(
     if settings.noise_table is not None:
         noise_path = str(directory / "noise.npy")
         np.save(noise_path, settings.noise_table)
-    with ShardedExecutor(settings, shards, base_seed, noise_path, n_workers) as rounds:
-        return loss_curve([run_epochs(W, settings, rounds)])
+    executor = ShardedExecutor(settings, shards, base_seed, noise_path, n_workers)
+    return loss_curve([run_epochs(W, settings, executor)])
 
 
 class ShardedExecutor:
-    """Trains each epoch as synchronous rounds over the shards, through joblib.
+    """Trains each epoch on replicas of the shards, here or on a Dask cluster.
 
-    In a round every shard's task trains its next slice from the current
-    weights (:func:`train_round`); the driver checks each result
-    (:func:`check_result`) and adds the deltas combined by
-    :func:`~sklearn_w2v._engine.delta_combination.apply_round`. A round
-    trains ``ROUND_BATCHES`` minibatches' worth of centers over all shards.
-    After each round it emits the hook event ``"round"`` (see
-    :mod:`~sklearn_w2v._engine.hooks`) with the bytes the round moved.
+    Every shard trains :func:`shard_batches` minibatches a round
+    (:func:`~sklearn_w2v._engine.replicas.train_epoch_group`). After each
+    epoch it emits the hook event ``"exchange"`` (see
+    :mod:`~sklearn_w2v._engine.hooks`) with the bytes each task sent.
 
     Parameters
     ----------
@@ -336,199 +220,76 @@ class ShardedExecutor:
     shards : list of (str, str)
         The shards' files, of :func:`write_shards`.
     base_seed : int
-        Seed of the fit, see :func:`round_seed`.
+        Seed of the fit, see :func:`~sklearn_w2v._engine.replicas.round_seed`.
     noise_path : str or None
         The noise table's file.
     n_workers : int or None
-        Workers of the cluster, or None to run the tasks in this process.
+        Worker threads of the cluster, or None to train in this process.
     """
 
     def __init__(self, settings, shards, base_seed, noise_path, n_workers):
-        self.shard_centers = [
+        self.shard_centers = tuple(
             float(settings.keep_prob[np.load(ids, mmap_mode="r")].sum())
             for ids, _ in shards
-        ]
-        round_share = ROUND_BATCHES * settings.batch_size / len(shards)
-        self.n_rounds = max(math.ceil(max(self.shard_centers) / round_share), 1)
-        # What the tasks get: no noise table (a file) and no callback (local).
+        )
+        round_centers = shard_batches(len(shards)) * settings.batch_size
+        self.n_rounds = max(math.ceil(max(self.shard_centers) / round_centers), 1)
+        # What the shards get: no noise table (a file) and no callback (local).
         self.settings = dataclasses.replace(
             settings, noise_table=None, epoch_callback=None
         )
-        self.shards, self.base_seed = shards, base_seed
+        self.shards, self.base_seed = tuple(shards), base_seed
         self.noise_path, self.n_workers = noise_path, n_workers
-        self.rounds = _Rounds(n_workers)
+        if n_workers is not None:
+            from .mailboxes import cluster_client
 
-    def __enter__(self):
-        return self
+            cluster_client()  # fail before the first epoch if there is none
 
-    def __exit__(self, *exc_info):
-        self.rounds.close()
-
-    def _tasks(self, epoch, round_):
-        """The tasks of a round: one per shard that has centers to train."""
-        return [
-            RoundTask(
-                epoch,
-                round_,
-                self.n_rounds,
-                shard,
-                self.base_seed,
-                paths,
-                centers,
-                self.noise_path,
-            )
-            for shard, (paths, centers) in enumerate(
-                zip(self.shards, self.shard_centers, strict=True)
-            )
-            if centers > 0
-        ]
+    def plan(self, epoch):
+        """The :class:`~sklearn_w2v._engine.replicas.EpochPlan` of ``epoch``."""
+        return EpochPlan(
+            epoch,
+            self.n_rounds,
+            self.base_seed,
+            self.shards,
+            self.shard_centers,
+            self.noise_path,
+        )
 
     def train_epoch(self, W, epoch, progress):
-        """Run the rounds of ``epoch``; their summed loss and centers."""
-        flat = W.reshape(-1, W.shape[-1])
-        loss, n_centers = 0.0, 0
-        for r in range(self.n_rounds):
-            tasks = self._tasks(epoch, r)
-            deltas, bytes_back = [], 0
-            results = self.rounds.run(W, self.settings, tasks)
-            for task, result in zip(tasks, results, strict=True):
-                rows, delta, curvature, task_loss, centers = check_result(
-                    result, task, W.shape
-                )
-                deltas.append((rows, delta, curvature))
-                loss += task_loss
-                n_centers += centers
-                bytes_back += rows.nbytes + delta.nbytes + curvature.nbytes
-            apply_round(flat, deltas)
-            bytes_out = 0
-            if self.n_workers is not None:
-                bytes_out = W.nbytes * min(len(tasks), self.n_workers)
-            hooks.emit(
-                "round",
-                epoch=epoch,
-                round=r,
-                n_rounds=self.n_rounds,
-                n_shards=len(self.shards),
-                bytes_to_workers=bytes_out,
-                bytes_from_workers=bytes_back,
-            )
+        """Train ``epoch`` on every shard; the summed loss and centers."""
+        plan = self.plan(epoch)
+        if self.n_workers is None:
+            report = None
             if progress is not None:
-                progress.within_epoch(epoch, n_centers, loss)
+
+                def report(n_centers, loss):
+                    progress.within_epoch(epoch, n_centers, loss)
+
+            loss, n_centers, sent, seconds = train_epoch_group(
+                W,
+                self.settings,
+                plan,
+                list(range(plan.n_shards)),
+                LocalExchange(),
+                report,
+            )
+            sent, seconds = [sent], [seconds]
+        else:
+            from .mailboxes import run_epoch_on_cluster
+
+            n_tasks = min(plan.n_shards, self.n_workers)
+            loss, n_centers, sent, seconds = run_epoch_on_cluster(
+                W, self.settings, plan, n_tasks
+            )
+        hooks.emit(
+            "exchange",
+            epoch=epoch,
+            n_rounds=plan.n_rounds,
+            n_shards=plan.n_shards,
+            n_tasks=len(sent),
+            bytes_sent=sent,
+            seconds_syncing=[task["sync"] for task in seconds],
+            seconds_waiting=[task["wait"] for task in seconds],
+        )
         return loss, n_centers
-
-
-#: Attempts at a round whose tasks a cluster lost (a worker died, data lost).
-ROUND_ATTEMPTS = 3
-
-
-class _Rounds:
-    """Runs the rounds of a fit on one joblib Parallel; retries lost rounds.
-
-    The weights are sent as a new array each round, since cluster backends
-    cache arguments by identity and ``W`` changes in place. A round that
-    fails for a reason of the cluster (an error of module ``distributed``, a
-    cancelled future) is run again from the same weights on a new Parallel:
-    its tasks are pure, so a retried round is the round. Other errors pass
-    through.
-    """
-
-    def __init__(self, n_workers):
-        self.n_jobs = 1 if n_workers is None else -1
-        self.parallel = None
-
-    def close(self):
-        """End the joblib Parallel, if one is open."""
-        if self.parallel is not None:
-            parallel, self.parallel = self.parallel, None
-            parallel.__exit__(None, None, None)
-
-    def run(self, W, settings, tasks):
-        """Results of ``train_round(W, settings, task)`` for every task, in order."""
-        for _ in range(ROUND_ATTEMPTS):
-            if self.parallel is None:
-                self.parallel = Parallel(n_jobs=self.n_jobs).__enter__()
-            start = W.copy()
-            try:
-                return self.parallel(
-                    delayed(train_round)(start, settings, task) for task in tasks
-                )
-            except Exception as exc:
-                module = type(exc).__module__.split(".")[0]
-                if module not in ("distributed", "concurrent", "asyncio"):
-                    raise
-                last = exc
-                self.close()
-        task = tasks[0]
-        raise RuntimeError(
-            f"Round {task.round + 1}/{task.n_rounds} of epoch {task.epoch + 1} "
-            f"failed {ROUND_ATTEMPTS} times on the cluster ({type(last).__name__}: "
-            f"{last}); its updates were not applied. Check the workers' logs and "
-            "that every worker can read the fit's temporary directory."
-        ) from last
-
-
-def check_result(result, task, shape):
-    """A task's result if it is whole and finite; raise naming the task otherwise.
-
-    Parameters
-    ----------
-    result : object
-        What :func:`train_round` returned for ``task``.
-    task : RoundTask
-    shape : tuple of int
-        Shape of the weights, ``(2, n_words + 1, n_components)``.
-
-    Returns
-    -------
-    rows, delta, curvature, loss, n_centers
-        As :func:`train_round` returns them.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_w2v._engine.sharded import RoundTask, check_result
-    >>> task = RoundTask(0, 3, 10, 1, 0, ("a", "b"), 1.0, None)
-    >>> nan = np.array([[np.nan]], dtype=np.float32)
-    >>> bad = (np.array([0]), nan, np.zeros(1, np.float32), 0.0, 1)
-    >>> check_result(bad, task, (2, 3, 1))  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-        ...
-    FloatingPointError: The task of shard 1 in round 4/10 of epoch 1 returned ...
-    """
-    where = (
-        f"The task of shard {task.shard} in round {task.round + 1}/{task.n_rounds} "
-        f"of epoch {task.epoch + 1}"
-    )
-    n_rows, n_components = shape[0] * shape[1], shape[2]
-    try:
-        rows, delta, curvature, loss, n_centers = result
-        rows, delta = np.asarray(rows), np.asarray(delta)
-        curvature = np.asarray(curvature)
-        well_formed = (
-            rows.ndim == 1
-            and rows.dtype.kind in "iu"
-            and delta.shape == (len(rows), n_components)
-            and delta.dtype == np.float32
-            and curvature.shape == rows.shape
-            and curvature.dtype == np.float32
-            and (len(rows) == 0 or (rows[0] >= 0 and rows[-1] < n_rows))
-            and bool(np.all(np.diff(rows) > 0))
-            # The padding rows stay zero.
-            and not np.any(rows % shape[1] == shape[1] - 1)
-        )
-    except (TypeError, ValueError):
-        well_formed = False
-    if not well_formed:
-        raise RuntimeError(
-            f"{where} returned a malformed result (expected increasing rows "
-            f"inside the {n_rows} rows of the weights, float32 deltas of "
-            f"{n_components} components and a float32 curvature per row); "
-            "nothing of the round was applied."
-        )
-    finite = math.isfinite(loss) and np.isfinite(delta).all()
-    if not (finite and np.isfinite(curvature).all() and (curvature >= 0).all()):
-        raise FloatingPointError(
-            f"{where} returned non-finite updates; nothing of the round was "
-            "applied. Training diverged: use a smaller learning_rate."
-        )
-    return rows, delta, curvature, float(loss), int(n_centers)
