@@ -47,6 +47,8 @@ PAGES = [
     "user_guide/gensim.html",
     "user_guide/phrases.html",
     "user_guide/matrix_factorisation.html",
+    "user_guide/subwords.html",
+    "user_guide/parallel.html",
     "generated/sklearn_w2v.PhraseTransformer.html",
     "generated/sklearn_w2v.Word2VecVectorizer.html",
     "generated/sklearn_w2v.KeyedVectors.html",
