@@ -169,36 +169,42 @@ def message_costs(sent, n_components, counts=(2, 4, 8, 16, 32)):
 def estimate(n_words, forked_speed, n_rounds, sent, syncing, waiting):
     """The on-paper speed-up of docs/user_guide/parallel.rst, printed.
 
-    On N machines an epoch is R_1 / N rounds (a round trains a fixed number
-    of minibatches per shard); each takes c = T_1 / R_1 of training, the
-    sync s(N), the wait w measured here, and, where the messages of a round
-    take longer to travel than the round's training (the pipeline hides the
-    rest), the excess of (N - 1) m / B over c: each machine sends its m bytes
-    to the N - 1 others and receives theirs, on a link of B bytes/s each way.
-    T_1 is one core's epoch (half the n_jobs=2 speed); s(N) is s as
-    measured with 2 tasks, with the part that grows with N (unpickling,
-    checking and combining the messages, :func:`message_costs`) timed again
-    for N tasks.
+    On N machines each shard trains b(N) = 8 / N minibatches a round
+    (``shard_batches``), an epoch is R_1 / (N b(N)) rounds, R_1 the
+    minibatches of an epoch, and a round takes c(N) = b(N) T_1 / R_1 of
+    training, the sync s(N), the wait w measured here, and, where the
+    messages of a round take longer to travel than the round's training (the
+    pipeline hides the rest), the excess of (N - 1) m / B over c(N): each
+    machine sends its m bytes to the N - 1 others and receives theirs, on a
+    link of B bytes/s each way. T_1 is one core's epoch (half the n_jobs=2
+    speed); s(N) is s as measured with 2 tasks, with the part that grows with
+    N (unpickling, checking and combining the messages,
+    :func:`message_costs`) timed again for N tasks; m and w as measured with
+    2 tasks.
     """
+    from sklearn_w2v._engine.sharded import shard_batches
+
     epochs = DEFAULTS["epochs"]
     t1 = n_words / epochs / (forked_speed / 2)
-    r1 = 2 * n_rounds
-    c, s, w = t1 / r1, syncing / n_rounds, waiting / n_rounds
+    batches = 2 * n_rounds * shard_batches(2)
+    c, s, w = t1 / n_rounds / 2, syncing / n_rounds, waiting / n_rounds
     costs = message_costs(sent, DEFAULTS["n_components"])
     print(
-        f"on paper: T_1 = {t1:.1f} s an epoch on one core, R_1 = {r1} rounds, "
-        f"c = {1e3 * c:.1f} ms, s = {1e3 * s:.1f} ms, w = {1e3 * w:.1f} ms and "
-        f"m = {sent / 2**20:.2f} MiB per round (measured here); the messages' "
-        "part of s for N tasks: "
+        f"on paper: T_1 = {t1:.1f} s an epoch on one core, R_1 = {batches} "
+        f"minibatches, c = {1e3 * c:.1f} ms a round with 2 shards, s = "
+        f"{1e3 * s:.1f} ms, w = {1e3 * w:.1f} ms and m = {sent / 2**20:.2f} MiB "
+        "per round (measured here); the messages' part of s for N tasks: "
         + ", ".join(f"N={n}: {1e3 * t:.1f} ms" for n, t in costs.items())
     )
     for gbit in (1, 10):
         bandwidth = gbit * 1e9 / 8
         speedups = []
         for n in costs:
-            network = max((n - 1) * sent / bandwidth - c, 0.0)
+            per_round = shard_batches(n)
+            train = c * per_round / shard_batches(2)
+            network = max((n - 1) * sent / bandwidth - train, 0.0)
             sync = max(s - costs[2], 0.0) + costs[n]
-            seconds = r1 / n * (c + sync + w + network)
+            seconds = batches / n / per_round * (train + sync + w + network)
             speedups.append(f"N={n}: {t1 / seconds:.1f}x ({t1 / seconds / n:.2f} N)")
         print(f"  {gbit:>2} Gbit/s: " + ", ".join(speedups))
 

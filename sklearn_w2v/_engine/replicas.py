@@ -359,11 +359,13 @@ class LocalExchange:
 def train_epoch_group(W, settings, plan, group, exchange, progress=None):
     """Train the shards of ``group`` for one epoch, in rounds, on replicas of ``W``.
 
-    The rounds are pipelined: a shard sends its message of round ``r``,
-    trains round ``r + 1`` while the messages travel, then applies the
-    agreed rows of round ``r`` (keeping what it changed meanwhile). The
-    epoch's last round waits for every message, so that the epoch ends with
-    every replica equal to the agreed weights.
+    After each round a shard sends its message and waits for every other
+    shard's before it trains the next. (Pipelined rounds, which train round
+    ``r + 1`` while round ``r``'s messages travel, diverged at 8 shards:
+    each round's deltas are capped by its own curvature, but the two rounds
+    in flight were computed from the same weights.) The epoch's last round
+    syncs every row, so that the epoch ends with every replica equal to the
+    agreed weights.
 
     Parameters
     ----------
@@ -403,7 +405,7 @@ def train_epoch_group(W, settings, plan, group, exchange, progress=None):
     settings_of = {s: shard_settings(settings, plan, s) for s in group}
     arrays_of = {s: open_shard(plan.shards[s]) for s in group}
     hierarchical = settings.huffman is not None
-    loss, n_centers, bytes_sent, in_flight = 0.0, 0, 0, None
+    loss, n_centers, bytes_sent = 0.0, 0, 0
     seconds = {"sync": 0.0, "wait": 0.0}
     with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):
         for r in range(plan.n_rounds):
@@ -427,8 +429,6 @@ def train_epoch_group(W, settings, plan, group, exchange, progress=None):
                 loss += round_loss
                 n_centers += round_centers
                 hooks.emit("shard round", epoch=plan.epoch, round=r, shard=shard)
-            if in_flight is not None:
-                _agree(exchange, in_flight, replicas, flat, plan, seconds)
             started = time.perf_counter()
             ranges = sync_ranges(r, plan.n_rounds, shape, hierarchical)
             with hooks.timed("sync"):
@@ -441,13 +441,12 @@ def train_epoch_group(W, settings, plan, group, exchange, progress=None):
                 bytes_sent += sum(_nbytes(m) for m in mine.values())
             with hooks.timed("exchange"):
                 exchange.send(r, mine)
-            in_flight = (r, ranges, mine)
             seconds["sync"] += time.perf_counter() - started
+            _agree(exchange, (r, ranges, mine), replicas, flat, plan, seconds)
             if progress is not None:
                 progress(n_centers, loss)
-        # The last round's messages, which hold every row: ``W`` then holds
-        # the weights agreed at the epoch's end.
-        _agree(exchange, in_flight, replicas, flat, plan, seconds)
+    # The last round synced every row: ``W`` holds the weights agreed at the
+    # epoch's end.
     return loss, n_centers, bytes_sent, seconds
 
 

@@ -25,24 +25,23 @@ from . import hooks
 from .loop import loss_curve, run_epochs
 from .replicas import EpochPlan, LocalExchange, train_epoch_group
 
-#: Minibatches a round trains over all shards, each shard its share but at
-#: least MIN_SHARD_BATCHES: the stretch of corpus between two syncs stays
-#: about the same whatever the shard count, and so does quality; the floor
-#: bounds the share of time a shard spends syncing (see docs/benchmarks.rst).
+#: Minibatches' worth of centers that a round trains over all its shards,
+#: each shard its share: the stretch of corpus between two syncs stays the
+#: same whatever the shard count (see docs/benchmarks.rst: with 2 minibatches
+#: a shard at 8 shards, pipelined rounds diverged).
 ROUND_BATCHES = 8
-MIN_SHARD_BATCHES = 2
 
 
 def shard_batches(n_shards):
-    """Minibatches each shard trains in a round.
+    """Minibatches' worth of centers each shard trains in a round.
 
     Examples
     --------
     >>> from sklearn_w2v._engine.sharded import shard_batches
-    >>> [shard_batches(k) for k in (1, 2, 3, 4, 8, 32)]
-    [8, 4, 3, 2, 2, 2]
+    >>> [shard_batches(k) for k in (1, 2, 4, 16)]
+    [8.0, 4.0, 2.0, 0.5]
     """
-    return max(round(ROUND_BATCHES / n_shards), MIN_SHARD_BATCHES)
+    return ROUND_BATCHES / n_shards
 
 
 #: Stripes of the corpus per shard: shards are dealt stripes in turn, so that
