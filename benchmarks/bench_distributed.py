@@ -123,7 +123,7 @@ def throughput(sentences, repeats):
         f"received; per epoch {syncing:.2f} s syncing, {waiting:.2f} s waiting; "
         f"the weights ({weights / 2**20:.2f} MiB) go to each worker once an epoch"
     )
-    estimate(n_words, theirs, n_rounds, sent, syncing, waiting)
+    estimate(n_words, theirs, training, n_rounds, sent, syncing, waiting)
 
 
 def message_costs(sent, n_components, counts=(2, 4, 8, 16, 32)):
@@ -166,19 +166,19 @@ def message_costs(sent, n_components, counts=(2, 4, 8, 16, 32)):
     return costs
 
 
-def estimate(n_words, forked_speed, n_rounds, sent, syncing, waiting):
+def estimate(n_words, forked_speed, cluster_seconds, n_rounds, sent, syncing, waiting):
     """The on-paper speed-up of docs/user_guide/parallel.rst, printed.
 
-    On N machines each shard trains b(N) = 8 / N minibatches a round
-    (``shard_batches``), an epoch is R_1 / (N b(N)) rounds, R_1 the
-    minibatches of an epoch, and a round takes c(N) = b(N) T_1 / R_1 of
-    training, the sync s(N), the wait w measured here, and, where the
-    messages of a round take longer to travel than the round's training (the
-    pipeline hides the rest), the excess of (N - 1) m / B over c(N): each
-    machine sends its m bytes to the N - 1 others and receives theirs, on a
-    link of B bytes/s each way. T_1 is one core's epoch (half the n_jobs=2
-    speed); s(N) is s as measured with 2 tasks, with the part that grows with
-    N (unpickling, checking and combining the messages,
+    On N machines each shard trains b(N) = 8 / N minibatches' worth of
+    centers a round (``shard_batches``), an epoch is R_1 / (N b(N)) rounds,
+    R_1 the minibatches of an epoch, and a round takes c b(N) / b(2) of
+    training, c what a worker's round trained here (the cluster's seconds
+    per round less its syncing and waiting), the sync s(N), the wait w
+    measured here, and the messages' travel, (N - 1) m / B: each machine
+    sends its m bytes to the N - 1 others and receives theirs, on a link of
+    B bytes/s each way, before the next round. T_1 is one core's epoch
+    (half the n_jobs=2 speed); s(N) is s as measured with 2 tasks, with the
+    part that grows with N (unpickling, checking and combining the messages,
     :func:`message_costs`) timed again for N tasks; m and w as measured with
     2 tasks.
     """
@@ -187,13 +187,15 @@ def estimate(n_words, forked_speed, n_rounds, sent, syncing, waiting):
     epochs = DEFAULTS["epochs"]
     t1 = n_words / epochs / (forked_speed / 2)
     batches = 2 * n_rounds * shard_batches(2)
-    c, s, w = t1 / n_rounds / 2, syncing / n_rounds, waiting / n_rounds
+    s, w = syncing / n_rounds, waiting / n_rounds
+    c = cluster_seconds / epochs / n_rounds - s - w
     costs = message_costs(sent, DEFAULTS["n_components"])
     print(
-        f"on paper: T_1 = {t1:.1f} s an epoch on one core, R_1 = {batches} "
-        f"minibatches, c = {1e3 * c:.1f} ms a round with 2 shards, s = "
-        f"{1e3 * s:.1f} ms, w = {1e3 * w:.1f} ms and m = {sent / 2**20:.2f} MiB "
-        "per round (measured here); the messages' part of s for N tasks: "
+        f"on paper: T_1 = {t1:.1f} s an epoch on one core ({1e3 * t1 / batches:.1f} "
+        f"ms a minibatch), R_1 = {batches:.0f} minibatches; with 2 shards a "
+        f"round trained c = {1e3 * c:.1f} ms ({shard_batches(2):.0f} minibatches),"
+        f" s = {1e3 * s:.1f} ms, w = {1e3 * w:.1f} ms, m = {sent / 2**20:.2f} MiB "
+        "(measured here); the messages' part of s for N tasks: "
         + ", ".join(f"N={n}: {1e3 * t:.1f} ms" for n, t in costs.items())
     )
     for gbit in (1, 10):
@@ -202,7 +204,7 @@ def estimate(n_words, forked_speed, n_rounds, sent, syncing, waiting):
         for n in costs:
             per_round = shard_batches(n)
             train = c * per_round / shard_batches(2)
-            network = max((n - 1) * sent / bandwidth - train, 0.0)
+            network = (n - 1) * sent / bandwidth
             sync = max(s - costs[2], 0.0) + costs[n]
             seconds = batches / n / per_round * (train + sync + w + network)
             speedups.append(f"N={n}: {t1 / seconds:.1f}x ({t1 / seconds / n:.2f} N)")
