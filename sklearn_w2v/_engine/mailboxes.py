@@ -16,14 +16,11 @@ those weights and the seeds, so a retried epoch is the epoch. Dask is
 imported only here, when a fit runs on a cluster.
 """
 
-import ctypes
-import ctypes.util
 import itertools
-import os
-import sys
 import threading
 import time
-from contextlib import contextmanager
+
+from .memory import reused_heap
 
 #: Seconds a task waits for a peer's message before giving up (a worker of
 #: the cluster is busy with other work, or lost without a trace).
@@ -142,48 +139,6 @@ class PeerExchange:
                     f"in round {round_ + 1} of epoch {self.epoch + 1}: every task "
                     "of a sharded fit must run at once, one per worker thread."
                 )
-
-
-#: glibc's mallopt parameters.
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-
-
-@contextmanager
-def reused_heap():
-    """Keep freed memory for reuse while the block runs (Linux with glibc).
-
-    Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which
-    also fixes glibc's mmap threshold at 128 KiB: every temporary array of a
-    training step (a few MiB) is then mapped afresh and page-faulted in, each
-    time. Raising both thresholds lets them come from the heap, reused; the
-    thresholds of the environment (or glibc's defaults) are restored after,
-    and the heap trimmed.
-    """
-    libc = None
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c"))
-            libc = libc if hasattr(libc, "mallopt") else None
-        except (OSError, TypeError):
-            libc = None
-    if libc is None:
-        yield
-        return
-    libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)
-    libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)
-    try:
-        yield
-    finally:
-        for name, parameter, default in (
-            ("MALLOC_MMAP_THRESHOLD_", M_MMAP_THRESHOLD, 128 << 10),
-            ("MALLOC_TRIM_THRESHOLD_", M_TRIM_THRESHOLD, 128 << 10),
-        ):
-            try:
-                value = int(os.environ.get(name, default))
-            except ValueError:
-                value = default
-            libc.mallopt(parameter, value)
-        libc.malloc_trim(0)
 
 
 def epoch_task(W, settings, plan, groups, mailboxes, me):
