@@ -250,7 +250,7 @@ def run_epoch_on_cluster(W, settings, plan, n_tasks, task_function=None):
                 )
                 for t, address in enumerate(slots)
             ]
-            results = _gather_or_abort(client, futures, mailboxes)
+            results = _gather_or_abort(futures, mailboxes)
         except Exception as exc:
             if not _worker_lost(client, slots, exc):
                 raise
@@ -290,7 +290,7 @@ class PeerLostError(RuntimeError):
     """A task stopped because another task's worker was lost."""
 
 
-def _gather_or_abort(client, futures, mailboxes):
+def _gather_or_abort(futures, mailboxes):
     """The tasks' results; at the first failure, wake the others and raise."""
     from distributed import as_completed
 

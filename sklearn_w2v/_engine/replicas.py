@@ -233,21 +233,17 @@ def round_message(replica, agreed, ranges, row_curvature):
     return message
 
 
-def apply_sync(replicas, own, agreed, messages, ranges):
-    """Agree on ``ranges``: combine the messages into ``agreed``, update the replicas.
+def apply_sync(replicas, agreed, messages, ranges):
+    """Agree on ``ranges``: combine the messages into ``agreed``, copied to replicas.
 
     Per row, the shards' deltas are summed in shard order and scaled by the
     curvature rule
     (:func:`~sklearn_w2v._engine.delta_combination.combine_ranges`).
-    A replica keeps what it changed since it sent its message: it takes
-    the combined delta in place of its own.
 
     Parameters
     ----------
     replicas : list of ndarray of shape (n_rows, n_components), float32
         The replicas this process holds, updated in place.
-    own : list of list of (rows, delta, curvature)
-        The message each of ``replicas`` sent.
     agreed : ndarray of shape (n_rows, n_components), float32
         Updated in place.
     messages : list of list of (rows, delta, curvature)
@@ -257,26 +253,16 @@ def apply_sync(replicas, own, agreed, messages, ranges):
     """
     for i, (start, stop) in enumerate(ranges):
         parts = [message[i] for message in messages if len(message[i][0])]
-        if not parts:
+        if not parts:  # no shard changed these rows: the replicas agree
             continue
         rows, delta = combine_ranges(parts, stop - start)
-        everything = len(rows) == stop - start
-        if everything:
+        if len(rows) == stop - start:
             agreed[start:stop] += delta
         else:
             # Combined rows are distinct: fancy-index addition is exact.
             agreed[start:stop][rows] += delta
-        for replica, message in zip(replicas, own, strict=True):
-            mine, my_delta, _ = message[i]
-            # The combined delta replaces the replica's own, among it.
-            if len(mine) == stop - start:
-                replica[start:stop] -= my_delta
-            elif len(mine):
-                replica[start:stop][mine] -= my_delta
-            if everything:
-                replica[start:stop] += delta
-            else:
-                replica[start:stop][rows] += delta
+        for replica in replicas:
+            replica[start:stop] = agreed[start:stop]
 
 
 def check_message(message, shard, plan, round_, ranges, n_components):
@@ -442,7 +428,7 @@ def train_epoch_group(W, settings, plan, group, exchange, progress=None):
             with hooks.timed("exchange"):
                 exchange.send(r, mine)
             seconds["sync"] += time.perf_counter() - started
-            _agree(exchange, (r, ranges, mine), replicas, flat, plan, seconds)
+            _agree(exchange, r, ranges, group, replicas, flat, plan, seconds)
             if progress is not None:
                 progress(n_centers, loss)
     # The last round synced every row: ``W`` holds the weights agreed at the
@@ -450,23 +436,22 @@ def train_epoch_group(W, settings, plan, group, exchange, progress=None):
     return loss, n_centers, bytes_sent, seconds
 
 
-def _agree(exchange, in_flight, replicas, flat, plan, seconds):
-    """Receive the messages of the round in flight and apply them."""
-    r, ranges, mine = in_flight
+def _agree(exchange, round_, ranges, group, replicas, flat, plan, seconds):
+    """Receive every shard's message of ``round_`` and apply them."""
     started = time.perf_counter()
     with hooks.timed("exchange"):
-        everyone = exchange.receive(r)
+        everyone = exchange.receive(round_)
     received = time.perf_counter()
     seconds["wait"] += received - started
     with hooks.timed("sync"):
         # Messages from other processes are checked; this one's are its own.
         messages = [
             everyone[s]
-            if s in mine
-            else check_message(everyone[s], s, plan, r, ranges, flat.shape[-1])
+            if s in group
+            else check_message(everyone[s], s, plan, round_, ranges, flat.shape[-1])
             for s in range(plan.n_shards)
         ]
-        apply_sync(replicas, list(mine.values()), flat, messages, ranges)
+        apply_sync(replicas, flat, messages, ranges)
     seconds["sync"] += time.perf_counter() - received
 
 
