@@ -191,12 +191,9 @@ class _PoolingVectorizer(
             return pool_documents(ids, offsets, vectors, word_weights=weights)
         if self.pooling == "mean" and weights is None:
             return pool_documents(ids, offsets, vectors, normalize="count")
-        if self.pooling == "mean":
-            # Weighted mean: an unseen token of weight 0 is a skipped token.
-            return pool_documents(
-                ids, offsets, vectors, word_weights=weights, normalize="weight"
-            )
-        if self.pooling == "tfidf":
+        if self.pooling in ("mean", "tfidf"):
+            # Weighted means; for "mean" only the unseen tokens carry weights,
+            # and one of weight 0 is a skipped token.
             return pool_documents(
                 ids, offsets, vectors, word_weights=weights, normalize="weight"
             )
