@@ -38,16 +38,28 @@ each model at each level, its drop from 0% to 20%, and the acceptance check
 of the subword-vectors issue: the subword vectors lose at most half as much
 accuracy as the word vectors from 0% to 20% corruption.
 
-Usage: python benchmarks/bench_misspellings.py [--seeds 1] [--n-jobs 1]
+With ``--gensim`` (gensim is in the ``benchmark`` extra) two reference rows
+are added: gensim 4.4's ``Word2Vec`` and ``FastText`` (``sg=1``, the same
+dimensions, window, min_count, negatives, subsampling, epochs, n-grams and
+buckets), trained on the same tokens of the train passages, their vectors
+pooled by ``EmbeddingVectorizer`` exactly as ours are (the FastText model is
+saved with ``save_facebook_model`` and read back with
+``KeyedVectors.load_facebook_vectors``, so that its unseen tokens are pooled
+through their n-grams by the same rule), and the same check is printed for
+them.
+
+Usage: python benchmarks/bench_misspellings.py [--seeds 1] [--n-jobs 1] [--gensim]
 """
 
 import argparse
 import copy
+import pathlib
 import string
+import tempfile
 import time
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -124,6 +136,44 @@ def models(args):
     }
 
 
+def gensim_models(args, train):
+    """{name: EmbeddingVectorizer} over gensim's Word2Vec and FastText vectors."""
+    from gensim.models import FastText, Word2Vec
+    from gensim.models.fasttext import save_facebook_model
+
+    analyzer = CountVectorizer().build_analyzer()  # our vectorizers' defaults
+    sentences = [analyzer(document) for document in train.data]
+    params = dict(
+        sentences=sentences,
+        sg=1,
+        vector_size=args.n_components,
+        window=5,
+        min_count=5,
+        negative=5,
+        sample=1e-3,
+        epochs=args.epochs,
+        workers=args.n_jobs,
+        seed=0,
+    )
+    started = time.perf_counter()
+    w2v = Word2Vec(**params)
+    seconds = {"gensim Word2Vec": time.perf_counter() - started}
+    started = time.perf_counter()
+    fasttext = FastText(**params, min_n=3, max_n=6, bucket=N_BUCKETS)
+    seconds["gensim FastText"] = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as folder:
+        path = pathlib.Path(folder) / "fasttext.bin"
+        save_facebook_model(fasttext, str(path))
+        fasttext_kv = KeyedVectors.load_facebook_vectors(path)
+    vectorizers = {
+        "gensim Word2Vec": EmbeddingVectorizer(
+            KeyedVectors(w2v.wv.index_to_key, w2v.wv.vectors)
+        ),
+        "gensim FastText": EmbeddingVectorizer(fasttext_kv),
+    }
+    return vectorizers, seconds
+
+
 def fit(vectorizer, scaled, train):
     """(fitted pipeline, vectorizer seconds, classifier seconds)."""
     started = time.perf_counter()
@@ -141,6 +191,7 @@ def main():
     parser.add_argument("--n-components", type=int, default=100)
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--n-jobs", type=int, default=1)
+    parser.add_argument("--gensim", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
     train = load_sotu_passages(subset="train")
@@ -166,6 +217,14 @@ def main():
     skipping = EmbeddingVectorizer(KeyedVectors(wv.index_to_key, wv.vectors))
     fitted[SKIPPED], vectorizer_s, classifier_s = fit(skipping, True, train)
     print(f"{SKIPPED:<16} {vectorizer_s:>16.1f} {classifier_s:>16.1f}", flush=True)
+    if args.gensim:
+        references, gensim_seconds = gensim_models(args, train)
+        for name, vectorizer in references.items():
+            fitted[name], _, classifier_s = fit(vectorizer, True, train)
+            print(
+                f"{name:<16} {gensim_seconds[name]:>16.1f} {classifier_s:>16.1f}",
+                flush=True,
+            )
     vectorizers = {name: fitted[name][0] for name in VECTORS}
     print(
         f"  ({len(vectorizers['word vectors'].wv_):,} words; subword model "
@@ -226,6 +285,11 @@ def main():
         )
     else:
         print("\ncheck: word vectors lost no accuracy from 0% to 20%; no ratio")
+    if args.gensim and drops["gensim Word2Vec"] > 0:
+        print(
+            f"gensim, the same ratio: FastText drop / Word2Vec drop = "
+            f"{drops['gensim FastText'] / drops['gensim Word2Vec']:.2f}"
+        )
     print(f"\ntotal {time.perf_counter() - started:.0f}s")
 
 
