@@ -19,6 +19,7 @@ from numpy.testing import assert_array_equal
 from sklearn_w2v import Word2VecVectorizer
 from sklearn_w2v._corpus import spool as spool_module
 from sklearn_w2v._engine.jobs import CAN_FORK, run_job_in_child
+from sklearn_w2v._engine.sharded import write_shards
 from sklearn_w2v.datasets import load_sotu
 
 requires_fork = pytest.mark.skipif(not CAN_FORK, reason="jobs fork on Linux only")
@@ -436,6 +437,65 @@ def test_a_full_temporary_folder_says_where_and_what_to_do(tmp_path):
     assert message.startswith(f"no space left in {folder} while writing the corpus")
     assert "set TMPDIR to a folder with room" in message
     assert list(folder.iterdir()) == []
+
+
+SHARDS_SCRIPT = """
+import os, resource, signal, sys, tempfile
+import numpy as np
+from sklearn_w2v._engine.sharded import write_shards
+
+if sys.argv[1] == "no reservation":
+    del os.posix_fallocate  # a system that cannot reserve: the writes fail
+ids = np.arange(100_000, dtype=np.int32)
+folder = tempfile.mkdtemp()
+# Files past 100 kB fail, as on a full disk; a shard's ids take 200 kB.
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+try:
+    write_shards([(ids, ids // 10)], len(ids), 2, folder)
+except OSError as exc:
+    print(exc.errno, exc.filename, exc.strerror, sep="\\n")
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no RLIMIT_FSIZE")
+@pytest.mark.parametrize("reservation", ["reservation", "no reservation"])
+def test_shards_without_room_raise_saying_where_and_how_much(tmp_path, reservation):
+    # The shards were memory-mapped files: on a full disk the first page that
+    # could not be stored killed the process with SIGBUS.
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    process = subprocess.run(
+        [sys.executable, "-c", SHARDS_SCRIPT, reservation],
+        env={**os.environ, "TMPDIR": str(folder)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert process.returncode == 0, process.stderr
+    number, filename, message = process.stdout.splitlines()
+    assert int(number) == errno.ENOSPC
+    assert Path(filename).parent.parent == folder
+    assert Path(filename).name == "shard-0-ids.npy"
+    assert message.startswith(
+        f"no space left in {folder} while writing the shards of the corpus"
+    )
+    # 100,000 tokens, 4 bytes of word id and 4 of document id each.
+    assert "they need 0.8 MiB there" in message
+    assert "set TMPDIR to a folder with room" in message
+
+
+def test_shards_are_npy_arrays_equal_to_the_dealt_corpus(tmp_path):
+    ids = np.arange(1000, dtype=np.int32)
+    docs = ids // 7
+    paths = write_shards(
+        [(ids[:300], docs[:300]), (ids[300:], docs[300:])], 1000, 3, tmp_path
+    )
+    shards = [(np.load(words), np.load(documents)) for words, documents in paths]
+    for words, documents in shards:
+        assert words.dtype == documents.dtype == np.int32
+        assert_array_equal(documents, words // 7)
+    assert_array_equal(np.sort(np.concatenate([w for w, _ in shards])), ids)
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,11 @@ the seeds of its rounds and the messages, combined in shard order.
 """
 
 import dataclasses
+import errno
 import math
+import os
+import tempfile
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -106,35 +110,114 @@ def write_shards(corpus, n_tokens, n_shards, directory):
         within[mine] = np.cumsum(lengths[mine]) - lengths[mine]
         sizes.append(int(lengths[mine].sum()))
     directory = Path(directory)
-    paths, files = [], []
-    for s in range(n_shards):
-        names = (
-            str(directory / f"shard-{s}-ids.npy"),
-            str(directory / f"shard-{s}-docs.npy"),
-        )
-        files.append(
-            [
-                np.lib.format.open_memmap(name, "w+", np.int32, (sizes[s],))
-                for name in names
-            ]
-        )
-        paths.append(names)
-    offset = 0
-    for chunk in corpus:
-        stop = offset + len(chunk[0])
-        first = np.searchsorted(cuts, offset, side="right") - 1
-        last = min(np.searchsorted(cuts, stop, side="left"), len(lengths))
-        for i in range(max(first, 0), last):
-            lo, hi = max(cuts[i], offset), min(cuts[i + 1], stop)
-            if lo < hi:
-                at = within[i] + lo - cuts[i]
-                for out, part in zip(files[stripe_shard[i]], chunk, strict=True):
-                    out[at : at + hi - lo] = part[lo - offset : hi - offset]
-        offset = stop
-    for pair in files:
-        for out in pair:
-            out.flush()
+    paths = [
+        (str(directory / f"shard-{s}-ids.npy"), str(directory / f"shard-{s}-docs.npy"))
+        for s in range(n_shards)
+    ]
+    with _shard_writes(directory, 8 * sum(sizes)), ExitStack() as stack:
+        files = [
+            [stack.enter_context(_ShardFile(name, size)) for name in names]
+            for names, size in zip(paths, sizes, strict=True)
+        ]
+        offset = 0
+        for chunk in corpus:
+            stop = offset + len(chunk[0])
+            first = np.searchsorted(cuts, offset, side="right") - 1
+            last = min(np.searchsorted(cuts, stop, side="left"), len(lengths))
+            for i in range(max(first, 0), last):
+                lo, hi = max(cuts[i], offset), min(cuts[i + 1], stop)
+                if lo < hi:
+                    at = within[i] + lo - cuts[i]
+                    for out, part in zip(files[stripe_shard[i]], chunk, strict=True):
+                        out.write_at(at, part[lo - offset : hi - offset])
+            offset = stop
     return paths
+
+
+class _ShardFile:
+    """One shard's array, an .npy file of int32 written in pieces, in place.
+
+    The file is written through the file system's writes, not mapped: a
+    mapped file on a full disk kills the process (SIGBUS) at the first page
+    it cannot store, where a write raises ``OSError``. Its space is reserved
+    when it is created (``posix_fallocate``, where the system has it), so
+    that a disk without room for it fails before the corpus is read.
+    """
+
+    def __init__(self, name, size):
+        self.name, self.size = name, size
+
+    def __enter__(self):
+        self.file = open(self.name, "wb")
+        header = {
+            "descr": np.lib.format.dtype_to_descr(np.dtype(np.int32)),
+            "fortran_order": False,
+            "shape": (self.size,),
+        }
+        with self._named():
+            np.lib.format.write_array_header_1_0(self.file, header)
+            self.start = self.file.tell()
+            _reserve(self.file, self.start + 4 * self.size)
+        return self
+
+    def write_at(self, at, values):
+        """Write ``values`` (int32) from position ``at`` of the array."""
+        with self._named():
+            self.file.seek(self.start + 4 * int(at))
+            self.file.write(np.ascontiguousarray(values, dtype=np.int32).data)
+
+    def __exit__(self, *exc_info):
+        with self._named():
+            self.file.close()
+
+    @contextmanager
+    def _named(self):
+        """Errors of the file's system calls name the file."""
+        try:
+            yield
+        except OSError as exc:
+            if exc.filename is None:
+                exc.filename = self.name
+            raise
+
+
+def _reserve(file, n_bytes):
+    """Allocate ``n_bytes`` of disk to ``file``; OSError if the disk has no room."""
+    if n_bytes == 0 or not hasattr(os, "posix_fallocate"):
+        return
+    file.flush()
+    try:
+        os.posix_fallocate(file.fileno(), 0, n_bytes)
+    except OSError as exc:
+        # A file system that cannot reserve space: writes still report a
+        # full disk, later.
+        if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+            raise
+
+
+#: What a write to a full disk raises: no space, over quota, over the size
+#: limit (RLIMIT_FSIZE).
+_FULL_DISK = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
+
+
+@contextmanager
+def _shard_writes(directory, n_bytes):
+    """Say where and what to do when the shards do not fit in ``directory``."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _FULL_DISK:
+            raise
+        folder = tempfile.gettempdir()
+        if folder not in map(str, Path(directory).parents):
+            folder = directory
+        raise OSError(
+            errno.ENOSPC,
+            f"no space left in {folder} while writing the shards of the corpus "
+            f"({os.strerror(exc.errno)}): they need {n_bytes / 2**20:,.1f} MiB "
+            "there, beside the spool; set TMPDIR to a folder with room",
+            exc.filename,
+        ) from exc
 
 
 def _document_cuts(corpus, n_tokens, n_parts):
