@@ -319,6 +319,24 @@ def test_a_local_cluster_counts_what_one_process_counts(topic_corpus):
     assert_array_equal(there.wv_.vectors, here.wv_.vectors)
 
 
+@pytest.mark.slow
+def test_on_a_cluster_each_worker_counts_a_shard():
+    from distributed import get_task_stream
+
+    # 300 words: their keep probabilities take 2,400 bytes. An array argument
+    # over 1,000 bytes, under joblib's Dask backend, goes to one worker, and
+    # the scheduler ran both shards' tasks there, in turn.
+    documents = [
+        " ".join(f"w{(7 * i + j) % 300}" for j in range(50)) for i in range(200)
+    ]
+    params = dict(SVD_PARAMS, min_count=1, n_shards=2)
+    with local_cluster(), get_task_stream() as stream:
+        Word2VecVectorizer(**params).fit(documents)
+    workers = [task["worker"] for task in stream.data if "count_shard" in task["key"]]
+    assert len(workers) == 2
+    assert len(set(workers)) == 2
+
+
 def test_svd_refuses_subwords_before_reading_the_corpus():
     def never_read():
         raise AssertionError("the corpus was read")
