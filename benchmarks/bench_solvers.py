@@ -13,7 +13,7 @@ svd solver with other settings of ``eigenvalue_weighting`` (p),
 
 Part 2 counts the co-occurrences of the same corpus in 2 shards
 (:func:`~sklearn_w2v._engine.cooccurrence.count_sharded`), in this process
-and on a 2-worker Dask ``LocalCluster`` (one thread per worker), 3 times
+and on a 2-worker Dask ``LocalCluster`` (one thread per worker), 5 times
 each, alternated, and keeps the fastest of each (the machine may be
 shared). It checks that all the counts are equal and prints the throughput
 per worker relative to one process, then the parts of each count (from the
@@ -60,7 +60,7 @@ from sklearn_w2v._engine.tables import keep_probabilities
 
 SKIPGRAM = dict(DEFAULTS, algorithm="skipgram")
 # Runs of each count in part 2; the fastest is kept (the machine may be shared).
-REPEATS = 3
+REPEATS = 5
 # Settings of the svd solver other than its defaults (eigenvalue_weighting=0,
 # ns_exponent=0.75, no shift, word_vectors="input"), for the second table.
 SETTINGS = [

@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from joblib import Parallel, delayed
 
 from . import hooks
+from .memory import reused_heap
 from .sampling import stream_segments
 from .sharded import write_shards
 
@@ -325,8 +326,9 @@ def count_shard(shard_paths, keep_prob_path, seed, **stream):
         (ids[start : start + SHARD_CHUNK], doc_ids[start : start + SHARD_CHUNK])
         for start in range(0, len(ids), SHARD_CHUNK)
     )
-    counts, n_centers = _count_exactly(chunks, keep_prob, seed=seed, **stream)
-    counts = compact_counts(counts)
+    with reused_heap():
+        counts, n_centers = _count_exactly(chunks, keep_prob, seed=seed, **stream)
+        counts = compact_counts(counts)
     seconds = (time.perf_counter() - started, time.thread_time() - cpu_started)
     return counts, n_centers, seconds
 
