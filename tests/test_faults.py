@@ -418,19 +418,26 @@ except OSError as exc:
 """
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="no RLIMIT_FSIZE")
-def test_a_full_temporary_folder_says_where_and_what_to_do(tmp_path):
+def _run_in_a_small_folder(tmp_path, script, *args):
+    """Run ``script`` with TMPDIR a new folder; the folder and its 3 printed lines."""
     folder = tmp_path / "tmp"
     folder.mkdir()
     process = subprocess.run(
-        [sys.executable, "-c", FULL_DISK_SCRIPT],
+        [sys.executable, "-c", script, *args],
         env={**os.environ, "TMPDIR": str(folder)},
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert process.returncode == 0, process.stderr
-    number, filename, message = process.stdout.splitlines()
+    return folder, *process.stdout.splitlines()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no RLIMIT_FSIZE")
+def test_a_full_temporary_folder_says_where_and_what_to_do(tmp_path):
+    folder, number, filename, message = _run_in_a_small_folder(
+        tmp_path, FULL_DISK_SCRIPT
+    )
     assert int(number) == errno.ENOSPC
     assert Path(filename).parent.parent == folder
     assert Path(filename).name == "tokens.int32"
@@ -463,17 +470,9 @@ except OSError as exc:
 def test_shards_without_room_raise_saying_where_and_how_much(tmp_path, reservation):
     # The shards were memory-mapped files: on a full disk the first page that
     # could not be stored killed the process with SIGBUS.
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    process = subprocess.run(
-        [sys.executable, "-c", SHARDS_SCRIPT, reservation],
-        env={**os.environ, "TMPDIR": str(folder)},
-        capture_output=True,
-        text=True,
-        timeout=120,
+    folder, number, filename, message = _run_in_a_small_folder(
+        tmp_path, SHARDS_SCRIPT, reservation
     )
-    assert process.returncode == 0, process.stderr
-    number, filename, message = process.stdout.splitlines()
     assert int(number) == errno.ENOSPC
     assert Path(filename).parent.parent == folder
     assert Path(filename).name == "shard-0-ids.npy"
