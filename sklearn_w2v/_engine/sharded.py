@@ -154,10 +154,14 @@ class _ShardFile:
             "fortran_order": False,
             "shape": (self.size,),
         }
-        with self._named():
-            np.lib.format.write_array_header_1_0(self.file, header)
-            self.start = self.file.tell()
-            _reserve(self.file, self.start + 4 * self.size)
+        try:
+            with self._named():
+                np.lib.format.write_array_header_1_0(self.file, header)
+                self.start = self.file.tell()
+                _reserve(self.file, self.start + 4 * self.size)
+        except BaseException:
+            self.file.close()
+            raise
         return self
 
     def write_at(self, at, values):
